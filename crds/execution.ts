@@ -1,0 +1,104 @@
+// Execution: one run of a function, and its journal.
+import { customResourceDefinition } from "./crd-manifest.ts";
+import type { Resource } from "./resource.ts";
+import type { SchemaType } from "./schema-type.ts";
+
+/** Any JSON value. */
+const json = { "x-kubernetes-preserve-unknown-fields": true, nullable: true } as const;
+const time = { type: "string", format: "date-time" } as const;
+
+export const executionPhaseSchema = {
+  type: "string",
+  enum: ["Pending", "Executing", "Suspended", "Completed", "Failed", "Cancelled"],
+} as const;
+
+export const errorInfoSchema = {
+  type: "object",
+  required: ["type", "message"],
+  properties: {
+    type: { type: "string", description: "The error's name or code, e.g. RUNTIME_NON_DETERMINISM." },
+    message: { type: "string" },
+    stack: { type: "string" },
+  },
+} as const;
+
+export const journalEntrySchema = {
+  type: "object",
+  required: ["seq", "kind", "name", "status", "startedAt", "attempts"],
+  "x-kubernetes-preserve-unknown-fields": true,
+  properties: {
+    seq: { type: "integer", minimum: 0, description: "The call's sequence number in its execution." },
+    kind: { type: "string", enum: ["store", "sleep", "execute", "poll"] },
+    name: { type: "string" },
+    status: { type: "string", enum: ["running", "waiting", "completed", "failed"] },
+    value: json,
+    error: errorInfoSchema,
+    startedAt: time,
+    finishedAt: time,
+    attempts: { type: "integer", minimum: 0 },
+    until: { ...time, description: "When a sleep ends, or when a poll checks next." },
+    child: { type: "string", description: "The child Execution of an execute step." },
+  },
+} as const;
+
+export const executionSpecSchema = {
+  type: "object",
+  required: ["function"],
+  properties: {
+    function: { type: "string", minLength: 1, description: "The logical name of the function to run, e.g. processOrder." },
+    arguments: json,
+    parent: {
+      type: "object",
+      required: ["name", "step"],
+      properties: { name: { type: "string" }, step: { type: "integer", minimum: 0 } },
+    },
+    idempotencyKey: { type: "string" },
+    cancelRequested: { type: "boolean" },
+  },
+} as const;
+
+export const executionStatusSchema = {
+  type: "object",
+  properties: {
+    phase: executionPhaseSchema,
+    state: {
+      type: "object",
+      description: "The journal: one entry per durable call.",
+      "x-kubernetes-preserve-unknown-fields": true,
+      properties: { steps: { type: "array", items: journalEntrySchema } },
+    },
+    result: json,
+    error: errorInfoSchema,
+    attempt: { type: "integer", minimum: 0 },
+    lease: {
+      type: "object",
+      required: ["holder", "expiresAt"],
+      properties: { holder: { type: "string" }, expiresAt: time },
+    },
+    startedAt: time,
+    completedAt: time,
+    observedImage: { type: "string", description: "The image (or source digest) of the worker that last ran it." },
+  },
+} as const;
+
+export type ExecutionPhase = SchemaType<typeof executionPhaseSchema>;
+export type ErrorInfo = SchemaType<typeof errorInfoSchema>;
+export type JournalEntry = SchemaType<typeof journalEntrySchema>;
+export type ExecutionSpec = SchemaType<typeof executionSpecSchema>;
+export type ExecutionStatus = SchemaType<typeof executionStatusSchema>;
+export type ExecutionState = NonNullable<ExecutionStatus["state"]>;
+export type Execution = Resource<"Execution", ExecutionSpec, ExecutionStatus>;
+
+export const executionCrd = customResourceDefinition({
+  names: { kind: "Execution", plural: "executions", singular: "execution", shortNames: ["kex", "exec"] },
+  description: "One run of a Kontinue function: its arguments, phase, journal and result.",
+  spec: executionSpecSchema,
+  status: executionStatusSchema,
+  printerColumns: [
+    { name: "Function", type: "string", jsonPath: ".spec.function" },
+    { name: "Phase", type: "string", jsonPath: ".status.phase" },
+    { name: "Attempt", type: "integer", jsonPath: ".status.attempt" },
+    { name: "Holder", type: "string", jsonPath: ".status.lease.holder", priority: 1 },
+    { name: "Completed", type: "date", jsonPath: ".status.completedAt", priority: 1 },
+  ],
+});

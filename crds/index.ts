@@ -1,0 +1,24 @@
+// Kontinue's custom resources: schemas (the one source of truth), their TypeScript types, and CRD manifests.
+export { GROUP, VERSION, API_VERSION, CATEGORY, customResourceDefinition } from "./crd-manifest.ts";
+export type { CustomResourceDefinition, PrinterColumn, KindNames } from "./crd-manifest.ts";
+export { crdManifests, crdFileName } from "./crd-manifests.ts";
+export { FUNCTION_LABEL } from "./labels.ts";
+export { toResourceName } from "./resource.ts";
+export type { Resource } from "./resource.ts";
+export type { SchemaType, StructuralSchema } from "./schema-type.ts";
+export { executionCrd } from "./execution.ts";
+export type { Execution, ExecutionSpec, ExecutionStatus, ExecutionPhase, ExecutionState, JournalEntry, ErrorInfo } from "./execution.ts";
+export { functionCrd } from "./function.ts";
+export type { FunctionResource, FunctionSpec, FunctionStatus, Scaling, RetryPolicy, Condition } from "./function.ts";
+export { suspensionCrd } from "./suspension.ts";
+export type { Suspension, SuspensionSpec, SuspensionStatus, SuspensionReason } from "./suspension.ts";
+export { scheduledExecutionCrd } from "./scheduled-execution.ts";
+export type { ScheduledExecution, ScheduledExecutionSpec, ScheduledExecutionStatus } from "./scheduled-execution.ts";
+
+/** Resource plurals, as the API paths use them. */
+export const PLURALS = {
+  functions: "functions",
+  executions: "executions",
+  suspensions: "suspensions",
+  scheduledExecutions: "scheduledexecutions",
+} as const;
