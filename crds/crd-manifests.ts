@@ -11,3 +11,11 @@ export const crdManifests: readonly CustomResourceDefinition[] = [functionCrd, e
 export function crdFileName(crd: CustomResourceDefinition): string {
   return `${crd.spec.group}_${crd.spec.names.plural}.yaml`;
 }
+
+/** Resource plurals, as the API paths use them. */
+export const PLURALS = {
+  functions: functionCrd.spec.names.plural,
+  executions: executionCrd.spec.names.plural,
+  suspensions: suspensionCrd.spec.names.plural,
+  scheduledExecutions: scheduledExecutionCrd.spec.names.plural,
+} as const;

@@ -1,7 +1,7 @@
 // Kontinue's custom resources: schemas (the one source of truth), their TypeScript types, and CRD manifests.
 export { GROUP, VERSION, API_VERSION, CATEGORY, customResourceDefinition } from "./crd-manifest.ts";
 export type { CustomResourceDefinition, PrinterColumn, KindNames } from "./crd-manifest.ts";
-export { crdManifests, crdFileName } from "./crd-manifests.ts";
+export { crdManifests, crdFileName, PLURALS } from "./crd-manifests.ts";
 export { FUNCTION_LABEL } from "./labels.ts";
 export { toResourceName } from "./resource.ts";
 export type { Resource } from "./resource.ts";
@@ -15,10 +15,3 @@ export type { Suspension, SuspensionSpec, SuspensionStatus, SuspensionReason } f
 export { scheduledExecutionCrd } from "./scheduled-execution.ts";
 export type { ScheduledExecution, ScheduledExecutionSpec, ScheduledExecutionStatus } from "./scheduled-execution.ts";
 
-/** Resource plurals, as the API paths use them. */
-export const PLURALS = {
-  functions: "functions",
-  executions: "executions",
-  suspensions: "suspensions",
-  scheduledExecutions: "scheduledexecutions",
-} as const;
