@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
 import { describeErrorChain } from "../runtime/index.ts";
+import { registerExecuteCommand } from "./execute-command.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -13,6 +14,7 @@ export function createProgram(): Command {
     .option("--debug", "print stack traces with errors")
     .exitOverride()
     .showHelpAfterError();
+  registerExecuteCommand(program);
   return program;
 }
 
