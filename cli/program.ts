@@ -1,8 +1,13 @@
-// The `kontinue` command tree: one subcommand per file, registered in createProgram.
+// The `kontinue` command tree: one subcommand per file, registered in createProgram. Command files
+// load their implementation on use, so one command does not pay for the others' start-up.
 import { Command, CommanderError } from "commander";
 import { createRequire } from "node:module";
-import { describeErrorChain } from "../runtime/index.ts";
+import { registerClusterCommand } from "./cluster-command.ts";
+import { registerDevCommand } from "./dev-command.ts";
 import { registerExecuteCommand } from "./execute-command.ts";
+import { registerWorkerCommand } from "./worker-command.ts";
+import { registerControllerCommand } from "./controller-command.ts";
+import { registerBuildCommand } from "./build-command.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -14,7 +19,12 @@ export function createProgram(): Command {
     .option("--debug", "print stack traces with errors")
     .exitOverride()
     .showHelpAfterError();
+  registerClusterCommand(program);
+  registerDevCommand(program);
   registerExecuteCommand(program);
+  registerWorkerCommand(program);
+  registerControllerCommand(program);
+  registerBuildCommand(program);
   return program;
 }
 
@@ -27,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     const debug = program.opts<{ debug?: boolean }>().debug === true;
+    const { describeErrorChain } = await import("../runtime/index.ts");
     process.stderr.write(`kontinue: ${debug && error instanceof Error ? (error.stack ?? error.message) : describeErrorChain(error)}\n`);
     return 1;
   }

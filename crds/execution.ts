@@ -43,6 +43,7 @@ export const journalEntrySchema = {
 
 export const executionSpecSchema = {
   type: "object",
+  description: "What to run: the function and its arguments.",
   required: ["function"],
   properties: {
     function: { type: "string", minLength: 1, description: "The logical name of the function to run, e.g. processOrder." },
@@ -59,6 +60,7 @@ export const executionSpecSchema = {
 
 export const executionStatusSchema = {
   type: "object",
+  description: "Where the execution is: its phase, journal, lease and outcome. Written by workers and the controller.",
   properties: {
     phase: executionPhaseSchema,
     state: {
@@ -70,10 +72,15 @@ export const executionStatusSchema = {
     result: json,
     error: errorInfoSchema,
     attempt: { type: "integer", minimum: 0 },
+    lostAttempts: { type: "integer", minimum: 0, description: "Attempts that ended without their worker finishing them (crash, expired lease); past the Function's retry.maxAttempts the execution fails." },
     lease: {
       type: "object",
       required: ["holder", "expiresAt"],
-      properties: { holder: { type: "string" }, expiresAt: time },
+      properties: {
+        holder: { type: "string" },
+        expiresAt: time,
+        pod: { type: "string", description: "The holder's Pod, when the worker runs in one: once that Pod is gone the controller hands the execution back at once." },
+      },
     },
     startedAt: time,
     completedAt: time,

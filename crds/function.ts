@@ -40,6 +40,7 @@ export const conditionSchema = {
 
 export const functionSpecSchema = {
   type: "object",
+  description: "The worker image and how its workers run and scale.",
   required: ["image", "functionName"],
   properties: {
     image: { type: "string", minLength: 1, description: "The worker image, pinned by digest." },
@@ -56,6 +57,7 @@ export const functionSpecSchema = {
 
 export const functionStatusSchema = {
   type: "object",
+  description: "Observed workers and queue depth, written by the controller.",
   properties: {
     observedGeneration: { type: "integer" },
     replicas: { type: "integer" },

@@ -5,6 +5,7 @@ import type { SchemaType } from "./schema-type.ts";
 
 export const scheduledExecutionSpecSchema = {
   type: "object",
+  description: "When to start executions, of which function, with which arguments.",
   required: ["schedule", "function"],
   properties: {
     schedule: { type: "string", minLength: 1, description: "A cron expression, e.g. \"*/5 * * * *\"." },

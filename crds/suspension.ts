@@ -10,6 +10,7 @@ export const suspensionReasonSchema = {
 
 export const suspensionSpecSchema = {
   type: "object",
+  description: "Which execution is parked, why, and what wakes it.",
   required: ["execution", "reason"],
   properties: {
     execution: { type: "string", minLength: 1, description: "The parked Execution, in the same namespace." },

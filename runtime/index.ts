@@ -11,3 +11,36 @@
 
 export { KontinueError, isKontinueError, describeErrorChain } from "./kontinue-error.ts";
 export type { KontinueErrorOptions } from "./kontinue-error.ts";
+
+// The SDK a Function file uses.
+export { defineFunction, isFunctionDefinition, InvalidFunctionDefinitionError } from "./define-function.ts";
+export type { FunctionDefinition, FunctionOptions, FunctionRetry, FunctionScaling } from "./define-function.ts";
+export type { Context, StepContext, StoreOptions, ExecuteOptions, PollOptions, Logger, LogLevel } from "./context.ts";
+export { parseDuration, InvalidDurationError } from "./duration.ts";
+export type { Duration } from "./duration.ts";
+export type { StepRetry } from "./step-retry.ts";
+export type { JsonValue } from "./json-value.ts";
+export { NotJsonError } from "./json-value.ts";
+export { StepFailedError, ChildExecutionFailedError } from "./step-failed-error.ts";
+export { NonDeterminismError } from "./journal.ts";
+export { JournalBudgetError, DEFAULT_JOURNAL_BUDGET_BYTES } from "./journal-budget-error.ts";
+export { ExecutionTimeoutError, ExecutionCancelledError } from "./worker/execution-attempt.ts";
+
+// The worker.
+export { runWorkerFromEnv, runWorker, workerSettingsFromEnv } from "./worker/run-worker.ts";
+export type { RunWorkerOptions } from "./worker/run-worker.ts";
+export { Worker } from "./worker/worker.ts";
+export type { WorkerOptions, LeaseRecord } from "./worker/worker.ts";
+export type { AttemptOutcome } from "./worker/execution-attempt.ts";
+
+// Shared with the controller: time, the API transport and clients, leases, suspensions.
+export { systemClock, ManualClock } from "./clock.ts";
+export type { Clock } from "./clock.ts";
+export { createKubeHttp, apiStatus, isTransientFailure, KubeApiError } from "./kube-http.ts";
+export type { KubeHttp, KubeRequest } from "./kube-http.ts";
+export { ResourceClient, kontinueResources } from "./resource-client.ts";
+export type { KontinueResources, ResourceList } from "./resource-client.ts";
+export { createResourceInformer } from "./resource-informer.ts";
+export type { ResourceInformer, ResourceInformerOptions, ChangeKind } from "./resource-informer.ts";
+export { LeaseLostError, isClaimable, leaseExpired, holdsLease } from "./lease.ts";
+export { cancelChildren, unfinishedChildren } from "./cancel-children.ts";

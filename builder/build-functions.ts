@@ -1,0 +1,204 @@
+// `kontinue build` as a library: discover → bundle (cached, parallel) → layer → assemble on the base
+// image → publish through each publisher, while the options are read in a child process. Nothing is
+// published before every Function has bundled, and no manifest is written before every Function's
+// options were read (blobs without a manifest reference nothing).
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { version as esbuildVersion } from "esbuild";
+import type { Dispatcher } from "undici";
+import { fetchBaseImage, baseNodeMajor } from "./base-image.ts";
+import { BuildCache } from "./build-cache.ts";
+import { bundleFunction, functionLayerEntries } from "./bundle-function.ts";
+import { discoverFunctions, type FunctionSource } from "./discover-functions.ts";
+import { assembleFunctionImage, type FunctionImage } from "./function-image.ts";
+import { functionRepository, parseImageReference, type PushTarget } from "./image-reference.ts";
+import type { ImagePublisher, PublishedImage } from "./image-publisher.ts";
+import { createLayer, sourceDateEpoch, type Layer } from "./layer.ts";
+import { readFunctionOptions, type FunctionSettings } from "./read-function-options.ts";
+import { RegistryClient } from "./registry-client.ts";
+import { bundleRuntime, runtimeLayerEntries, RUNTIME_ENTRY } from "./runtime-bundle.ts";
+import { sourceLabels } from "./source-labels.ts";
+import { MEDIA_TYPES } from "./oci-types.ts";
+import { createBlob } from "./blob.ts";
+
+/** Node 24 (Active LTS) on Debian 12 slim: official, multi-arch, glibc, `node` on PATH, patched weekly. */
+export const DEFAULT_BASE_IMAGE = "docker.io/library/node:24-bookworm-slim";
+
+/** Bumped when bundling or layering changes (with esbuild's version), so old cache entries are not reused. */
+const CACHE_FORMAT = `kontinue-build-2|esbuild-${esbuildVersion}`;
+
+const { version: KONTINUE_VERSION } = createRequire(import.meta.url)("../package.json") as { version: string };
+
+export interface BuildFunctionsOptions {
+  /** Folder of Function files. */
+  dir: string;
+  /** Base image reference (default DEFAULT_BASE_IMAGE). */
+  base?: string;
+  /** Platforms to build ("linux/amd64"); default every platform of the base. */
+  platforms?: readonly string[];
+  /** Where images are named (and pushed by a RegistryPublisher). */
+  target: PushTarget;
+  /** Plain HTTP for the target registry and loopback registries. */
+  insecureRegistry?: boolean;
+  /** Backends to publish to; none = dry run. */
+  publishers?: readonly ImagePublisher[];
+  /** Default: the user cache folder. */
+  cache?: BuildCache;
+  /** `created` and file mtimes (default SOURCE_DATE_EPOCH or 0). */
+  sourceDateEpoch?: number;
+  /** HTTP transport for registries. */
+  dispatcher?: Dispatcher;
+  /** Makes the client of one registry (default: RegistryClient with Docker config credentials). */
+  registryClient?: (registry: string) => RegistryClient;
+}
+
+export interface BuiltFunction {
+  source: FunctionSource;
+  settings: FunctionSettings;
+  image: FunctionImage;
+  /** The digest-pinned reference for manifests: `<registry>/<prefix>/<name>@<digest>`. */
+  reference: string;
+  /** One per publisher, in order. */
+  published: PublishedImage[];
+  /** Compressed size of the Function's own layer. */
+  layerSize: number;
+}
+
+interface CachedFunction {
+  layer: string;
+  diffId: string;
+  settings: FunctionSettings;
+}
+
+interface CachedRuntime {
+  layer: string;
+  diffId: string;
+}
+
+export async function buildFunctions(options: BuildFunctionsOptions): Promise<BuiltFunction[]> {
+  const dir = resolve(options.dir);
+  const cache = options.cache ?? new BuildCache();
+  const mtime = options.sourceDateEpoch ?? sourceDateEpoch();
+  const clients = new Map<string, RegistryClient>();
+  const clientFor = (registry: string): RegistryClient => {
+    let client = clients.get(registry);
+    if (!client) {
+      client = options.registryClient?.(registry) ?? new RegistryClient({ registry, insecure: options.insecureRegistry === true && (registry === options.target.registry || isLoopback(registry)), dispatcher: options.dispatcher });
+      clients.set(registry, client);
+    }
+    return client;
+  };
+  const baseReference = parseImageReference(options.base ?? DEFAULT_BASE_IMAGE);
+  const [sources, base, labels] = await Promise.all([
+    discoverFunctions(dir),
+    fetchBaseImage({ reference: baseReference, client: clientFor(baseReference.registry), platforms: options.platforms }),
+    sourceLabels(dir),
+  ]);
+  const nodeMajor = baseNodeMajor(base.images[0]!.config) ?? 20;
+  const runtime = await runtimeLayer(cache, nodeMajor, mtime);
+  const functions = await functionLayers(cache, sources, nodeMajor, mtime, runtime.code);
+
+  const images = sources.map((source) =>
+    assembleFunctionImage({
+      functionName: source.functionName,
+      resourceName: source.resourceName,
+      base,
+      runtimeLayer: runtime.layer,
+      functionLayer: functions.layers.get(source.functionName)!,
+      created: mtime,
+      labels,
+    }),
+  );
+  const published: PublishedImage[][] = sources.map(() => []);
+  for (const publisher of options.publishers ?? []) {
+    const [, results] = await Promise.all([functions.settings, Promise.all(images.map((image) => publisher.publish(image, functions.settings)))]);
+    results.forEach((result, i) => published[i]!.push(result));
+    await publisher.finish?.();
+  }
+  const settings = await functions.settings;
+  const built = sources.map((source, i): BuiltFunction => {
+    const image = images[i]!;
+    return {
+      source,
+      settings: settings.get(source.functionName)!,
+      image,
+      reference: `${options.target.registry}/${functionRepository(options.target, source.resourceName)}@${image.root.descriptor.digest}`,
+      published: published[i]!,
+      layerSize: functions.layers.get(source.functionName)!.blob.descriptor.size,
+    };
+  });
+  return built;
+}
+
+function layerFromCache(cached: { layer: string; diffId: string }): Layer {
+  return { blob: createBlob(Buffer.from(cached.layer, "base64"), MEDIA_TYPES.ociLayerGzip), diffId: cached.diffId };
+}
+
+/** The shared runtime layer, cached by the runtime's inputs; `code` is loaded lazily for the options probe. */
+async function runtimeLayer(cache: BuildCache, nodeMajor: number, mtime: number): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
+  const key = `${CACHE_FORMAT}|runtime|${KONTINUE_VERSION}|node${nodeMajor}|${mtime}|${RUNTIME_ENTRY}`;
+  const codeKey = `${key}|code`;
+  const cached = await cache.load<CachedRuntime>(key);
+  if (cached) {
+    const code = async () => {
+      const stored = await cache.load<{ code: string }>(codeKey);
+      return stored ? Buffer.from(stored.code, "base64") : (await bundleRuntime({ nodeMajor })).code;
+    };
+    return { layer: layerFromCache(cached), code };
+  }
+  const bundle = await bundleRuntime({ nodeMajor });
+  const layer = await createLayer(runtimeLayerEntries(bundle, KONTINUE_VERSION), { mtime });
+  await cache.store<CachedRuntime>(key, bundle.inputs, { layer: layer.blob.data.toString("base64"), diffId: layer.diffId });
+  await cache.store(codeKey, bundle.inputs, { code: bundle.code.toString("base64") });
+  return { layer, code: async () => bundle.code };
+}
+
+interface FunctionLayers {
+  layers: Map<string, Layer>;
+  /** Settings per function; the cache is written once they are known. Rejects on a bad definition. */
+  settings: Promise<Map<string, FunctionSettings>>;
+}
+
+/** Each Function's layer: cached ones reused, the rest bundled in parallel; their options are read in one child process meanwhile. */
+async function functionLayers(
+  cache: BuildCache,
+  sources: readonly FunctionSource[],
+  nodeMajor: number,
+  mtime: number,
+  runtimeCode: () => Promise<Buffer>,
+): Promise<FunctionLayers> {
+  const keyOf = (source: FunctionSource) => `${CACHE_FORMAT}|function|node${nodeMajor}|${mtime}|${source.file}`;
+  const layers = new Map<string, Layer>();
+  const known = new Map<string, FunctionSettings>();
+  const cached = await Promise.all(sources.map((source) => cache.load<CachedFunction>(keyOf(source))));
+  const misses = sources.filter((source, i) => {
+    const hit = cached[i];
+    if (hit) {
+      layers.set(source.functionName, layerFromCache(hit));
+      known.set(source.functionName, hit.settings);
+    }
+    return !hit;
+  });
+  if (misses.length === 0) return { layers, settings: Promise.resolve(known) };
+  const bundles = await Promise.all(misses.map(async (source) => ({ source, ...(await bundleFunction({ source, nodeMajor })) })));
+  const built = await Promise.all(bundles.map(async (bundle) => ({ bundle, layer: await createLayer(functionLayerEntries(bundle), { mtime }) })));
+  for (const { bundle, layer } of built) layers.set(bundle.source.functionName, layer);
+  const settings = (async () => {
+    const read = await readFunctionOptions({ functions: bundles, runtimeCode: await runtimeCode() });
+    await Promise.all(
+      built.map(async ({ bundle, layer }) => {
+        const fnSettings = read.get(bundle.source.functionName)!;
+        known.set(bundle.source.functionName, fnSettings);
+        await cache.store<CachedFunction>(keyOf(bundle.source), bundle.inputs, { layer: layer.blob.data.toString("base64"), diffId: layer.diffId, settings: fnSettings });
+      }),
+    );
+    return known;
+  })();
+  settings.catch(() => undefined);
+  return { layers, settings };
+}
+
+function isLoopback(registry: string): boolean {
+  const host = registry.replace(/:\d+$/, "");
+  return host === "localhost" || host.startsWith("127.") || host === "[::1]";
+}

@@ -1,0 +1,69 @@
+// A tarball `docker load` takes: the docker-archive manifest.json plus an OCI layout, one platform per image.
+import { pack } from "tar-stream";
+import type { FunctionImage, PlatformImage } from "./function-image.ts";
+import { ImageBlobReader } from "./image-blob-reader.ts";
+import { MEDIA_TYPES, type Descriptor } from "./oci-types.ts";
+
+interface ArchiveImage {
+  name: string;
+  platformImage: PlatformImage;
+}
+
+/** Collects Function images, then writes one tarball with all of them. */
+export class DockerArchive {
+  private readonly reader = new ImageBlobReader();
+  private readonly blobs = new Map<string, Buffer>();
+  private readonly images: ArchiveImage[] = [];
+
+  /** Adds the image for the local platform (`arch`, default this machine's), tagged `name:latest`. */
+  async add(image: FunctionImage, name: string, arch: string = dockerArchitecture(process.arch)): Promise<PlatformImage> {
+    const platformImage = image.images.find((i) => i.platform.architecture === arch) ?? image.images[0]!;
+    const descriptors: Descriptor[] = [platformImage.manifest.descriptor, platformImage.config.descriptor, ...platformImage.layers];
+    for (const descriptor of descriptors) {
+      if (!this.blobs.has(descriptor.digest)) this.blobs.set(descriptor.digest, await this.reader.read(image, descriptor));
+    }
+    this.images.push({ name, platformImage });
+    return platformImage;
+  }
+
+  /** The tarball's bytes: entries in a fixed order with fixed metadata. */
+  async toBuffer(): Promise<Buffer> {
+    const tar = pack();
+    const chunks: Buffer[] = [];
+    tar.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
+    const done = new Promise<void>((resolve, reject) => {
+      tar.on("end", resolve);
+      tar.on("error", reject);
+    });
+    const mtime = new Date(0);
+    const file = (name: string, data: Buffer) => tar.entry({ name, mtime, mode: 0o644, uid: 0, gid: 0, size: data.length }, data);
+    tar.entry({ name: "blobs/", type: "directory", mtime, mode: 0o755 });
+    tar.entry({ name: "blobs/sha256/", type: "directory", mtime, mode: 0o755 });
+    for (const digest of [...this.blobs.keys()].sort()) file(blobPath(digest), this.blobs.get(digest)!);
+    file("oci-layout", Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" })));
+    const index = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociIndex,
+      manifests: this.images.map((i) => ({ ...i.platformImage.manifest.descriptor, annotations: { "io.containerd.image.name": `${i.name}:latest`, "org.opencontainers.image.ref.name": "latest" } })),
+    };
+    file("index.json", Buffer.from(JSON.stringify(index)));
+    const manifest = this.images.map((i) => ({
+      Config: blobPath(i.platformImage.config.descriptor.digest),
+      RepoTags: [`${i.name}:latest`],
+      Layers: i.platformImage.layers.map((l) => blobPath(l.digest)),
+    }));
+    file("manifest.json", Buffer.from(JSON.stringify(manifest)));
+    tar.finalize();
+    await done;
+    return Buffer.concat(chunks);
+  }
+}
+
+function blobPath(digest: string): string {
+  return `blobs/sha256/${digest.slice("sha256:".length)}`;
+}
+
+/** Node's process.arch → the OCI architecture name. */
+export function dockerArchitecture(arch: string): string {
+  return ({ x64: "amd64", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x" } as Record<string, string>)[arch] ?? arch;
+}

@@ -1,0 +1,52 @@
+// Loads Function images into a Docker engine (dockerode's /images/load), tagged `<name>:latest`.
+import Docker from "dockerode";
+import { BuildError } from "./build-error.ts";
+import { DockerArchive } from "./docker-archive.ts";
+import type { FunctionImage } from "./function-image.ts";
+import type { ImagePublisher, PublishedImage } from "./image-publisher.ts";
+
+export interface DockerEnginePublisherOptions {
+  /** Default: a client from DOCKER_HOST or the default socket. */
+  docker?: Docker;
+  imageName: (resourceName: string) => string;
+}
+
+export class DockerEnginePublisher implements ImagePublisher {
+  private readonly options: DockerEnginePublisherOptions;
+  private readonly docker: Docker;
+  private readonly archive = new DockerArchive();
+  private readonly names: string[] = [];
+
+  constructor(options: DockerEnginePublisherOptions) {
+    this.options = options;
+    this.docker = options.docker ?? new Docker();
+  }
+
+  async publish(image: FunctionImage): Promise<PublishedImage> {
+    const name = this.options.imageName(image.resourceName);
+    await this.archive.add(image, name);
+    this.names.push(name);
+    return { functionName: image.functionName, reference: `${name}@${image.root.descriptor.digest}`, digest: image.root.descriptor.digest };
+  }
+
+  async finish(): Promise<void> {
+    const tarball = await this.archive.toBuffer();
+    try {
+      const stream = await this.docker.loadImage(tarball as unknown as NodeJS.ReadableStream);
+      const output = await new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+        stream.on("end", () => resolve(Buffer.concat(chunks).toString()));
+        stream.on("error", reject);
+      });
+      const failure = output
+        .split("\n")
+        .filter((line) => line.trim().startsWith("{"))
+        .map((line) => JSON.parse(line) as { error?: string })
+        .find((message) => message.error);
+      if (failure) throw new Error(failure.error);
+    } catch (error) {
+      throw new BuildError("BUILD_OUTPUT_FAILED", `cannot load ${this.names.map((n) => `"${n}"`).join(", ")} into the Docker engine: ${(error as Error).message}; check that Docker runs (DOCKER_HOST)`, { cause: error });
+    }
+  }
+}

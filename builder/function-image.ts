@@ -1,0 +1,81 @@
+// Assembles a Function's image from a base image, the shared runtime layer and the Function's layer.
+import { jsonBlob, type Blob } from "./blob.ts";
+import type { BaseImage } from "./base-image.ts";
+import type { Layer } from "./layer.ts";
+import { MEDIA_TYPES, type Descriptor, type ImageConfig, type ImageManifest, type Platform } from "./oci-types.ts";
+
+export interface PlatformImage {
+  platform: Platform;
+  manifest: Blob;
+  config: Blob;
+  layers: readonly Descriptor[];
+}
+
+export interface FunctionImage {
+  functionName: string;
+  resourceName: string;
+  /** What a reference resolves to: the index (multi-platform base) or the single manifest. */
+  root: Blob;
+  images: readonly PlatformImage[];
+  /** Layers made here (runtime, function): bytes in memory. */
+  localBlobs: ReadonlyMap<string, Blob>;
+  /** Where the base layers live. */
+  base: BaseImage;
+}
+
+export interface AssembleFunctionImageOptions {
+  functionName: string;
+  resourceName: string;
+  base: BaseImage;
+  runtimeLayer: Layer;
+  functionLayer: Layer;
+  /** Seconds since the epoch recorded as `created` (SOURCE_DATE_EPOCH or 0). */
+  created: number;
+  /** OCI labels (source, revision) added to the base's. */
+  labels?: Record<string, string>;
+}
+
+export const FUNCTION_ENTRYPOINT = ["node", "--enable-source-maps", "/app/index.mjs"] as const;
+export const FUNCTION_USER = "65532";
+
+export function assembleFunctionImage(options: AssembleFunctionImageOptions): FunctionImage {
+  const { base, runtimeLayer, functionLayer } = options;
+  const created = new Date(options.created * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const images = base.images.map(({ platform, manifest, config }): PlatformImage => {
+    const labels = { ...config.config.Labels, ...options.labels, "org.opencontainers.image.title": options.resourceName, "cloud.kontinue.function": options.functionName };
+    const env = (config.config.Env ?? []).filter((e) => !e.startsWith("KONTINUE_FUNCTION=") && !e.startsWith("NODE_ENV="));
+    const imageConfig: ImageConfig = {
+      ...config,
+      created,
+      config: {
+        ...config.config,
+        User: FUNCTION_USER,
+        WorkingDir: "/app",
+        Entrypoint: [...FUNCTION_ENTRYPOINT],
+        Cmd: null,
+        Env: [...env, "NODE_ENV=production", `KONTINUE_FUNCTION=${options.functionName}`],
+        Labels: labels,
+      },
+      rootfs: { type: "layers", diff_ids: [...config.rootfs.diff_ids, runtimeLayer.diffId, functionLayer.diffId] },
+      history: [
+        ...(config.history ?? []),
+        { created, created_by: "kontinue build: kontinue runtime (/app/node_modules/kontinue)" },
+        { created, created_by: `kontinue build: function ${options.functionName} (/app/index.mjs)` },
+      ],
+    };
+    delete (imageConfig as { container_config?: unknown }).container_config;
+    delete (imageConfig as { container?: unknown }).container;
+    const configBlob = jsonBlob(imageConfig, MEDIA_TYPES.ociConfig);
+    const layers = [...manifest.layers, runtimeLayer.blob.descriptor, functionLayer.blob.descriptor];
+    const imageManifest: ImageManifest = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociManifest, config: configBlob.descriptor, layers };
+    return { platform, manifest: jsonBlob(imageManifest, MEDIA_TYPES.ociManifest), config: configBlob, layers };
+  });
+  const root = base.multiPlatform
+    ? jsonBlob(
+        { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: images.map((i) => ({ ...i.manifest.descriptor, platform: i.platform })) },
+        MEDIA_TYPES.ociIndex,
+      )
+    : images[0]!.manifest;
+  const localBlobs = new Map([runtimeLayer.blob, functionLayer.blob].map((b) => [b.descriptor.digest, b]));
+  return { functionName: options.functionName, resourceName: options.resourceName, root, images, localBlobs, base };
+}

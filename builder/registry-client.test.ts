@@ -1,0 +1,148 @@
+// The registry client against an in-process stand-in registry: the bearer-token challenge flow,
+// retries on 5xx and connection resets, and errors that name registry and repository.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { isKontinueError } from "../runtime/index.ts";
+import { RegistryClient } from "./registry-client.ts";
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+const servers: Array<{ close: () => void }> = [];
+
+async function standIn(handler: Handler): Promise<{ registry: string; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url} ${req.headers.authorization ?? "-"}`);
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  servers.push(server);
+  return { registry: `127.0.0.1:${(server.address() as AddressInfo).port}`, requests };
+}
+
+afterEach(() => {
+  for (const server of servers.splice(0)) server.close();
+});
+
+const noWait = async () => {};
+
+describe("RegistryClient", () => {
+  it("answers a Bearer challenge with a token for the repository's scope, using basic credentials", async () => {
+    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: {}, layers: [] });
+    let realm = "";
+    const { registry, requests } = await standIn((req, res) => {
+      if (req.url?.startsWith("/token")) {
+        const url = new URL(req.url, "http://x");
+        const ok = url.searchParams.get("service") === "stand-in" && url.searchParams.get("scope") === "repository:acme/base:pull" && req.headers.authorization === `Basic ${Buffer.from("me:secret").toString("base64")}`;
+        res.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify(ok ? { token: "t0k" } : {}));
+        return;
+      }
+      if (req.headers.authorization !== "Bearer t0k") {
+        res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="stand-in",scope="repository:acme/base:pull"` }).end();
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json" }).end(manifest);
+    });
+    realm = `http://${registry}/token`;
+    const client = new RegistryClient({ registry, insecure: true, credentials: { kind: "basic", username: "me", password: "secret" }, sleep: noWait });
+    const fetched = await client.getManifest("acme/base", "1");
+    expect(fetched.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
+    expect(fetched.data.toString()).toBe(manifest);
+    expect(requests.filter((r) => r.startsWith("GET /v2/")).map((r) => r.split(" ").slice(2).join(" "))).toEqual(["-", "Bearer t0k"]);
+    await client.getManifest("acme/base", "1");
+    expect(requests.filter((r) => r.startsWith("GET /token"))).toHaveLength(1);
+  });
+
+  it("retries with backoff on 5xx and on connection resets", async () => {
+    let calls = 0;
+    const waits: number[] = [];
+    const { registry } = await standIn((req, res) => {
+      calls++;
+      if (calls === 1) return void req.socket.destroy();
+      if (calls === 2) return void res.writeHead(503).end();
+      res.writeHead(200, { "docker-content-digest": "sha256:abc" }).end();
+    });
+    const client = new RegistryClient({ registry, insecure: true, sleep: async (ms) => void waits.push(ms) });
+    expect(await client.hasBlob("acme/fn", "sha256:abc")).toBe(true);
+    expect(calls).toBe(3);
+    expect(waits).toEqual([100, 200]);
+  });
+
+  it("gives up after its attempts with BUILD_REGISTRY_FAILED", async () => {
+    const { registry } = await standIn((_req, res) => void res.writeHead(502).end());
+    const client = new RegistryClient({ registry, insecure: true, attempts: 3, sleep: noWait });
+    const error = await client.hasBlob("acme/fn", "sha256:abc").catch((e: unknown) => e);
+    expect(isKontinueError(error, "BUILD_REGISTRY_FAILED")).toBe(true);
+    expect((error as Error).message).toBe(`cannot look up blob sha256:abc in "acme/fn" on "${registry}": HTTP 502`);
+  });
+
+  it("turns 403 and 404 into errors naming registry and repository, with the registry's reason", async () => {
+    const { registry } = await standIn((req, res) => {
+      const body = (code: string, message: string) => JSON.stringify({ errors: [{ code, message }] });
+      if (req.method === "PUT") res.writeHead(403, { "content-type": "application/json" }).end(body("DENIED", "requested access to the resource is denied"));
+      else res.writeHead(404, { "content-type": "application/json" }).end(body("MANIFEST_UNKNOWN", "manifest unknown"));
+    });
+    const client = new RegistryClient({ registry, insecure: true, sleep: noWait });
+    const denied = await client.putManifest("acme/fn", "latest", Buffer.from("{}"), "application/vnd.oci.image.manifest.v1+json").catch((e: unknown) => e);
+    expect(isKontinueError(denied, "BUILD_PUSH_DENIED")).toBe(true);
+    expect((denied as Error).message).toBe(`cannot push manifest "latest" to "acme/fn" on "${registry}": 403 denied (DENIED requested access to the resource is denied); check that your account may push "acme/fn"`);
+    const missing = await client.getManifest("acme/base", "9").catch((e: unknown) => e);
+    expect(isKontinueError(missing, "BUILD_IMAGE_NOT_FOUND")).toBe(true);
+    expect((missing as Error).message).toContain(`"acme/base" on "${registry}": 404 not found (MANIFEST_UNKNOWN manifest unknown)`);
+  });
+
+  it("follows a blob GET redirect to storage without sending the registry's credentials there", async () => {
+    const storage = await standIn((_req, res) => void res.writeHead(200).end("blob bytes"));
+    const { registry, requests } = await standIn((req, res) => {
+      if (!req.headers.authorization) return void res.writeHead(401, { "www-authenticate": 'Basic realm="stand-in"' }).end();
+      res.writeHead(307, { location: `http://${storage.registry}/store/abc` }).end();
+    });
+    const client = new RegistryClient({ registry, insecure: true, credentials: { kind: "basic", username: "me", password: "pw" }, sleep: noWait });
+    expect((await client.getBlob("acme/base", "sha256:abc")).toString()).toBe("blob bytes");
+    expect(requests.at(-1)).toBe(`GET /v2/acme/base/blobs/sha256:abc Basic ${Buffer.from("me:pw").toString("base64")}`);
+    expect(storage.requests).toEqual(["GET /store/abc -"]);
+  });
+
+  it("streams an upload body, re-opening the stream when an attempt fails", async () => {
+    let puts = 0;
+    const received: string[] = [];
+    const { registry } = await standIn((req, res) => {
+      if (req.method === "POST") return void res.writeHead(202, { location: "/v2/acme/fn/blobs/uploads/1?state=x" }).end();
+      puts++;
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push(`${req.url} ${req.headers["content-length"]} ${body}`);
+        res.writeHead(puts === 1 ? 500 : 201).end();
+      });
+    });
+    let opened = 0;
+    const client = new RegistryClient({ registry, insecure: true, sleep: noWait });
+    await client.uploadBlob("acme/fn", "sha256:abc", { size: 5, open: async () => (opened++, Readable.from([Buffer.from("he"), Buffer.from("llo")])) });
+    expect(opened).toBe(2);
+    expect(received).toEqual(["/v2/acme/fn/blobs/uploads/1?state=x&digest=sha256%3Aabc 5 hello", "/v2/acme/fn/blobs/uploads/1?state=x&digest=sha256%3Aabc 5 hello"]);
+  });
+
+  it("trades an identity token for an access token with an OAuth2 refresh_token POST", async () => {
+    let realm = "";
+    const { registry, requests } = await standIn((req, res) => {
+      if (req.url === "/oauth") {
+        let body = "";
+        req.on("data", (c: Buffer) => (body += c.toString()));
+        req.on("end", () => {
+          const form = new URLSearchParams(body);
+          const ok = req.method === "POST" && form.get("grant_type") === "refresh_token" && form.get("refresh_token") === "id-tok" && form.get("scope") === "repository:acme/fn:pull";
+          res.writeHead(ok ? 200 : 400, { "content-type": "application/json" }).end(JSON.stringify(ok ? { access_token: "acc" } : {}));
+        });
+        return;
+      }
+      if (req.headers.authorization !== "Bearer acc") return void res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="svc"` }).end();
+      res.writeHead(200).end();
+    });
+    realm = `http://${registry}/oauth`;
+    const client = new RegistryClient({ registry, insecure: true, credentials: { kind: "identityToken", token: "id-tok" }, sleep: noWait });
+    expect(await client.hasBlob("acme/fn", "sha256:abc")).toBe(true);
+    expect(requests.filter((r) => r.startsWith("POST /oauth"))).toHaveLength(1);
+  });
+});

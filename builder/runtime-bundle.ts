@@ -1,0 +1,62 @@
+// Bundles the kontinue runtime with its dependencies into the shared runtime layer's package,
+// `/app/node_modules/kontinue`: the same kontinue sources give the same bytes, hence one digest.
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { hashFile, REQUIRE_SHIM } from "./bundle-function.ts";
+import type { LayerEntry } from "./layer.ts";
+
+/** The runtime's entry in this package (the `kontinue` export). */
+export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/index.ts", import.meta.url));
+
+export interface RuntimeBundle {
+  code: Buffer;
+  map: Buffer;
+  /** Absolute input paths with their sha256, for the cache. */
+  inputs: Record<string, string>;
+}
+
+export interface BundleRuntimeOptions {
+  nodeMajor: number;
+  /** Default: this package's runtime/index.ts. */
+  entry?: string;
+}
+
+export async function bundleRuntime(options: BundleRuntimeOptions): Promise<RuntimeBundle> {
+  const entry = options.entry ?? RUNTIME_ENTRY;
+  const packageRoot = dirname(dirname(entry));
+  const result = await build({
+    entryPoints: [entry],
+    absWorkingDir: packageRoot,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: `node${options.nodeMajor}`,
+    minify: true,
+    sourcemap: "linked",
+    sourcesContent: false,
+    outfile: `${packageRoot}/node_modules/kontinue/index.mjs`,
+    banner: { js: REQUIRE_SHIM },
+    legalComments: "none",
+    metafile: true,
+    write: false,
+    logLevel: "silent",
+  });
+  const inputs: Record<string, string> = {};
+  await Promise.all(Object.keys(result.metafile.inputs).map(async (path) => void (inputs[`${packageRoot}/${path}`] = await hashFile(`${packageRoot}/${path}`))));
+  return {
+    code: Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.contents),
+    map: Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".map"))!.contents),
+    inputs,
+  };
+}
+
+/** The runtime layer's files: the bundle and a package.json whose exports point at it. */
+export function runtimeLayerEntries(bundle: RuntimeBundle, version: string): LayerEntry[] {
+  const pkg = { name: "kontinue", version, type: "module", main: "./index.mjs", exports: { ".": "./index.mjs", "./package.json": "./package.json" } };
+  return [
+    { type: "file", path: "app/node_modules/kontinue/package.json", data: Buffer.from(`${JSON.stringify(pkg, null, 2)}\n`) },
+    { type: "file", path: "app/node_modules/kontinue/index.mjs", data: bundle.code },
+    { type: "file", path: "app/node_modules/kontinue/index.mjs.map", data: bundle.map },
+  ];
+}

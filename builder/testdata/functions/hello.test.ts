@@ -1,0 +1,2 @@
+// Not a Function: test files are skipped by discovery.
+export {};

@@ -1,0 +1,7 @@
+import { defineFunction } from "kontinue";
+
+export default defineFunction({
+  async run(ctx, args) {
+    return { ok: true, orderId: args.orderId };
+  },
+});

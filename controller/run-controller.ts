@@ -1,0 +1,144 @@
+// Wiring of the controller's durability half: informers on Executions, Suspensions and Functions feed
+// one work queue per reconciler; on start every object is reconciled, so due timers fire at once.
+import type { KubeConfig, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
+import type { Execution, FunctionResource, Suspension } from "../crds/index.ts";
+import { KontinueError, ResourceClient, createKubeHttp, createResourceInformer, kontinueResources, systemClock, type Clock, type KubeHttp, type ResourceInformer } from "../runtime/index.ts";
+import { cancelReconciler } from "./cancel-reconciler.ts";
+import { labelReconciler } from "./label-reconciler.ts";
+import { leaseReconciler } from "./lease-reconciler.ts";
+import { suspensionReconciler } from "./suspension-reconciler.ts";
+import { WorkQueue, keyOf, type Reconciler } from "./work-queue.ts";
+
+export type ControllerScope = { namespace: string } | { allNamespaces: true };
+
+export type ControllerOptions = ControllerScope & {
+  kubeConfig: KubeConfig;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: a keep-alive HTTPS transport for the kubeconfig. */
+  http?: KubeHttp;
+  /** Stops the controller when it aborts. */
+  signal?: AbortSignal;
+  /** Where log lines go (default stderr). */
+  log?: (line: string) => void;
+};
+
+/** Runs the controller until `signal` aborts. Resolves once it has stopped. */
+export async function runController(options: ControllerOptions): Promise<void> {
+  const controller = await startController(options);
+  if (options.signal !== undefined && !options.signal.aborted) {
+    await new Promise<void>((resolve) => options.signal!.addEventListener("abort", () => resolve(), { once: true }));
+  }
+  await controller.stop();
+}
+
+export interface RunningController {
+  stop(): Promise<void>;
+}
+
+/** Starts the controller and resolves once its informers have listed everything. */
+const optionKeys = new Set(["namespace", "allNamespaces", "kubeConfig", "clock", "http", "signal", "log"]);
+
+export async function startController(options: ControllerOptions): Promise<RunningController> {
+  const unknown = Object.keys(options).filter((key) => !optionKeys.has(key));
+  if (unknown.length > 0) throw new KontinueError("CONTROLLER_BAD_OPTIONS", `cannot start the controller: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options are ${[...optionKeys].join(", ")}`, { terminal: true });
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const http = options.http ?? createKubeHttp(options.kubeConfig);
+  const resources = kontinueResources(http);
+  const namespace = "namespace" in options ? options.namespace : undefined;
+  const queues: WorkQueue[] = [];
+  const queue = (name: string, reconcile: Reconciler): WorkQueue => {
+    const created = new WorkQueue({ name, reconcile, clock, concurrency: 4, onError: (key, error) => log(`${new Date(clock.now()).toISOString()} warn ${name} ${key}: ${(error as Error).message}`) });
+    queues.push(created);
+    return created;
+  };
+  const common = { kubeConfig: options.kubeConfig, namespace, clock, onError: (error: unknown) => log(`${new Date(clock.now()).toISOString()} warn watch failed, restarting: ${(error as Error).message ?? String(error)}`) };
+
+  // The informers are created first; the reconcilers read their caches.
+  const listers = {} as { executions: ResourceInformer<Execution>; suspensions: ResourceInformer<Suspension>; functions: ResourceInformer<FunctionResource> };
+  // Nothing is reconciled until every cache has listed: a reconcile must not mistake "not listed yet" for "gone".
+  let synced = false;
+  const executionsView = { get: (ns: string, n: string) => listers.executions.get(ns, n), list: () => listers.executions.list() };
+  const suspensionsView = { get: (ns: string, n: string) => listers.suspensions.get(ns, n), list: () => listers.suspensions.list() };
+  const functionsView = { get: (ns: string, n: string) => listers.functions.get(ns, n), list: () => listers.functions.list() };
+
+  const pods = await watchPods({ options, http, namespace, log, clock, onGone: (pod) => {
+    if (!synced) return;
+    for (const execution of listers.executions.list()) {
+      if (execution.metadata.namespace === pod.metadata?.namespace && execution.status?.lease?.pod === pod.metadata?.name) leases.add(keyOf(execution));
+    }
+  } });
+
+  const labels = queue("label", labelReconciler({ executions: executionsView, client: resources.executions }));
+  const leases = queue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { podGone: pods.gone }) }));
+  const cancels = queue("cancel", cancelReconciler({ executions: executionsView, resources, clock }));
+  const suspensions = queue("suspension", suspensionReconciler({ executions: executionsView, suspensions: suspensionsView, functions: functionsView, resources, clock }));
+
+  const onExecution = (execution: Execution): void => {
+    if (!synced) return;
+    const key = keyOf(execution);
+    labels.add(key);
+    leases.add(key);
+    cancels.add(key);
+    suspensions.add(key);
+    const parent = execution.spec.parent?.name;
+    if (parent !== undefined) suspensions.add(`${execution.metadata.namespace}/${parent}`);
+  };
+  listers.executions = createResourceInformer<Execution>({ ...common, client: resources.executions, onChange: onExecution, onSynced: () => listers.executions.list().forEach(onExecution) });
+  listers.suspensions = createResourceInformer<Suspension>({
+    ...common,
+    client: resources.suspensions,
+    onChange: (suspension) => synced && suspensions.add(keyOf(suspension)),
+    onSynced: () => synced && listers.suspensions.list().forEach((suspension) => suspensions.add(keyOf(suspension))),
+  });
+  const wakeParked = (): void => {
+    if (!synced) return;
+    for (const suspension of listers.suspensions.list()) if (suspension.spec.reason === "NonDeterminism") suspensions.add(keyOf(suspension));
+  };
+  listers.functions = createResourceInformer<FunctionResource>({ ...common, client: resources.functions, onChange: wakeParked, onSynced: wakeParked });
+
+  await pods?.informer.start();
+  await listers.functions.start();
+  await listers.suspensions.start();
+  await listers.executions.start();
+  synced = true;
+  listers.executions.list().forEach(onExecution);
+  listers.suspensions.list().forEach((suspension) => suspensions.add(keyOf(suspension)));
+  wakeParked();
+  return {
+    async stop() {
+      await Promise.all([listers.executions.stop(), listers.suspensions.stop(), listers.functions.stop(), pods?.informer.stop()]);
+      await Promise.all(queues.map((q) => q.stop()));
+    },
+  };
+}
+
+/** When the controller may list Pods: a cache of them, and a check (cache, then a GET) that a worker's Pod is gone. */
+async function watchPods(context: {
+  options: ControllerOptions;
+  http: KubeHttp;
+  namespace: string | undefined;
+  log: (line: string) => void;
+  clock: Clock;
+  onGone: (pod: V1Pod) => void;
+}): Promise<{ informer: ResourceInformer<V1Pod>; gone: (namespace: string, name: string) => Promise<boolean> } | undefined> {
+  const client = new ResourceClient<V1Pod & { metadata: V1ObjectMeta }>(context.http, "pods", "/api/v1");
+  try {
+    await client.list(context.namespace, "kontinue.cloud/no-such-label");
+  } catch (error) {
+    context.log(`${new Date(context.clock.now()).toISOString()} info Pods are not visible (${(error as Error).message}); leases are reaped when they expire`);
+    return undefined;
+  }
+  const informer = createResourceInformer<V1Pod>({
+    kubeConfig: context.options.kubeConfig,
+    client,
+    namespace: context.namespace,
+    clock: context.clock,
+    onChange: (pod, kind) => (kind === "delete" ? context.onGone(pod) : undefined),
+  });
+  return {
+    informer,
+    gone: async (namespace, name) => informer.get(namespace, name) === undefined && (await client.get(namespace, name)) === undefined,
+  };
+}

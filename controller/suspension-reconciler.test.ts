@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import type { Suspension } from "../crds/index.ts";
+import { resumeDecision } from "./suspension-reconciler.ts";
+
+const suspension = (spec: Partial<Suspension["spec"]>): Suspension => ({ apiVersion: "kontinue.cloud/v1alpha1", kind: "Suspension", metadata: { name: "p" }, spec: { execution: "p", reason: "Sleep", ...spec } });
+const now = Date.UTC(2026, 0, 1, 12);
+const none = { childPhase: () => "Executing", functionImage: undefined };
+
+describe("resumeDecision", () => {
+  it("resumes a sleep exactly when due, and asks to look again then", () => {
+    expect(resumeDecision(suspension({ until: "2026-01-01T12:00:01.500Z" }), now, none)).toEqual({ resume: false, requeueAfter: 1500 });
+    expect(resumeDecision(suspension({ until: "2026-01-01T12:00:00.000Z" }), now, none).resume).toBe(true);
+  });
+
+  it("resumes when every child has finished (or is gone)", () => {
+    const waiting = suspension({ reason: "Execute", children: ["c1", "c2"] });
+    expect(resumeDecision(waiting, now, { childPhase: (c) => (c === "c1" ? "Completed" : "Executing"), functionImage: undefined })).toEqual({ resume: false });
+    expect(resumeDecision(waiting, now, { childPhase: (c) => (c === "c1" ? "Completed" : "Failed"), functionImage: undefined }).resume).toBe(true);
+    expect(resumeDecision(waiting, now, { childPhase: () => undefined, functionImage: undefined }).resume).toBe(true);
+  });
+
+  it("resumes a non-deterministic execution only when the function's image changes", () => {
+    const parked = suspension({ reason: "NonDeterminism", image: "img@sha256:1" });
+    expect(resumeDecision(parked, now, { ...none, functionImage: "img@sha256:1" }).resume).toBe(false);
+    expect(resumeDecision(parked, now, { ...none, functionImage: undefined }).resume).toBe(false);
+    expect(resumeDecision(parked, now, { ...none, functionImage: "img@sha256:2" }).resume).toBe(true);
+  });
+});

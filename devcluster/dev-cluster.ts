@@ -1,0 +1,158 @@
+// Starts devcluster: the store, the controllers and the HTTPS server, then writes the kubeconfig.
+import { rmSync } from "node:fs";
+import { createServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { join } from "node:path";
+import { ChangeFeed } from "./change-feed.ts";
+import { loadOrCreateCredentials } from "./credentials.ts";
+import { DeletionController } from "./deletion-controller.ts";
+import { DevClusterError } from "./dev-cluster-error.ts";
+import { writeKubeconfig } from "./kubeconfig.ts";
+import { ObjectService } from "./object-service.ts";
+import { createRequestHandler } from "./request-handler.ts";
+import { ResourceCatalogue, storageResource } from "./resource-catalogue.ts";
+import { builtinResources } from "./resource-info.ts";
+import type { KubeObject } from "./resource-info.ts";
+import { Store } from "./store.ts";
+
+export interface DevClusterOptions {
+  /** Where state.db, the certificate, the token and the kubeconfig live. */
+  dataDir: string;
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default: the system clock. */
+  clock?: () => Date;
+  /** How long watches can resume from an old resourceVersion; default 5 minutes. */
+  historyMillis?: number;
+  /** How often watches with allowWatchBookmarks get a BOOKMARK; default 5 s. */
+  bookmarkIntervalMillis?: number;
+  /** Where internal errors are reported; default stderr. */
+  log?: (message: string) => void;
+}
+
+export interface DevCluster {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const defaultNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
+const knownOptions = new Set(["dataDir", "port", "host", "clock", "historyMillis", "bookmarkIntervalMillis", "log"]);
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+function openStore(dataDir: string, historyMillis: number | undefined): Store {
+  try {
+    return new Store({ dataDir, ...(historyMillis !== undefined ? { historyMillis } : {}) });
+  } catch (error) {
+    if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
+    throw new DevClusterError("DEVCLUSTER_DATA_IN_USE", `cannot start devcluster on "${dataDir}": another devcluster holds its database; stop that one or pick another --data`, { cause: error });
+  }
+}
+
+export async function startDevCluster(options: DevClusterOptions): Promise<DevCluster> {
+  const unknown = Object.keys(options).filter((key) => !knownOptions.has(key));
+  if (unknown.length > 0) {
+    throw new DevClusterError("DEVCLUSTER_BAD_OPTIONS", `cannot start devcluster: unknown option(s) ${unknown.map((key) => `"${key}"`).join(", ")}; the options are ${[...knownOptions].join(", ")}`);
+  }
+  const { dataDir } = options;
+  const host = options.host ?? "127.0.0.1";
+  const clock = options.clock ?? (() => new Date());
+  const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const credentials = await loadOrCreateCredentials(dataDir, options.host ? [options.host] : []);
+  const store = openStore(dataDir, options.historyMillis);
+  const feed = new ChangeFeed();
+  const catalogue = new ResourceCatalogue();
+  const crdInfo = builtinResources.find((info) => info.kind === "CustomResourceDefinition")!;
+  const crdResource = storageResource(crdInfo);
+  const refreshCatalogue = () => catalogue.setCustomResourceDefinitions([...store.list(crdResource)]);
+  let deletion: DeletionController | undefined;
+  const objects = new ObjectService({
+    store,
+    feed,
+    clock,
+    afterCommit: (change) => {
+      if (change.resource === crdResource) refreshCatalogue();
+      deletion?.notify(change);
+    },
+  });
+  deletion = new DeletionController({ store, objects, catalogue, log });
+  refreshCatalogue();
+  const namespaceInfo = builtinResources.find((info) => info.kind === "Namespace")!;
+  for (const name of defaultNamespaces) {
+    if (!objects.find(namespaceInfo, undefined, name)) {
+      const namespace: KubeObject = { apiVersion: "v1", kind: "Namespace", metadata: { name } };
+      objects.create(namespaceInfo, undefined, namespace, { dryRun: false, defaultManager: "kontinue-devcluster", fieldValidation: "Ignore" });
+    }
+  }
+  deletion.recover();
+  const compaction = setInterval(() => {
+    try {
+      store.compact(clock());
+    } catch (error) {
+      log(`devcluster: compacting the change log failed (will retry): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }, Math.min(5_000, options.historyMillis ?? 5_000));
+  compaction.unref();
+
+  let address = "";
+  const server = createServer(
+    { cert: credentials.certificate, key: credentials.privateKey },
+    createRequestHandler({ token: credentials.token, catalogue, objects, store, feed, clock, serverAddress: () => address, log, bookmarkIntervalMillis: options.bookmarkIntervalMillis ?? 5_000 }),
+  );
+  // Tracked by hand: closeAllConnections() misses TLS sockets whose request ended (idle keep-alive, ended watches).
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    deletion.close();
+    clearInterval(compaction);
+    store.close();
+    throw new DevClusterError("DEVCLUSTER_LISTEN_FAILED", `cannot start devcluster on "${host}:${options.port ?? 0}": ${error instanceof Error ? error.message : String(error)}; pick another --port or stop what listens there`, { cause: error });
+  }
+  const port = (server.address() as AddressInfo).port;
+  address = `${urlHost(host)}:${port}`;
+  const url = `https://${address}`;
+  const kubeconfigPath = join(dataDir, "kubeconfig");
+  writeKubeconfig(kubeconfigPath, { server: url, caCertificate: credentials.caCertificate, token: credentials.token });
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    token: credentials.token,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        rmSync(kubeconfigPath, { force: true });
+        clearInterval(compaction);
+        deletion?.close();
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        for (const socket of sockets) socket.destroy();
+      });
+      return closing;
+    },
+  };
+}

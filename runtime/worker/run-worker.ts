@@ -1,0 +1,76 @@
+// Running a worker as a process: settings from the environment (or flags), health endpoints,
+// and SIGTERM handling (stop claiming, finish or hand back within the grace period, exit 0).
+import { KubeConfig } from "@kubernetes/client-node";
+import os from "node:os";
+import type { FunctionDefinition } from "../define-function.ts";
+import { KontinueError } from "../kontinue-error.ts";
+import { startHealthServer } from "./health-server.ts";
+import { Worker, type WorkerOptions } from "./worker.ts";
+
+export interface RunWorkerOptions extends WorkerOptions {
+  /** Port of /healthz, /readyz, /metrics; none when undefined. */
+  metricsPort?: number;
+  /** How long SIGTERM waits for running attempts before handing them back (default 10 s). */
+  shutdownGraceMs?: number;
+  /** Stops the worker when it aborts (default: SIGTERM or SIGINT). */
+  signal?: AbortSignal;
+}
+
+/** Worker settings read from the environment: KUBECONFIG (else in-cluster), KONTINUE_NAMESPACE, KONTINUE_CONCURRENCY, POD_NAME, KONTINUE_METRICS_PORT, KONTINUE_IMAGE, KONTINUE_LEASE_SECONDS. */
+export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<RunWorkerOptions, "definition" | "functionName"> {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
+  return {
+    kubeConfig,
+    namespace: env.KONTINUE_NAMESPACE || contextNamespace || "default",
+    holder: env.POD_NAME || `${os.hostname()}-${process.pid}`,
+    ...(env.POD_NAME ? { pod: env.POD_NAME } : {}),
+    image: env.KONTINUE_IMAGE || "unknown",
+    ...optionalNumber("concurrency", env.KONTINUE_CONCURRENCY, "KONTINUE_CONCURRENCY"),
+    ...optionalNumber("metricsPort", env.KONTINUE_METRICS_PORT, "KONTINUE_METRICS_PORT"),
+    ...optionalNumber("leaseSeconds", env.KONTINUE_LEASE_SECONDS, "KONTINUE_LEASE_SECONDS"),
+  };
+}
+
+function optionalNumber<K extends string>(key: K, value: string | undefined, variable: string): { [P in K]?: number } {
+  if (value === undefined || value === "") return {};
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) {
+    throw new KontinueError("RUNTIME_BAD_SETTING", `cannot read ${variable}=${JSON.stringify(value)}: expected a number ≥ 0; fix the environment variable`, { terminal: true });
+  }
+  return { [key]: number } as { [P in K]?: number };
+}
+
+/** Runs a worker until SIGTERM/SIGINT (or `signal`), then stops it gracefully. */
+export async function runWorker(options: RunWorkerOptions): Promise<void> {
+  const { metricsPort, shutdownGraceMs, signal: stopSignal, ...workerOptions } = options;
+  const worker = new Worker(workerOptions);
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  const signal = stopSignal ?? stop.signal;
+  if (stopSignal === undefined) {
+    process.once("SIGTERM", onSignal);
+    process.once("SIGINT", onSignal);
+  }
+  const health = metricsPort === undefined ? undefined : await startHealthServer({ port: metricsPort, ready: () => worker.ready, registry: worker.metrics.registry });
+  try {
+    await worker.start();
+    const started = `${new Date().toISOString()} info worker "${workerOptions.holder}" runs function "${workerOptions.functionName}" in namespace "${workerOptions.namespace}"${health === undefined ? "" : ` (health and metrics on port ${health.port})`}`;
+    (workerOptions.log ?? ((line: string) => void process.stdout.write(`${line}\n`)))(started);
+    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    await worker.stop(shutdownGraceMs ?? 10_000);
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+    await health?.close();
+  }
+}
+
+/** The image entrypoint: a worker for `definition`, configured from the environment; after SIGTERM it hands back what it holds and the process exits 0. */
+export async function runWorkerFromEnv(options: { definition: FunctionDefinition; functionName: string }): Promise<void> {
+  await runWorker({ ...workerSettingsFromEnv(), definition: options.definition, functionName: options.functionName });
+  process.exitCode = 0;
+  // Idle keep-alive sockets must not hold the process open past its shutdown.
+  setTimeout(() => process.exit(0), 2_000).unref();
+}
