@@ -8,6 +8,7 @@ import { version as esbuildVersion } from "esbuild";
 import type { Dispatcher } from "undici";
 import { fetchBaseImage, baseNodeMajor } from "./base-image.ts";
 import { BuildCache } from "./build-cache.ts";
+import { BuildError } from "./build-error.ts";
 import { bundleFunction, functionLayerEntries } from "./bundle-function.ts";
 import { discoverFunctions, type FunctionSource } from "./discover-functions.ts";
 import { assembleFunctionImage, type FunctionImage } from "./function-image.ts";
@@ -75,7 +76,11 @@ interface CachedRuntime {
   diffId: string;
 }
 
+const OPTION_KEYS: ReadonlySet<string> = new Set(["dir", "base", "platforms", "target", "insecureRegistry", "publishers", "cache", "sourceDateEpoch", "dispatcher", "registryClient"] satisfies Array<keyof BuildFunctionsOptions>);
+
 export async function buildFunctions(options: BuildFunctionsOptions): Promise<BuiltFunction[]> {
+  const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key));
+  if (unknown.length > 0) throw new BuildError("BUILD_BAD_OPTIONS", `cannot build: unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; see BuildFunctionsOptions`);
   const dir = resolve(options.dir);
   const cache = options.cache ?? new BuildCache();
   const mtime = options.sourceDateEpoch ?? sourceDateEpoch();

@@ -65,17 +65,23 @@ export function assembleFunctionImage(options: AssembleFunctionImageOptions): Fu
     };
     delete (imageConfig as { container_config?: unknown }).container_config;
     delete (imageConfig as { container?: unknown }).container;
-    const configBlob = jsonBlob(imageConfig, MEDIA_TYPES.ociConfig);
-    const layers = [...manifest.layers, runtimeLayer.blob.descriptor, functionLayer.blob.descriptor];
-    const imageManifest: ImageManifest = { schemaVersion: 2, mediaType: MEDIA_TYPES.ociManifest, config: configBlob.descriptor, layers };
-    return { platform, manifest: jsonBlob(imageManifest, MEDIA_TYPES.ociManifest), config: configBlob, layers };
+    const types = mediaTypesLike(manifest);
+    const configBlob = jsonBlob(imageConfig, types.config);
+    const layers = [...manifest.layers, { ...runtimeLayer.blob.descriptor, mediaType: types.layer }, { ...functionLayer.blob.descriptor, mediaType: types.layer }];
+    const imageManifest: ImageManifest = { schemaVersion: 2, mediaType: types.manifest, config: configBlob.descriptor, layers };
+    return { platform, manifest: jsonBlob(imageManifest, types.manifest), config: configBlob, layers };
   });
+  const indexType = images.every((i) => i.manifest.descriptor.mediaType === MEDIA_TYPES.dockerManifest) ? MEDIA_TYPES.dockerManifestList : MEDIA_TYPES.ociIndex;
   const root = base.multiPlatform
-    ? jsonBlob(
-        { schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests: images.map((i) => ({ ...i.manifest.descriptor, platform: i.platform })) },
-        MEDIA_TYPES.ociIndex,
-      )
+    ? jsonBlob({ schemaVersion: 2, mediaType: indexType, manifests: images.map((i) => ({ ...i.manifest.descriptor, platform: i.platform })) }, indexType)
     : images[0]!.manifest;
   const localBlobs = new Map([runtimeLayer.blob, functionLayer.blob].map((b) => [b.descriptor.digest, b]));
   return { functionName: options.functionName, resourceName: options.resourceName, root, images, localBlobs, base };
+}
+
+/** The media types of the base's family (Docker v2 or OCI), as ko does: registries that take the base take the image. */
+function mediaTypesLike(manifest: ImageManifest): { manifest: string; config: string; layer: string } {
+  return manifest.mediaType === MEDIA_TYPES.dockerManifest
+    ? { manifest: MEDIA_TYPES.dockerManifest, config: MEDIA_TYPES.dockerConfig, layer: MEDIA_TYPES.dockerLayerGzip }
+    : { manifest: MEDIA_TYPES.ociManifest, config: MEDIA_TYPES.ociConfig, layer: MEDIA_TYPES.ociLayerGzip };
 }

@@ -2,6 +2,8 @@
 // retries on 5xx and connection resets, and errors that name registry and repository.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { isKontinueError } from "../runtime/index.ts";
@@ -144,5 +146,26 @@ describe("RegistryClient", () => {
     const client = new RegistryClient({ registry, insecure: true, credentials: { kind: "identityToken", token: "id-tok" }, sleep: noWait });
     expect(await client.hasBlob("acme/fn", "sha256:abc")).toBe(true);
     expect(requests.filter((r) => r.startsWith("POST /oauth"))).toHaveLength(1);
+  });
+
+  it("gets an anonymous bearer token for a public repository (as Docker Hub hands out)", async () => {
+    let realm = "";
+    const { registry, requests } = await standIn((req, res) => {
+      if (req.url?.startsWith("/token")) return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: req.headers.authorization ? "" : "anon" }));
+      if (req.headers.authorization !== "Bearer anon") return void res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="hub"` }).end();
+      res.writeHead(200, { "docker-content-digest": "sha256:def" }).end();
+    });
+    realm = `http://${registry}/token`;
+    const configDir = join(tmpdir(), `kontinue-no-docker-config-${process.pid}`);
+    const previous = process.env.DOCKER_CONFIG;
+    process.env.DOCKER_CONFIG = configDir;
+    try {
+      const client = new RegistryClient({ registry, insecure: true, sleep: noWait });
+      expect(await client.headManifest("library/node", "24")).toBe("sha256:def");
+    } finally {
+      if (previous === undefined) delete process.env.DOCKER_CONFIG;
+      else process.env.DOCKER_CONFIG = previous;
+    }
+    expect(requests.find((r) => r.startsWith("GET /token"))).toBe("GET /token?service=hub&scope=repository%3Alibrary%2Fnode%3Apull -");
   });
 });

@@ -1,6 +1,6 @@
 // A client-node informer that keeps going: list, watch from the list's resourceVersion, re-list on 410,
 // and — since client-node 1.x informers stop for good on any other error — restart with backoff.
-import { makeInformer, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import type { Informer, KubeConfig, KubernetesObject, ObjectCache } from "@kubernetes/client-node";
 import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
 import type { ResourceClient } from "./resource-client.ts";
@@ -39,22 +39,29 @@ export function createResourceInformer<T extends KubernetesObject>(options: Reso
     setImmediate(() => options.onSynced?.());
     return { apiVersion: "v1", kind: "List", items: list.items as T[], metadata: { resourceVersion: list.resourceVersion } };
   };
-  const informer = makeInformer<T>(options.kubeConfig, path, listFn, options.labelSelector);
+  let informer: (Informer<T> & ObjectCache<T>) | undefined;
   let stopped = false;
   let failures = 0;
   let restarting = false;
 
-  informer.on("add", (object) => options.onChange(object, "add"));
-  informer.on("update", (object) => {
-    failures = 0;
-    options.onChange(object, "update");
-  });
-  informer.on("delete", (object) => options.onChange(object, "delete"));
-  informer.on("error", (error) => {
-    if (stopped) return;
-    options.onError?.(error);
-    void restart();
-  });
+  // client-node is loaded on first start, so importing the runtime (the SDK in a Function file, the
+  // builder, the CLI) does not pay for it.
+  const create = async (): Promise<Informer<T> & ObjectCache<T>> => {
+    const { makeInformer } = await import("@kubernetes/client-node");
+    const created = makeInformer<T>(options.kubeConfig, path, listFn, options.labelSelector);
+    created.on("add", (object) => options.onChange(object, "add"));
+    created.on("update", (object) => {
+      failures = 0;
+      options.onChange(object, "update");
+    });
+    created.on("delete", (object) => options.onChange(object, "delete"));
+    created.on("error", (error) => {
+      if (stopped) return;
+      options.onError?.(error);
+      void restart();
+    });
+    return created;
+  };
 
   const restart = async (): Promise<void> => {
     if (restarting || stopped) return;
@@ -64,7 +71,7 @@ export function createResourceInformer<T extends KubernetesObject>(options: Reso
     restarting = false;
     if (stopped) return;
     try {
-      await informer.start();
+      await informer!.start();
       options.onSynced?.();
     } catch (error) {
       options.onError?.(error);
@@ -75,6 +82,7 @@ export function createResourceInformer<T extends KubernetesObject>(options: Reso
   return {
     async start() {
       stopped = false;
+      informer ??= await create();
       try {
         await informer.start();
       } catch (error) {
@@ -84,9 +92,9 @@ export function createResourceInformer<T extends KubernetesObject>(options: Reso
     },
     async stop() {
       stopped = true;
-      await informer.stop();
+      await informer?.stop();
     },
-    list: () => informer.list(options.namespace),
-    get: (namespace, name) => informer.get(name, namespace),
+    list: () => informer?.list(options.namespace) ?? [],
+    get: (namespace, name) => informer?.get(name, namespace),
   };
 }

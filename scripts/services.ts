@@ -3,7 +3,7 @@
 // private Docker engine. Idempotent: a healthy running service is reused.
 // Usage: npx tsx scripts/services.ts start|stop|status
 import { spawn } from "node:child_process";
-import { open } from "node:fs/promises";
+import { open, readFile } from "node:fs/promises";
 import { request } from "node:http";
 import { $, fs, sleep } from "zx";
 
@@ -20,6 +20,8 @@ interface Service {
   logFile: string;
   healthy(): Promise<boolean>;
   prepare(): Promise<void>;
+  /** After the process exited: release what it leaves behind. */
+  cleanup?(): Promise<void>;
   command: readonly string[];
 }
 
@@ -58,6 +60,15 @@ const docker: Service = {
   async prepare() {
     await fs.mkdirp(`${stateRoot}/docker`);
     await fs.mkdirp(`${runRoot}/docker`);
+  },
+  async cleanup() {
+    // dockerd can leave its network-namespace and data-root mounts behind; unmount them, deepest first.
+    const mounts = (await readFile("/proc/mounts", "utf8"))
+      .split("\n")
+      .map((line) => line.split(" ")[1] ?? "")
+      .filter((path) => path.startsWith(`${runRoot}/docker/`) || path === `${stateRoot}/docker`)
+      .sort((a, b) => b.length - a.length);
+    for (const path of mounts) await $`umount ${path}`.quiet().nothrow();
   },
   command: [
     "dockerd",
@@ -132,12 +143,13 @@ async function stop(service: Service): Promise<void> {
     return;
   }
   process.kill(pid, "SIGTERM");
-  for (let waited = 0; waited < 20_000; waited += 200) {
+  for (let waited = 0; waited < 60_000; waited += 200) {
     if ((await runningPid(service)) === undefined) break;
     await sleep(200);
   }
   if ((await runningPid(service)) !== undefined) process.kill(pid, "SIGKILL");
   await fs.rm(service.pidFile, { force: true });
+  await service.cleanup?.();
   console.log(`stopped ${service.name} (pid ${pid})`);
 }
 

@@ -1,6 +1,5 @@
 // Running a worker as a process: settings from the environment (or flags), health endpoints,
 // and SIGTERM handling (stop claiming, finish or hand back within the grace period, exit 0).
-import { KubeConfig } from "@kubernetes/client-node";
 import os from "node:os";
 import type { FunctionDefinition } from "../define-function.ts";
 import { KontinueError } from "../kontinue-error.ts";
@@ -17,7 +16,9 @@ export interface RunWorkerOptions extends WorkerOptions {
 }
 
 /** Worker settings read from the environment: KUBECONFIG (else in-cluster), KONTINUE_NAMESPACE, KONTINUE_CONCURRENCY, POD_NAME, KONTINUE_METRICS_PORT, KONTINUE_IMAGE, KONTINUE_LEASE_SECONDS. */
-export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<RunWorkerOptions, "definition" | "functionName"> {
+export async function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Omit<RunWorkerOptions, "definition" | "functionName">> {
+  // Loaded here, not at import: a Function file imports the runtime, and only the worker needs client-node.
+  const { KubeConfig } = await import("@kubernetes/client-node");
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
@@ -69,7 +70,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
 
 /** The image entrypoint: a worker for `definition`, configured from the environment; after SIGTERM it hands back what it holds and the process exits 0. */
 export async function runWorkerFromEnv(options: { definition: FunctionDefinition; functionName: string }): Promise<void> {
-  await runWorker({ ...workerSettingsFromEnv(), definition: options.definition, functionName: options.functionName });
+  await runWorker({ ...(await workerSettingsFromEnv()), definition: options.definition, functionName: options.functionName });
   process.exitCode = 0;
   // Idle keep-alive sockets must not hold the process open past its shutdown.
   setTimeout(() => process.exit(0), 2_000).unref();
