@@ -47,7 +47,7 @@ export function createResourceInformer<T extends KubernetesObject>(options: Reso
   // client-node is loaded on first start, so importing the runtime (the SDK in a Function file, the
   // builder, the CLI) does not pay for it.
   const create = async (): Promise<Informer<T> & ObjectCache<T>> => {
-    const { makeInformer } = await import("@kubernetes/client-node");
+    const { makeInformer } = await import("./kube-client.ts");
     const created = makeInformer<T>(options.kubeConfig, path, listFn, options.labelSelector);
     created.on("add", (object) => options.onChange(object, "add"));
     created.on("update", (object) => {

@@ -27,10 +27,15 @@ async function sourceFiles(folder: string): Promise<string[]> {
     .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+}
+
 /** Relative specifiers a file imports; with `values`, only imports that exist at run time (not `import type`). */
 function relativeImports(source: string, which: "all" | "values" = "all"): string[] {
   const found: string[] = [];
-  for (const match of source.matchAll(/(?:import|export)(\s+type)?\s[^;]*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g)) {
+  const code = withoutComments(source);
+  for (const match of code.matchAll(/(?:import|export)(\s+type)?\s[^;]*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g)) {
     if (which === "values" && match[1]) continue;
     found.push((match[2] ?? match[3])!);
   }
@@ -91,7 +96,7 @@ describe("module boundaries", () => {
       const text = await readFile(join(root, module, "index.ts"), "utf8").catch(() => undefined);
       if (text === undefined) continue;
       if (!text.startsWith("// ")) problems.push(`${module}/index.ts has no opening purpose comment`);
-      const code = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+      const code = withoutComments(text);
       const statements = code.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean);
       for (const statement of statements) {
         if (!/^export\s+(type\s+)?(\{[\s\S]*\}|\*)\s+from\s+["'][^"']+["']/.test(statement)) {

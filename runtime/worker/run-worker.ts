@@ -18,7 +18,7 @@ export interface RunWorkerOptions extends WorkerOptions {
 /** Worker settings read from the environment: KUBECONFIG (else in-cluster), KONTINUE_NAMESPACE, KONTINUE_CONCURRENCY, POD_NAME, KONTINUE_METRICS_PORT, KONTINUE_IMAGE, KONTINUE_LEASE_SECONDS. */
 export async function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Omit<RunWorkerOptions, "definition" | "functionName">> {
   // Loaded here, not at import: a Function file imports the runtime, and only the worker needs client-node.
-  const { KubeConfig } = await import("@kubernetes/client-node");
+  const { KubeConfig } = await import("../kube-client.ts");
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault();
   const contextNamespace = kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace;
