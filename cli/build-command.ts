@@ -33,8 +33,8 @@ export function registerBuildCommand(program: Command): void {
     .option("-o, --output <format>", "manifest format: yaml or json", "yaml")
     .action(async (dir: string, options: BuildCommandOptions) => {
       // Loaded on use: esbuild, dockerode and the registry client stay out of other commands' start-up.
-      const [{ BuildError, buildFunctions, DockerEnginePublisher, functionManifest, functionRepository, OciLayoutPublisher, parsePushTarget, RegistryClient, RegistryPublisher, TarballPublisher }, { default: Docker }, { stringify }] =
-        await Promise.all([import("../builder/index.ts"), import("dockerode"), import("yaml")]);
+      const [{ BuildError, buildFunctions, DockerEnginePublisher, functionManifest, functionRepository, OciLayoutPublisher, parsePushTarget, RegistryClient, RegistryPublisher, TarballPublisher }, { stringify }] =
+        await Promise.all([import("../builder/index.ts"), import("yaml")]);
       if (options.output !== "yaml" && options.output !== "json") {
         throw new BuildError("BUILD_BAD_OPTIONS", `cannot print manifests as "${options.output}": use -o yaml or -o json`);
       }
@@ -48,7 +48,10 @@ export function registerBuildCommand(program: Command): void {
       if (pushes) publishers.push(new RegistryPublisher({ client: new RegistryClient({ registry: target.registry, insecure: options.insecureRegistry === true }), target }));
       if (options.ociLayout) publishers.push(new OciLayoutPublisher({ dir: options.ociLayout, imageName }));
       if (options.tarball) publishers.push(new TarballPublisher({ file: options.tarball, imageName }));
-      if (options.docker) publishers.push(new DockerEnginePublisher({ docker: new Docker(), imageName }));
+      if (options.docker) {
+        const { default: Docker } = await import("dockerode");
+        publishers.push(new DockerEnginePublisher({ docker: new Docker(), imageName }));
+      }
       const built = await buildFunctions({
         dir,
         base: options.base,
