@@ -57,6 +57,7 @@ try {
   const ca = Buffer.from(kubeconfig.clusters[0]!.cluster["certificate-authority-data"], "base64").toString();
   const authorization = `Bearer ${kubeconfig.users[0]!.user.token}`;
   const serverPid = cluster.child.pid!;
+  const idleRss = residentMegabytes(serverPid);
   const pool = new Pool(server, { connect: { ca }, connections: 8, pipelining: 1 });
 
   async function call(method: "POST" | "PATCH", path: string, body: object, contentType = "application/json"): Promise<{ resourceVersion: string; name: string }> {
@@ -151,7 +152,7 @@ try {
     "",
     `watch delivery at 8 writers (status updates): p50 ${ratio(statusEight.p50, targets.p50Millis, false)}, p99 ${ratio(statusEight.p99, targets.p99Millis, false)}`,
     `events not delivered within 10 s: ${createOne.missed + createEight.missed + statusOne.missed + statusEight.missed}`,
-    `devcluster resident memory: ${rss.toFixed(0)} MB   ${ratio(rss, targets.rssMegabytes, false)}`,
+    `devcluster resident memory: ${rss.toFixed(0)} MB   ${ratio(rss, targets.rssMegabytes, false)}   (idle, CRDs applied: ${idleRss.toFixed(0)} MB)`,
     "",
     `reference: plain in-process SQLite insert loop (same pragmas, one transaction per row, no HTTP/JSON/validation): ${rate(referencePerSecond)}`,
     `devcluster creates at 8 writers reach ${((createEight.perSecond / referencePerSecond) * 100).toFixed(1)}% of that floor-cost loop`,

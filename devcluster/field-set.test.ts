@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deleteAt, FieldSet, fieldSetOf, formatFieldPath, valueAt } from "./field-set.ts";
+import { isDeepStrictEqual } from "node:util";
+import { deleteAt, fieldChanges, FieldSet, fieldSetOf, formatFieldPath, valueAt } from "./field-set.ts";
 
 describe("FieldSet", () => {
   it("round-trips FieldsV1, marking members that have children with a dot", () => {
@@ -43,5 +44,47 @@ describe("FieldSet", () => {
     deleteAt(object, ["f:spec", "f:containers", 'k:{"name":"a"}']);
     deleteAt(object, ["f:metadata", "f:finalizers", 'v:"y"']);
     expect(object).toEqual({ spec: { containers: [{ name: "b", image: "2" }] }, metadata: { finalizers: ["x"] } });
+  });
+});
+
+describe("fieldChanges", () => {
+  const context = { kind: "Deployment", schema: undefined };
+  const before = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", labels: { app: "web", tier: "front" }, finalizers: ["a", "b"] },
+    spec: { replicas: 2, paused: {}, template: { spec: { containers: [{ name: "web", image: "x", args: ["--v"] }, { name: "side", image: "s" }] } } },
+    status: { phase: "Running" },
+  };
+  const after = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", resourceVersion: "9", labels: { app: "web", tier: "back" }, finalizers: ["b", "c"] },
+    spec: { replicas: 2, paused: {}, template: { spec: { containers: [{ name: "side", image: "s" }, { name: "web", image: "y", args: ["--v"] }, { name: "new", image: "n" }] } } },
+    status: { phase: ["Running"] },
+  };
+
+  it("finds the fields of the new object that the write added or gave another value", () => {
+    const { fields, changed } = fieldChanges(before, after, context);
+    expect(fields.paths()).toEqual(fieldSetOf(after, context).paths());
+    expect(changed.paths().map((path) => path.join(" ")).sort()).toEqual(
+      [
+        "f:metadata f:labels f:tier",
+        'f:metadata f:finalizers v:"c"',
+        'f:spec f:template f:spec f:containers k:{"name":"web"}',
+        'f:spec f:template f:spec f:containers k:{"name":"web"} f:image',
+        'f:spec f:template f:spec f:containers k:{"name":"new"}',
+        'f:spec f:template f:spec f:containers k:{"name":"new"} f:name',
+        'f:spec f:template f:spec f:containers k:{"name":"new"} f:image',
+        "f:status f:phase",
+      ].sort(),
+    );
+  });
+
+  it("agrees with comparing each field's value before and after", () => {
+    const beforeFields = fieldSetOf(before, context);
+    const expected = fieldSetOf(after, context).paths().filter((path) => !beforeFields.has(path) || !isDeepStrictEqual(valueAt(before, path), valueAt(after, path)));
+    expect(fieldChanges(before, after, context).changed.paths()).toEqual(expected);
+    expect(fieldChanges(undefined, after, context).changed.paths()).toEqual(fieldSetOf(after, context).paths());
   });
 });

@@ -44,6 +44,13 @@ export function itemKey(item: unknown, keys: string[]): string {
 /** Fields that no manager owns: identity and server-set metadata. */
 const unownedMetadata = new Set(["name", "namespace", "generateName", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink"]);
 
+/** A path as one string, unambiguous whatever its elements hold (each is prefixed with its length). */
+function pathKey(path: FieldPath): string {
+  let key = "";
+  for (const element of path) key += `${element.length}:${element}`;
+  return key;
+}
+
 export class FieldSet {
   readonly #paths = new Map<string, FieldPath>();
 
@@ -54,15 +61,15 @@ export class FieldSet {
   }
 
   add(path: FieldPath): void {
-    this.#paths.set(JSON.stringify(path), path);
+    this.#paths.set(pathKey(path), path);
   }
 
   has(path: FieldPath): boolean {
-    return this.#paths.has(JSON.stringify(path));
+    return this.#paths.has(pathKey(path));
   }
 
   delete(path: FieldPath): void {
-    this.#paths.delete(JSON.stringify(path));
+    this.#paths.delete(pathKey(path));
   }
 
   /** True when the set holds `prefix` or any path below it. */
@@ -118,38 +125,84 @@ export class FieldSet {
   }
 }
 
+/** What a walk of `before` has at the path the walk of `after` is at: nothing, or the value there. */
+type Before = { value: unknown } | undefined;
+
+/** The before-value of a keyed or set list's items, found by their path element. */
+function listItemsByElement(before: Before, element: (item: unknown) => string): Map<string, unknown> | undefined {
+  if (!before || !Array.isArray(before.value)) return undefined;
+  const items = new Map<string, unknown>();
+  for (const item of before.value) {
+    const key = element(item);
+    if (!items.has(key)) items.set(key, item);
+  }
+  return items;
+}
+
+/**
+ * Walks the fields `after` sets (see `fieldSetOf`), calling `visit` with each path and whether
+ * `before` lacks it or holds another value there (`valueAt(before, path)`), in one pass over both.
+ */
+function walkFields(after: unknown, before: Before, context: ListContext, visit: (path: FieldPath, changed: boolean) => void): void {
+  const leaf = (value: unknown, old: Before, path: FieldPath) => visit(path, !old || !isDeepStrictEqual(old.value, value));
+  const visitMap = (value: JsonMap, old: Before, schema: JSONSchemaProps | undefined, path: FieldPath): void => {
+    const isMetadata = path.length === 1 && path[0] === "f:metadata";
+    const keys = Object.keys(value);
+    if (keys.length === 0 && path.length > 0 && !isMetadata) leaf(value, old, path);
+    const oldMap = old && isObject(old.value) ? old.value : undefined;
+    for (const key of keys) {
+      if (isMetadata && unownedMetadata.has(key)) continue;
+      const child = value[key];
+      visitValue(child, oldMap && Object.hasOwn(oldMap, key) ? { value: oldMap[key] } : undefined, childSchema(schema, key), key, [...path, `f:${key}`]);
+    }
+  };
+  const visitValue = (value: unknown, old: Before, schema: JSONSchemaProps | undefined, field: string, path: FieldPath): void => {
+    if (isObject(value)) return visitMap(value, old, schema, path);
+    if (!Array.isArray(value)) return leaf(value, old, path);
+    const listType = listTypeOf(schema, context.kind, field);
+    if (listType === "atomic") return leaf(value, old, path);
+    if (listType === "set") {
+      const oldItems = listItemsByElement(old, (item) => `v:${JSON.stringify(item)}`);
+      for (const item of value) {
+        const element = `v:${JSON.stringify(item)}`;
+        visit([...path, element], !oldItems?.has(element));
+      }
+      return;
+    }
+    const oldItems = listItemsByElement(old, (item) => itemKey(item, listType.keys));
+    for (const item of value) {
+      const element = itemKey(item, listType.keys);
+      const itemPath = [...path, element];
+      const oldItem: Before = oldItems?.has(element) ? { value: oldItems.get(element) } : undefined;
+      leaf(item, oldItem, itemPath);
+      if (isObject(item)) visitMap(item, oldItem, schema?.items, itemPath);
+    }
+  };
+  if (isObject(after)) {
+    const { apiVersion: _apiVersion, kind: _kind, ...fields } = after;
+    visitMap(fields, before && isObject(before.value) ? before : undefined, context.schema, []);
+  }
+}
+
 /**
  * The fields an object sets: every leaf (scalar, atomic list, empty map), every keyed list item
  * and every set value. Identity and server-set metadata are left out.
  */
 export function fieldSetOf(object: unknown, context: ListContext): FieldSet {
   const set = new FieldSet();
-  const visitMap = (value: JsonMap, schema: JSONSchemaProps | undefined, path: FieldPath): void => {
-    const isMetadata = path.length === 1 && path[0] === "f:metadata";
-    const keys = Object.keys(value).filter((key) => !(isMetadata && unownedMetadata.has(key)));
-    if (Object.keys(value).length === 0 && path.length > 0 && !isMetadata) set.add(path);
-    for (const key of keys) visit(value[key], childSchema(schema, key), key, [...path, `f:${key}`]);
-  };
-  const visit = (value: unknown, schema: JSONSchemaProps | undefined, field: string, path: FieldPath): void => {
-    if (isObject(value)) return visitMap(value, schema, path);
-    if (!Array.isArray(value)) return set.add(path);
-    const listType = listTypeOf(schema, context.kind, field);
-    if (listType === "atomic") return set.add(path);
-    for (const item of value) {
-      if (listType === "set") {
-        set.add([...path, `v:${JSON.stringify(item)}`]);
-      } else {
-        const itemPath = [...path, itemKey(item, listType.keys)];
-        set.add(itemPath);
-        if (isObject(item)) visitMap(item, schema?.items, itemPath);
-      }
-    }
-  };
-  if (isObject(object)) {
-    const { apiVersion: _apiVersion, kind: _kind, ...fields } = object;
-    visitMap(fields, context.schema, []);
-  }
+  walkFields(object, undefined, context, (path) => set.add(path));
   return set;
+}
+
+/** The fields `after` sets, and those of them a write from `before` changed (absent before, or another value). */
+export function fieldChanges(before: unknown, after: unknown, context: ListContext): { fields: FieldSet; changed: FieldSet } {
+  const fields = new FieldSet();
+  const changed = new FieldSet();
+  walkFields(after, before === undefined ? undefined : { value: before }, context, (path, isChanged) => {
+    fields.add(path);
+    if (isChanged) changed.add(path);
+  });
+  return { fields, changed };
 }
 
 function listItemIndex(list: unknown[], element: PathElement): number {

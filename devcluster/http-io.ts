@@ -58,8 +58,9 @@ export function sendJson(response: ServerResponse, code: number, body: unknown, 
 
 /** Sends JSON text that is already serialized. */
 export function sendRaw(response: ServerResponse, code: number, json: string, headers: Record<string, string | string[]> = {}): void {
-  response.writeHead(code, { ...headers, "Content-Type": "application/json", "Content-Length": Buffer.byteLength(json) });
-  response.end(json);
+  const body = Buffer.from(json);
+  response.writeHead(code, { ...headers, "Content-Type": "application/json", "Content-Length": body.length });
+  response.end(body);
 }
 
 /** Writes `error` as a Status; anything that is not an ApiError becomes a 500 and is logged. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cloneJson, isObject } from "./json-value.ts";
+import { cloneJson, isObject, jsonEqual } from "./json-value.ts";
 
 describe("cloneJson", () => {
   it("copies nested objects and arrays without sharing them", () => {
@@ -25,5 +25,17 @@ describe("isObject", () => {
     expect(isObject([])).toBe(false);
     expect(isObject(null)).toBe(false);
     expect(isObject("x")).toBe(false);
+  });
+});
+
+describe("jsonEqual", () => {
+  it("compares objects by their members in any order, arrays item by item", () => {
+    expect(jsonEqual({ a: [1, { b: "c" }], d: null }, { d: null, a: [1, { b: "c" }] })).toBe(true);
+    expect(jsonEqual({ a: [1, 2] }, { a: [2, 1] })).toBe(false);
+    expect(jsonEqual({ a: 1 }, { a: 1, b: 2 })).toBe(false);
+    expect(jsonEqual({ a: 1, b: undefined }, { a: 1, c: undefined })).toBe(false);
+    expect(jsonEqual([], {})).toBe(false);
+    expect(jsonEqual("1", 1)).toBe(false);
+    expect(jsonEqual(null, {})).toBe(false);
   });
 });

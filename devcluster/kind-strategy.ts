@@ -1,8 +1,7 @@
 // Per-kind rules kube-apiserver applies on every write: defaults, validation, generation, status ownership.
-import { isDeepStrictEqual } from "node:util";
 import { invalid } from "./api-error.ts";
 import { crdCleanupFinalizer, crdStatus, validateCrd } from "./crd-lifecycle.ts";
-import { isObject } from "./json-value.ts";
+import { isObject, jsonEqual } from "./json-value.ts";
 import { labelSelectorFromMatch, matchesLabelSelector } from "./label-selector.ts";
 import type { LabelSelectorMatch } from "./label-selector.ts";
 import type { KubeObject, ResourceInfo } from "./resource-info.ts";
@@ -20,9 +19,9 @@ export function nextGeneration(info: ResourceInfo, live: KubeObject, next: KubeO
   const current = live.metadata.generation;
   if (current === undefined) return undefined;
   const changed = (() => {
-    if (!info.builtin) return !isDeepStrictEqual(withoutKeys(live, ["metadata", ...(info.subresources.status ? ["status"] : [])]), withoutKeys(next, ["metadata", ...(info.subresources.status ? ["status"] : [])]));
-    if (info.kind === "Deployment") return !isDeepStrictEqual(live.spec, next.spec) || !isDeepStrictEqual(live.metadata.annotations ?? {}, next.metadata.annotations ?? {});
-    return !isDeepStrictEqual(live.spec, next.spec);
+    if (!info.builtin) return !jsonEqual(withoutKeys(live, ["metadata", ...(info.subresources.status ? ["status"] : [])]), withoutKeys(next, ["metadata", ...(info.subresources.status ? ["status"] : [])]));
+    if (info.kind === "Deployment") return !jsonEqual(live.spec, next.spec) || !jsonEqual(live.metadata.annotations ?? {}, next.metadata.annotations ?? {});
+    return !jsonEqual(live.spec, next.spec);
   })();
   return changed ? current + 1 : current;
 }

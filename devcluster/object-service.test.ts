@@ -192,3 +192,27 @@ describe("server-side apply of unchanged values", () => {
     expect(again.body.metadata.resourceVersion).toBe(applied.body.metadata.resourceVersion);
   });
 });
+
+describe("admission of unchanged fields", () => {
+  const gadgets = "/apis/example.com/v1/namespaces/default/gadgets";
+  const gadgetCrd = (maximum?: number) => {
+    const crd = widgetCrd({ name: "gadgets.example.com" }) as { spec: { names: object; versions: { schema: { openAPIV3Schema: { properties: { spec: { properties: { size: object } } } } } }[] } };
+    crd.spec.names = { kind: "Gadget", plural: "gadgets", singular: "gadget" };
+    crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec.properties.size = { type: "integer", minimum: 0, ...(maximum !== undefined ? { maximum } : {}) };
+    return crd;
+  };
+  const gadget = (name: string, spec: object) => ({ apiVersion: "example.com/v1", kind: "Gadget", metadata: { name }, spec });
+
+  it("checks them again once the CRD changed after the object was written", async () => {
+    const crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    expect((await api.call("POST", crds, { body: gadgetCrd() })).code).toBe(201);
+    expect((await api.call("POST", gadgets, { body: gadget("big", { size: 5 }) })).code).toBe(201);
+    const status = await api.call("PATCH", `${gadgets}/big/status`, { body: { status: { phase: "Ready" } }, contentType: merge });
+    expect(status.body.spec).toEqual({ size: 5, color: "blue" });
+    const live = (await api.call("GET", `${crds}/gadgets.example.com`)).body;
+    expect((await api.call("PUT", `${crds}/gadgets.example.com`, { body: { ...gadgetCrd(3), metadata: live.metadata } })).code).toBe(200);
+    const recolored = await api.call("PATCH", `${gadgets}/big`, { body: { spec: { color: "red" } }, contentType: merge });
+    expect(recolored.code).toBe(422);
+    expect(recolored.body.message).toContain("spec.size");
+  });
+});

@@ -1,11 +1,10 @@
 // The generic registry: get, list, create, update, patch and delete of any served resource,
 // with kube-apiserver's rules for names, resourceVersion, generation, status and finalizers.
 import { randomUUID } from "node:crypto";
-import { isDeepStrictEqual } from "node:util";
 import { alreadyExists, badRequest, conflict, invalid, notFound, ApiError } from "./api-error.ts";
 import type { ChangeFeed } from "./change-feed.ts";
 import { decodeObject } from "./decode-object.ts";
-import { cloneJson } from "./json-value.ts";
+import { cloneJson, jsonEqual } from "./json-value.ts";
 import { hasGeneration, nextGeneration, prepareForCreate, prepareForUpdate, requiresResourceVersion } from "./kind-strategy.ts";
 import { kubeTime } from "./kube-time.ts";
 import { patchObject } from "./patch-object.ts";
@@ -64,9 +63,9 @@ function schemaOf(info: ResourceInfo): { schema?: JSONSchemaProps } {
 }
 
 /** A wrong JSON type in a built-in kind is a decoding error (400) for kube-apiserver, not a validation one (422). */
-function admitBuiltinOrCustom(info: ResourceInfo, object: KubeObject, strictFields: boolean): ReturnType<typeof admitObject> {
+function admitBuiltinOrCustom(info: ResourceInfo, object: KubeObject, strictFields: boolean, previous: KubeObject | undefined): ReturnType<typeof admitObject> {
   try {
-    return admitObject({ schema: info.schema!, object, kind: info.kind, group: info.group, strictFields });
+    return admitObject({ schema: info.schema!, object, kind: info.kind, group: info.group, strictFields, ...(previous ? { previous } : {}) });
   } catch (error) {
     const typeErrors = error instanceof ApiError && info.builtin ? (error.details?.causes ?? []).filter((cause) => cause.reason === "FieldValueTypeInvalid") : [];
     if (typeErrors.length === 0) throw error;
@@ -191,7 +190,7 @@ export class ObjectService {
       if (next.metadata.generation !== undefined) next.metadata.generation += 1;
       if (blockedBySpec) next.status = { phase: "Terminating" };
     }
-    if (isDeepStrictEqual(next, live) || dryRun) return { type: "terminating", object: dryRun ? next : live };
+    if (jsonEqual(next, live) || dryRun) return { type: "terminating", object: dryRun ? next : live };
     const change = this.#commit(info, "MODIFIED", next, live);
     return { type: "terminating", object: present(info, change.object) };
   }
@@ -249,7 +248,7 @@ export class ObjectService {
     if (info.subresources.status) delete object.status;
     prepareForCreate(info, object, now);
     const warnings: string[] = [];
-    const admitted = this.#admit(info, object, context, warnings);
+    const admitted = this.#admit(info, object, context, warnings, undefined);
     admitted.metadata.uid = randomUUID();
     admitted.metadata.creationTimestamp = kubeTime(now);
     if (hasGeneration(info)) admitted.metadata.generation = 1;
@@ -260,15 +259,17 @@ export class ObjectService {
   }
 
   #update(info: ResourceInfo, live: KubeObject, input: KubeObject, context: WriteContext, subresource: "status" | undefined, operation: "Update" | "Apply"): WriteResult {
-    const next: KubeObject = subresource === "status" ? { ...cloneJson(live), status: cloneJson(input.status) } : cloneJson(input);
-    if (subresource === "status" && input.status === undefined) delete next.status;
-    if (subresource !== "status" && info.subresources.status) {
-      if (live.status === undefined) delete next.status;
-      else next.status = cloneJson(live.status);
-    }
+    // A copy this write owns: the status from the request and the rest from the live object
+    // (a status write), or the reverse under a status subresource; each part is copied once.
+    const statusFromLive = subresource !== "status" && info.subresources.status !== undefined;
+    const base = subresource === "status" ? live : input;
+    const next = cloneJson({ ...base, metadata: undefined, ...(subresource === "status" || statusFromLive ? { status: undefined } : {}) }) as unknown as KubeObject;
+    if (subresource === "status") next.status = cloneJson(input.status);
+    if (statusFromLive) next.status = cloneJson(live.status);
+    if (next.status === undefined) delete next.status;
     const keep = live.metadata;
     next.metadata = {
-      ...(subresource === "status" ? cloneJson(keep) : next.metadata),
+      ...cloneJson(base.metadata),
       name: keep.name,
       uid: keep.uid,
       creationTimestamp: keep.creationTimestamp,
@@ -288,7 +289,7 @@ export class ObjectService {
     }
     const warnings: string[] = [];
     prepareForUpdate(info, live, next, this.#clock());
-    const admitted = this.#admit(info, next, context, warnings);
+    const admitted = this.#admit(info, next, context, warnings, live);
     return this.#finish(info, live, admitted, context, operation, subresource, warnings);
   }
 
@@ -298,7 +299,7 @@ export class ObjectService {
     if (generation !== undefined) next.metadata.generation = generation;
     // An apply that only changes field ownership is a change (its manager now owns the fields); timestamps alone are not.
     const ownership = (object: KubeObject) => (operation === "Apply" ? object.metadata.managedFields?.map((entry) => ({ ...entry, time: undefined })) : undefined);
-    const unchanged = isDeepStrictEqual({ ...next, metadata: { ...next.metadata, managedFields: ownership(next) } }, { ...live, metadata: { ...live.metadata, managedFields: ownership(live) } });
+    const unchanged = jsonEqual({ ...next, metadata: { ...next.metadata, managedFields: ownership(next) } }, { ...live, metadata: { ...live.metadata, managedFields: ownership(live) } });
     if (unchanged) return { object: present(info, live), warnings, code: 200 };
     const now = kubeTime(this.#clock());
     const recorded = operation === "Apply" ? next : recordUpdateManager({ before: live, after: next, manager: context.fieldManager ?? context.defaultManager, operation: "Update", now, ...(subresource ? { subresource } : {}), ...schemaOf(info) });
@@ -308,11 +309,13 @@ export class ObjectService {
     return resultOf(info, change, warnings, 200);
   }
 
-  #admit(info: ResourceInfo, object: KubeObject, context: WriteContext, warnings: string[]): KubeObject {
+  /** Admits `object` in place; `live`, when given and written under the current schema, spares its unchanged parts. */
+  #admit(info: ResourceInfo, object: KubeObject, context: WriteContext, warnings: string[], live: KubeObject | undefined): KubeObject {
     // Built-in kinds are checked against their OpenAPI schema too (kube decodes them into typed structs:
     // unknown fields are dropped or, under Strict, refused); a CRD's own content is left alone.
     if (!info.schema || (info.builtin && info.kind === "CustomResourceDefinition")) return object;
-    const { object: admitted, unknownFields } = admitBuiltinOrCustom(info, object, context.fieldValidation === "Strict");
+    const previous = live && Number(live.metadata.resourceVersion) > (info.schemaRevision ?? 0) ? live : undefined;
+    const { object: admitted, unknownFields } = admitBuiltinOrCustom(info, object, context.fieldValidation === "Strict", previous);
     if (unknownFields.length > 0) {
       const described = unknownFields.map((field) => `unknown field "${field}"`);
       if (context.fieldValidation === "Strict") {

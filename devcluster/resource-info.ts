@@ -141,6 +141,8 @@ export interface ResourceInfo {
   verbs: string[];
   subresources: { status?: {}; scale?: ScaleSubresource };
   schema?: JSONSchemaProps;
+  /** The resourceVersion of the CRD that defines `schema` (objects written after it were admitted under it); absent for built-in kinds. */
+  schemaRevision?: number;
   printerColumns: PrinterColumn[];
   builtin: boolean;
   fieldSelectors: string[];
@@ -320,6 +322,7 @@ export function resourceInfoFromCrd(crd: KubeObject): ResourceInfo[] {
         ...(version.subresources?.scale ? { scale: version.subresources.scale } : {}),
       },
       ...(version.schema?.openAPIV3Schema ? { schema: version.schema.openAPIV3Schema } : {}),
+      schemaRevision: Number(crd.metadata.resourceVersion ?? 0),
       printerColumns: [nameColumn, ...(version.additionalPrinterColumns ?? [ageColumn])],
       builtin: false,
       fieldSelectors: [...metadataFields, ...(version.selectableFields ?? []).map((field) => field.jsonPath.replace(/^\./, ""))],

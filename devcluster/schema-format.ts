@@ -10,8 +10,18 @@ const mac = /^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$/;
 const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const duration = /^(\s*[-+]?\d+(\.\d+)?\s*(ns|us|µs|ms|s|m|h|d|w)\s*)+$/;
 
+/** Recently checked date-times: a journal's timestamps come back with every write of its execution. */
+const checkedDateTimes = new Map<string, boolean>();
+const maxCheckedDateTimes = 10_000;
+
 function isDateTime(value: string): boolean {
-  return dateTime.test(value) && !Number.isNaN(Date.parse(value.toUpperCase()));
+  let valid = checkedDateTimes.get(value);
+  if (valid === undefined) {
+    valid = dateTime.test(value) && !Number.isNaN(Date.parse(value.toUpperCase()));
+    if (checkedDateTimes.size >= maxCheckedDateTimes) checkedDateTimes.clear();
+    checkedDateTimes.set(value, valid);
+  }
+  return valid;
 }
 
 function isDate(value: string): boolean {

@@ -1,7 +1,7 @@
 // Server-side apply and field ownership (`metadata.managedFields`), as kube-apiserver tracks them.
 import { isDeepStrictEqual } from "node:util";
 import { ApiError, type StatusCause } from "./api-error.ts";
-import { childSchema, deleteAt, FieldSet, fieldSetOf, formatFieldPath, itemKey, listTypeOf, valueAt, type FieldPath, type ListContext } from "./field-set.ts";
+import { childSchema, deleteAt, fieldChanges, FieldSet, fieldSetOf, formatFieldPath, itemKey, listTypeOf, valueAt, type FieldPath, type ListContext } from "./field-set.ts";
 import { cloneJson, isObject, type JsonMap } from "./json-value.ts";
 import type { JSONSchemaProps, KubeObject, ManagedFieldsEntry } from "./resource-info.ts";
 
@@ -41,24 +41,38 @@ export interface RecordUpdateOptions {
 interface Manager {
   entry: ManagedFieldsEntry;
   fields: FieldSet;
+  /** How many fields `entry.fieldsV1` holds: while `fields` keeps them all, the entry can be written back as it is. */
+  stored: number;
 }
 
 function managersOf(object: KubeObject | undefined): Manager[] {
-  return (object?.metadata.managedFields ?? []).map((entry) => ({ entry, fields: FieldSet.fromFieldsV1(entry.fieldsV1) }));
+  return (object?.metadata.managedFields ?? []).map((entry) => {
+    const fields = FieldSet.fromFieldsV1(entry.fieldsV1);
+    return { entry, fields, stored: fields.size };
+  });
 }
 
 function sameManager(entry: ManagedFieldsEntry, manager: string, operation: "Apply" | "Update", subresource: string | undefined): boolean {
   return entry.manager === manager && entry.operation === operation && (entry.subresource ?? "") === (subresource ?? "");
 }
 
+/** Whether `fields` are exactly those `manager`'s stored entry lists (fields are only ever removed from a manager's set). */
+function keepsStoredFields(manager: Manager, fields: FieldSet): boolean {
+  return manager.entry.fieldsType === "FieldsV1" && fields.size === manager.stored && manager.fields.paths().every((path) => fields.has(path));
+}
+
 function entryOf(manager: Manager): ManagedFieldsEntry {
+  if (keepsStoredFields(manager, manager.fields)) return manager.entry;
   return { ...manager.entry, fieldsType: "FieldsV1", fieldsV1: manager.fields.toFieldsV1() };
 }
 
-/** Replaces (or adds) the acting manager's entry and drops managers left with no fields. */
-function withManagers(object: KubeObject, others: Manager[], own: ManagedFieldsEntry, ownFields: FieldSet): KubeObject {
+/**
+ * Replaces (or adds) the acting manager's entry and drops managers left with no fields. Entries
+ * whose fields did not change are written back as they are (`previous`: the acting manager's old entry).
+ */
+function withManagers(object: KubeObject, others: Manager[], own: ManagedFieldsEntry, ownFields: FieldSet, previous?: Manager): KubeObject {
   const entries = others.filter((other) => other.fields.size > 0).map(entryOf);
-  if (ownFields.size > 0) entries.push({ ...own, fieldsType: "FieldsV1", fieldsV1: ownFields.toFieldsV1() });
+  if (ownFields.size > 0) entries.push({ ...own, fieldsType: "FieldsV1", fieldsV1: previous && keepsStoredFields(previous, ownFields) ? previous.entry.fieldsV1! : ownFields.toFieldsV1() });
   const metadata = { ...object.metadata };
   if (entries.length > 0) metadata.managedFields = entries;
   else delete metadata.managedFields;
@@ -212,10 +226,7 @@ export function serverSideApply({ live, applied, manager, force, now, subresourc
  * managedFields; inputs are not mutated.
  */
 export function recordUpdateManager({ before, after, manager, operation, now, subresource, schema }: RecordUpdateOptions): KubeObject {
-  const context: ListContext = { kind: after.kind, schema };
-  const afterFields = fieldSetOf(after, context);
-  const beforeFields = before ? fieldSetOf(before, context) : new FieldSet();
-  const changed = FieldSet.of(afterFields.paths().filter((path) => !beforeFields.has(path) || !isDeepStrictEqual(valueAt(before, path), valueAt(after, path))));
+  const { fields: afterFields, changed } = fieldChanges(before, after, { kind: after.kind, schema });
   const managers = managersOf(after.metadata.managedFields ? after : before);
   const previous = managers.find((candidate) => sameManager(candidate.entry, manager, operation, subresource));
   const others = managers.filter((candidate) => candidate !== previous);
@@ -224,5 +235,5 @@ export function recordUpdateManager({ before, after, manager, operation, now, su
   }
   const ownFields = FieldSet.of([...(previous?.fields.paths() ?? []).filter((path) => afterFields.has(path)), ...changed.paths()]);
   const entry: ManagedFieldsEntry = { manager, operation, apiVersion: after.apiVersion, time: now, ...(subresource ? { subresource } : {}) };
-  return withManagers(after, others, entry, ownFields);
+  return withManagers(after, others, entry, ownFields, previous);
 }

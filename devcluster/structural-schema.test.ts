@@ -77,11 +77,20 @@ describe("admitObject", () => {
     expect(error.message).toBe('Execution in version "v1alpha1" cannot be handled as a Execution: strict decoding error: unknown field "spec.foo"');
   });
 
-  it("never mutates its input", () => {
+  it("admits in place: the object it returns is its input, pruned and defaulted", () => {
     const input = execution({ function: "f", extra: 1 });
-    const before = structuredClone(input);
-    admit(input);
-    expect(input).toEqual(before);
+    const { object } = admit(input);
+    expect(object).toBe(input);
+    expect(input.spec).not.toHaveProperty("extra");
+  });
+
+  it("leaves values equal to the previous object's as stored, and admits the changed ones", () => {
+    const previous = execution({ function: "f", replicas: "stored before a schema change" });
+    const { object } = admitObject({ schema, object: execution({ function: "f", replicas: "stored before a schema change", extra: 1 }), kind: "Execution", group: "kontinue.cloud", strictFields: false, previous });
+    expect(object.spec).toMatchObject({ function: "f", replicas: "stored before a schema change" });
+    expect(object.spec).not.toHaveProperty("extra");
+    const changed = () => admitObject({ schema, object: execution({ function: "f", replicas: "changed" }), kind: "Execution", group: "kontinue.cloud", strictFields: false, previous });
+    expect(changed).toThrow("spec.replicas in body must be of type integer");
   });
 
   it("reports a wrong type with kube's wording", () => {
@@ -194,7 +203,7 @@ describe("admitObject for built-in kinds", () => {
     strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
     template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image: "nginx", ports: [{ containerPort: 80 }], resources: { limits: { cpu: 1, memory: "64Mi" }, requests: { cpu: 0.5 } } }] } },
   };
-  const admitDeployment = (object: KubeObject, strictFields = false) => admitObject({ schema: deploymentInfo.schema, object, kind: "Deployment", group: "apps", strictFields });
+  const admitDeployment = (object: KubeObject, strictFields = false) => admitObject({ schema: deploymentInfo.schema, object: structuredClone(object), kind: "Deployment", group: "apps", strictFields });
 
   it("admits a typical Deployment unchanged", () => {
     const input = deployment(validSpec);

@@ -1,7 +1,7 @@
 // Admission of custom resources against their CRD's structural schema: prune, default, validate.
 import { isDeepStrictEqual } from "node:util";
 import { badRequest, invalid, type StatusCause } from "./api-error.ts";
-import { cloneJson, isObject, type JsonMap } from "./json-value.ts";
+import { cloneJson, isObject, jsonEqual, type JsonMap } from "./json-value.ts";
 import { labelKeyProblem, labelValueProblem } from "./label-syntax.ts";
 import type { JSONSchemaProps, KubeObject } from "./resource-info.ts";
 import { matchesFormat } from "./schema-format.ts";
@@ -13,6 +13,12 @@ export interface AdmitOptions {
   group: string;
   /** `fieldValidation=Strict`: unknown fields are a 400 instead of being pruned silently. */
   strictFields: boolean;
+  /**
+   * The stored object this write replaces, when it was admitted under this same schema: values
+   * equal to its own are kept as they are, neither walked nor validated again (they were pruned
+   * and defaulted when stored; kube-apiserver ratchets validation of unchanged fields likewise).
+   */
+  previous?: KubeObject;
 }
 
 export interface Admitted {
@@ -113,6 +119,14 @@ class Path {
 
 const rootPath = new Path(undefined, "");
 
+/** No previous value at this place (as opposed to a previous `undefined`). */
+const absent = Symbol("absent");
+
+/** The previous value of `key` in `previous`, if that is an object holding it. */
+function previousMember(previous: unknown, key: string): unknown {
+  return isObject(previous) && Object.hasOwn(previous, key) ? previous[key] : absent;
+}
+
 /** Caches each schema's properties that have a default. */
 const defaultsCache = new WeakMap<JSONSchemaProps, [string, JSONSchemaProps][]>();
 
@@ -123,6 +137,15 @@ function defaultedProperties(schema: JSONSchemaProps): [string, JSONSchemaProps]
     defaultsCache.set(schema, defaults);
   }
   return defaults;
+}
+
+/** Compiled `pattern`s, by source (schemas are few and their patterns fewer). */
+const patterns = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (!pattern) patterns.set(source, (pattern = new RegExp(source, "u")));
+  return pattern;
 }
 
 class Admission {
@@ -146,15 +169,22 @@ class Admission {
   }
 
   /** Prunes, defaults and validates `value` in place; returns the value to keep. */
-  walk(value: unknown, schema: JSONSchemaProps, path: Path, embedded = false): unknown {
+  walk(value: unknown, schema: JSONSchemaProps, path: Path, embedded = false, previous: unknown = absent): unknown {
     if (value === null) {
       if (!schema.nullable) this.causes.push({ reason: "FieldValueTypeInvalid", field: `${path}`, message: `Invalid value: "null": ${path} in body must be of type ${schema.type ?? "object"}: "null"` });
       return value;
     }
     if (!this.checkType(value, schema, path)) return value;
     if (isObject(value) && schema["x-kubernetes-embedded-resource"] === true) this.validateEmbedded(value, path);
-    if (isObject(value)) this.walkObject(value, schema, path, embedded || schema["x-kubernetes-embedded-resource"] === true);
-    if (Array.isArray(value) && schema.items) value.forEach((item, index) => (value[index] = this.walk(item, schema.items!, path.item(index))));
+    if (isObject(value)) this.walkObject(value, schema, path, embedded || schema["x-kubernetes-embedded-resource"] === true, previous);
+    if (Array.isArray(value) && schema.items) {
+      const items = schema.items;
+      const before = Array.isArray(previous) ? previous : [];
+      value.forEach((item, index) => {
+        const old = index < before.length ? before[index] : absent;
+        if (old === absent || !jsonEqual(item, old)) value[index] = this.walk(item, items, path.item(index), false, old);
+      });
+    }
     this.validateValue(value, schema, path);
     return value;
   }
@@ -180,7 +210,7 @@ class Admission {
     return false;
   }
 
-  private walkObject(value: JsonMap, schema: JSONSchemaProps, path: Path, embedded: boolean): void {
+  private walkObject(value: JsonMap, schema: JSONSchemaProps, path: Path, embedded: boolean, previous: unknown): void {
     const properties = schema.properties ?? {};
     const additional = schema.additionalProperties;
     const preserve = schema["x-kubernetes-preserve-unknown-fields"] === true;
@@ -197,11 +227,13 @@ class Admission {
       }
       const propertySchema = Object.hasOwn(properties, key) ? properties[key] : typeof additional === "object" ? additional : undefined;
       if (propertySchema) {
+        const old = previousMember(previous, key);
+        if (old !== absent && jsonEqual(value[key], old)) continue;
         if (value[key] === null && !propertySchema.nullable) {
           if (propertySchema.default === undefined) delete value[key];
           continue;
         }
-        value[key] = this.walk(value[key], propertySchema, child);
+        value[key] = this.walk(value[key], propertySchema, child, false, old);
       } else if (!preserve && additional !== true) {
         this.unknownFields.push(`${child}`);
         delete value[key];
@@ -212,22 +244,23 @@ class Admission {
         value[key] = this.walk(cloneJson(propertySchema.default), propertySchema, path.child(key));
       }
     }
-    for (const key of schema.required ?? []) {
+    if (schema.required) for (const key of schema.required) {
       if (value[key] === undefined) this.causes.push({ reason: "FieldValueRequired", field: `${path.child(key)}`, message: "Required value" });
     }
+    if (schema.minProperties === undefined && schema.maxProperties === undefined) return;
     const count = Object.keys(value).length;
     if (schema.minProperties !== undefined && count < schema.minProperties) this.invalidValue(path, count, `should have at least ${schema.minProperties} properties`);
     if (schema.maxProperties !== undefined && count > schema.maxProperties) this.invalidValue(path, count, `should have at most ${schema.maxProperties} properties`);
   }
 
   private validateValue(value: unknown, schema: JSONSchemaProps, path: Path): void {
-    if (schema.enum && !schema.enum.some((allowed) => isDeepStrictEqual(allowed, value))) {
+    if (schema.enum && !schema.enum.some((allowed) => (typeof value === "object" ? isDeepStrictEqual(allowed, value) : Object.is(allowed, value)))) {
       this.causes.push({ reason: "FieldValueNotSupported", field: `${path}`, message: `Unsupported value: ${quote(value)}: supported values: ${schema.enum.map(quote).join(", ")}` });
     }
     if (typeof value === "string") this.validateString(value, schema, path);
     if (typeof value === "number") this.validateNumber(value, schema, path);
     if (Array.isArray(value)) this.validateArray(value, schema, path);
-    for (const [index, sub] of (schema.allOf ?? []).entries()) this.subschema(value, sub, path, `allOf[${index}]`);
+    if (schema.allOf) schema.allOf.forEach((sub, index) => this.subschema(value, sub, path, `allOf[${index}]`));
     if (schema.anyOf && !schema.anyOf.some((sub) => this.passes(value, sub, path))) this.invalidValue(path, value, "must validate at least one schema (anyOf)");
     if (schema.oneOf && schema.oneOf.filter((sub) => this.passes(value, sub, path)).length !== 1) this.invalidValue(path, value, "must validate one and only one schema (oneOf)");
     if (schema.not && this.passes(value, schema.not, path)) this.invalidValue(path, value, "must not validate the schema (not)");
@@ -235,10 +268,12 @@ class Admission {
 
   private validateString(value: string, schema: JSONSchemaProps, path: Path): void {
     if (schema.format && !schema["x-kubernetes-int-or-string"] && !matchesFormat(schema.format, value)) this.invalidValue(path, value, `must be of type ${schema.format}: ${quote(value)}`);
-    const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) this.invalidValue(path, value, `should be at least ${schema.minLength} chars long`);
-    if (schema.maxLength !== undefined && length > schema.maxLength) this.causes.push({ reason: "FieldValueTooLong", field: `${path}`, message: `Too long: may not be more than ${schema.maxLength} bytes` });
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) this.invalidValue(path, value, `should match '${schema.pattern}'`);
+    if (schema.minLength !== undefined || schema.maxLength !== undefined) {
+      const length = [...value].length;
+      if (schema.minLength !== undefined && length < schema.minLength) this.invalidValue(path, value, `should be at least ${schema.minLength} chars long`);
+      if (schema.maxLength !== undefined && length > schema.maxLength) this.causes.push({ reason: "FieldValueTooLong", field: `${path}`, message: `Too long: may not be more than ${schema.maxLength} bytes` });
+    }
+    if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) this.invalidValue(path, value, `should match '${schema.pattern}'`);
   }
 
   private validateNumber(value: number, schema: JSONSchemaProps, path: Path): void {
@@ -279,21 +314,21 @@ class Admission {
 }
 
 /**
- * Admits a custom resource: prunes fields its schema does not declare (apiVersion, kind and
- * metadata are always kept), applies defaults, and validates it. Unknown fields are a 400 under
- * `strictFields`; validation failures are one 422 Invalid with every cause. Never mutates `object`.
+ * Admits a custom resource in place: prunes fields its schema does not declare (apiVersion, kind
+ * and metadata are always kept), applies defaults, and validates it. Unknown fields are a 400 under
+ * `strictFields`; validation failures are one 422 Invalid with every cause. The caller owns `object`
+ * (a copy it made for this write), and gets it back as `Admitted.object`.
  */
-export function admitObject({ schema, object, kind, group, strictFields }: AdmitOptions): Admitted {
+export function admitObject({ schema, object, kind, group, strictFields, previous }: AdmitOptions): Admitted {
   const admission = new Admission();
-  const copy = cloneJson(object);
-  if (schema) admission.walk(copy, schema, rootPath, true);
-  else admission.metadata(copy.metadata, rootPath.child("metadata"));
+  if (schema) admission.walk(object, schema, rootPath, true, previous ?? absent);
+  else admission.metadata(object.metadata, rootPath.child("metadata"));
   if (strictFields && admission.unknownFields.length > 0) {
-    const version = copy.apiVersion.split("/").pop() ?? "";
+    const version = object.apiVersion.split("/").pop() ?? "";
     throw badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${admission.unknownFields.map((field) => `unknown field "${field}"`).join(", ")}`);
   }
-  const name = copy.metadata?.name;
-  const causes = [...validateObjectMeta(copy.metadata ?? {}), ...admission.causes];
+  const name = object.metadata?.name;
+  const causes = [...validateObjectMeta(object.metadata ?? {}), ...admission.causes];
   if (causes.length > 0) throw invalid(kind, group, typeof name === "string" ? name : "", causes);
-  return { object: copy, unknownFields: admission.unknownFields };
+  return { object, unknownFields: admission.unknownFields };
 }

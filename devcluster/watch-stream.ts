@@ -31,6 +31,9 @@ export interface WatchOptions {
   bookmarkIntervalMillis: number;
 }
 
+/** Events wait for the end of the event loop's turn unless this many characters are already waiting. */
+const maxPendingLength = 64 * 1024;
+
 /** Parses a watch's resourceVersion: undefined for "start with the current state". */
 function watchStartRevision(resourceVersion: string | undefined): number | undefined {
   if (resourceVersion === undefined || resourceVersion === "" || resourceVersion === "0") return undefined;
@@ -46,21 +49,37 @@ export function serveWatch(options: WatchOptions): void {
   response.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked" });
   response.flushHeaders();
   response.socket?.setNoDelay(true);
-  const send = (type: WatchEventType, object: unknown) => {
-    if (!response.writableEnded) response.write(`${JSON.stringify({ type, object })}\n`);
+  // Events written in one turn of the event loop (several writers' commits) leave in one chunk.
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join("");
+    pending = [];
+    pendingLength = 0;
+    if (!response.writableEnded && !response.destroyed) response.write(text);
   };
+  const write = (line: string) => {
+    if (response.writableEnded || response.destroyed) return;
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(line);
+    pendingLength += line.length;
+    if (pendingLength >= maxPendingLength) flush();
+  };
+  const end = () => {
+    flush();
+    response.end();
+  };
+  const send = (type: WatchEventType, object: unknown) => write(`${JSON.stringify({ type, object })}\n`);
   const apiVersion = groupVersionOf(info);
   const emit = (type: Exclude<WatchEventType, "BOOKMARK" | "ERROR">, object: KubeObject, json?: string) => {
-    if (json !== undefined && options.plain && object.apiVersion === apiVersion && object.kind === info.kind) {
-      if (!response.writableEnded) response.write(`{"type":"${type}","object":${json}}\n`);
-    } else {
-      send(type, options.encode(object, type));
-    }
+    if (json !== undefined && options.plain && object.apiVersion === apiVersion && object.kind === info.kind) write(`{"type":"${type}","object":${json}}\n`);
+    else send(type, options.encode(object, type));
   };
 
   if (start !== undefined && start < store.compactedRevision) {
     send("ERROR", gone(`too old resource version: ${start} (${store.compactedRevision + 1})`).toStatus());
-    response.end();
+    end();
     return;
   }
 
@@ -71,7 +90,7 @@ export function serveWatch(options: WatchOptions): void {
     } catch (error) {
       // A watch that cannot encode an event ends with an ERROR; the write that caused it stands.
       send("ERROR", internalError(error instanceof Error ? error.message : String(error)).toStatus());
-      response.end();
+      end();
     }
   };
   const route = (change: Change) => {
@@ -105,7 +124,7 @@ export function serveWatch(options: WatchOptions): void {
     timers.push(
       setTimeout(() => {
         if (query.allowWatchBookmarks) bookmark();
-        response.end();
+        end();
       }, query.timeoutSeconds * 1000),
     );
   }
