@@ -8,6 +8,7 @@ import { bundleFailure } from "./bundle-diagnostics.ts";
 import type { FunctionSource } from "./discover-functions.ts";
 import type { LayerEntry } from "./layer.ts";
 import { findNativePackages } from "./native-addons.ts";
+import { nodeBundleOptions } from "./node-bundle-options.ts";
 
 export interface FunctionBundle {
   /** `/app/index.mjs`. */
@@ -24,8 +25,6 @@ export interface BundleFunctionOptions {
   nodeMajor: number;
 }
 
-/** A `require` for CommonJS dependencies inside an ESM bundle. */
-export const REQUIRE_SHIM = 'import{createRequire as __kontinueRequire}from"node:module";const require=__kontinueRequire(import.meta.url);';
 
 /** The generated entry: load the definition, start the worker. */
 export function workerEntry(source: FunctionSource): string {
@@ -55,20 +54,10 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
     result = await build({
       stdin: { contents: workerEntry(source), resolveDir: dir, sourcefile: "kontinue-worker-entry.mjs", loader: "js" },
       absWorkingDir: dir,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: `node${options.nodeMajor}`,
-      minify: true,
-      sourcemap: "linked",
+      ...nodeBundleOptions(options.nodeMajor),
       sourcesContent: true,
       outfile: join(dir, "index.mjs"),
       external: ["kontinue", "kontinue/*"],
-      banner: { js: REQUIRE_SHIM },
-      legalComments: "none",
-      metafile: true,
-      write: false,
-      logLevel: "silent",
       plugins: [nativeAddonPlugin],
     });
   } catch (error) {

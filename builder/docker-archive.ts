@@ -1,7 +1,7 @@
 // A tarball `docker load` takes: the docker-archive manifest.json plus an OCI layout, one platform per image.
-import { pack } from "tar-stream";
 import type { FunctionImage, PlatformImage } from "./function-image.ts";
 import { ImageBlobReader } from "./image-blob-reader.ts";
+import { packTar, type LayerEntry } from "./layer.ts";
 import { MEDIA_TYPES, type Descriptor } from "./oci-types.ts";
 
 interface ArchiveImage {
@@ -28,34 +28,28 @@ export class DockerArchive {
 
   /** The tarball's bytes: entries in a fixed order with fixed metadata. */
   async toBuffer(): Promise<Buffer> {
-    const tar = pack();
-    const chunks: Buffer[] = [];
-    tar.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
-    const done = new Promise<void>((resolve, reject) => {
-      tar.on("end", resolve);
-      tar.on("error", reject);
-    });
-    const mtime = new Date(0);
-    const file = (name: string, data: Buffer) => tar.entry({ name, mtime, mode: 0o644, uid: 0, gid: 0, size: data.length }, data);
-    tar.entry({ name: "blobs/", type: "directory", mtime, mode: 0o755 });
-    tar.entry({ name: "blobs/sha256/", type: "directory", mtime, mode: 0o755 });
-    for (const digest of [...this.blobs.keys()].sort()) file(blobPath(digest), this.blobs.get(digest)!);
-    file("oci-layout", Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" })));
+    const file = (path: string, data: Buffer): LayerEntry => ({ type: "file", path, data });
     const index = {
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociIndex,
       manifests: this.images.map((i) => ({ ...i.platformImage.manifest.descriptor, annotations: { "io.containerd.image.name": `${i.name}:latest`, "org.opencontainers.image.ref.name": "latest" } })),
     };
-    file("index.json", Buffer.from(JSON.stringify(index)));
     const manifest = this.images.map((i) => ({
       Config: blobPath(i.platformImage.config.descriptor.digest),
       RepoTags: [`${i.name}:latest`],
       Layers: i.platformImage.layers.map((l) => blobPath(l.digest)),
     }));
-    file("manifest.json", Buffer.from(JSON.stringify(manifest)));
-    tar.finalize();
-    await done;
-    return Buffer.concat(chunks);
+    return packTar(
+      [
+        { type: "directory", path: "blobs" },
+        { type: "directory", path: "blobs/sha256" },
+        ...[...this.blobs.keys()].sort().map((digest) => file(blobPath(digest), this.blobs.get(digest)!)),
+        file("oci-layout", Buffer.from(JSON.stringify({ imageLayoutVersion: "1.0.0" }))),
+        file("index.json", Buffer.from(JSON.stringify(index))),
+        file("manifest.json", Buffer.from(JSON.stringify(manifest))),
+      ],
+      { mtime: new Date(0), uid: 0, gid: 0 },
+    );
   }
 }
 

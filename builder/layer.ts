@@ -35,7 +35,6 @@ export function sourceDateEpoch(env: NodeJS.ProcessEnv = process.env): number {
 /** Builds a layer; parent directories are added, entries are sorted, so input order does not matter. */
 export async function createLayer(entries: readonly LayerEntry[], options: CreateLayerOptions = {}): Promise<Layer> {
   const mtime = new Date((options.mtime ?? sourceDateEpoch()) * 1000);
-  const owner = { uid: options.uid ?? 0, gid: options.gid ?? 0, uname: "", gname: "" };
   const byPath = new Map<string, LayerEntry>();
   for (const entry of entries) {
     const path = normalize(entry.path);
@@ -43,6 +42,14 @@ export async function createLayer(entries: readonly LayerEntry[], options: Creat
     byPath.set(path, { ...entry, path });
   }
   const sorted = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const raw = await packTar(sorted, { mtime, uid: options.uid ?? 0, gid: options.gid ?? 0 });
+  return { blob: createBlob(reproducibleGzip(raw, options.gzipLevel), MEDIA_TYPES.ociLayerGzip), diffId: sha256Digest(raw) };
+}
+
+/** A tar of `entries` in the order given, every entry with the same mtime and owner. */
+export async function packTar(entries: readonly LayerEntry[], options: { mtime: Date; uid: number; gid: number }): Promise<Buffer> {
+  const { mtime } = options;
+  const owner = { uid: options.uid, gid: options.gid, uname: "", gname: "" };
   const tar = pack();
   const chunks: Buffer[] = [];
   tar.on("data", (chunk: unknown) => chunks.push(chunk as Buffer));
@@ -50,7 +57,7 @@ export async function createLayer(entries: readonly LayerEntry[], options: Creat
     tar.on("end", resolve);
     tar.on("error", reject);
   });
-  for (const entry of sorted) {
+  for (const entry of entries) {
     switch (entry.type) {
       case "file":
         tar.entry({ ...owner, name: entry.path, type: "file", mode: entry.mode ?? 0o644, mtime, size: entry.data.length }, entry.data);
@@ -69,8 +76,7 @@ export async function createLayer(entries: readonly LayerEntry[], options: Creat
   }
   tar.finalize();
   await done;
-  const raw = Buffer.concat(chunks);
-  return { blob: createBlob(reproducibleGzip(raw, options.gzipLevel), MEDIA_TYPES.ociLayerGzip), diffId: sha256Digest(raw) };
+  return Buffer.concat(chunks);
 }
 
 /** gzip with a fixed header (mtime 0, OS "Unix"), so every machine writes the same bytes. */

@@ -3,7 +3,8 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { hashFile, REQUIRE_SHIM } from "./bundle-function.ts";
+import { hashFile } from "./bundle-function.ts";
+import { nodeBundleOptions } from "./node-bundle-options.ts";
 import type { LayerEntry } from "./layer.ts";
 
 /** The runtime's entry in this package (the `kontinue` export). */
@@ -28,19 +29,9 @@ export async function bundleRuntime(options: BundleRuntimeOptions): Promise<Runt
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: packageRoot,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: `node${options.nodeMajor}`,
-    minify: true,
-    sourcemap: "linked",
+    ...nodeBundleOptions(options.nodeMajor),
     sourcesContent: false,
     outfile: `${packageRoot}/node_modules/kontinue/index.mjs`,
-    banner: { js: REQUIRE_SHIM },
-    legalComments: "none",
-    metafile: true,
-    write: false,
-    logLevel: "silent",
   });
   const inputs: Record<string, string> = {};
   await Promise.all(Object.keys(result.metafile.inputs).map(async (path) => void (inputs[`${packageRoot}/${path}`] = await hashFile(`${packageRoot}/${path}`))));
