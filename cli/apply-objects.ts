@@ -1,5 +1,5 @@
 // Creates or updates objects by server-side apply, as `kubectl apply --server-side` does.
-import { KubernetesObjectApi, PatchStrategy, loadYaml, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import { ApiextensionsV1Api, KubernetesObjectApi, PatchStrategy, loadYaml, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { crdManifests } from "../crds/index.ts";
 import { KontinueError } from "../runtime/index.ts";
 
@@ -20,7 +20,20 @@ export async function applyObjects(kubeConfig: KubeConfig, objects: readonly Kub
   }
 }
 
-/** Installs or updates Kontinue's CustomResourceDefinitions. */
-export async function applyCrds(kubeConfig: KubeConfig): Promise<void> {
+/** Installs or updates Kontinue's CustomResourceDefinitions and waits until the API serves them (Established). */
+export async function applyCrds(kubeConfig: KubeConfig, options: { timeoutMs?: number } = {}): Promise<void> {
   await applyObjects(kubeConfig, crdManifests as unknown as KubernetesObject[]);
+  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  for (const { metadata } of crdManifests) {
+    for (;;) {
+      const crd = await api.readCustomResourceDefinition({ name: metadata.name }).catch(() => undefined);
+      if (crd?.status?.conditions?.some((condition) => condition.type === "Established" && condition.status === "True")) break;
+      if (Date.now() > deadline) {
+        throw new KontinueError("CLI_CRD_NOT_ESTABLISHED", `the CustomResourceDefinition "${metadata.name}" is not Established after ${timeoutMs / 1000}s; see "kubectl describe crd ${metadata.name}"`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
