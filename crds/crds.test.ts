@@ -43,7 +43,7 @@ describe("types derived from the schemas", () => {
     expectTypeOf<Execution["spec"]["arguments"]>().toEqualTypeOf<unknown>();
     expectTypeOf<FunctionSpec["image"]>().toEqualTypeOf<string>();
     expectTypeOf<FunctionSpec["concurrency"]>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<JournalEntry["kind"]>().toEqualTypeOf<"store" | "sleep" | "execute" | "poll">();
+    expectTypeOf<JournalEntry["kind"]>().toEqualTypeOf<"store" | "sleep" | "execute" | "poll" | "signal" | "now" | "random">();
     expectTypeOf<SchemaType<{ type: "string"; nullable: true }>>().toEqualTypeOf<string | null>();
     expectTypeOf<SchemaType<{ type: "array"; items: { type: "integer" } }>>().toEqualTypeOf<number[]>();
   });

@@ -28,7 +28,7 @@ export const journalEntrySchema = {
   "x-kubernetes-preserve-unknown-fields": true,
   properties: {
     seq: { type: "integer", minimum: 0, description: "The call's sequence number in its execution." },
-    kind: { type: "string", enum: ["store", "sleep", "execute", "poll"] },
+    kind: { type: "string", enum: ["store", "sleep", "execute", "poll", "signal", "now", "random"] },
     name: { type: "string" },
     status: { type: "string", enum: ["running", "waiting", "completed", "failed"] },
     value: json,
@@ -38,6 +38,25 @@ export const journalEntrySchema = {
     attempts: { type: "integer", minimum: 0 },
     until: { ...time, description: "When a sleep ends, or when a poll checks next." },
     child: { type: "string", description: "The child Execution of an execute step." },
+    function: { type: "string", description: "The function an execute step started." },
+    parentClose: { type: "string", enum: ["cancel", "abandon"], description: "What happens to the child when this execution ends first." },
+    signal: { type: "string", description: "The id of the signal a signal step consumed." },
+    turn: {
+      type: "integer",
+      minimum: 0,
+      description: "The turn in which the call's outcome reached the function; replay delivers outcomes turn by turn.",
+    },
+  },
+} as const;
+
+export const signalSchema = {
+  type: "object",
+  required: ["id", "name"],
+  properties: {
+    id: { type: "string", minLength: 1, description: "Unique per signal: a second delivery of the same id is ignored." },
+    name: { type: "string", minLength: 1 },
+    payload: json,
+    sentAt: time,
   },
 } as const;
 
@@ -55,6 +74,16 @@ export const executionSpecSchema = {
     },
     idempotencyKey: { type: "string" },
     cancelRequested: { type: "boolean" },
+    signals: {
+      type: "array",
+      items: signalSchema,
+      description: "Signals sent to the execution, in arrival order; ctx.waitForSignal consumes them by name.",
+    },
+    ttlSecondsAfterFinished: {
+      type: "integer",
+      minimum: 0,
+      description: "Delete the execution this long after it finishes (overrides the Function's default).",
+    },
   },
 } as const;
 
@@ -67,7 +96,10 @@ export const executionStatusSchema = {
       type: "object",
       description: "The journal: one entry per durable call.",
       "x-kubernetes-preserve-unknown-fields": true,
-      properties: { steps: { type: "array", items: journalEntrySchema } },
+      properties: {
+        version: { type: "integer", minimum: 1, description: "The journal format; absent means version 1." },
+        steps: { type: "array", items: journalEntrySchema },
+      },
     },
     result: json,
     error: errorInfoSchema,
@@ -85,12 +117,14 @@ export const executionStatusSchema = {
     startedAt: time,
     completedAt: time,
     observedImage: { type: "string", description: "The image (or source digest) of the worker that last ran it." },
+    revision: { type: "string", description: "The Function revision (image digest prefix) the execution is pinned to." },
   },
 } as const;
 
 export type ExecutionPhase = SchemaType<typeof executionPhaseSchema>;
 export type ErrorInfo = SchemaType<typeof errorInfoSchema>;
 export type JournalEntry = SchemaType<typeof journalEntrySchema>;
+export type Signal = SchemaType<typeof signalSchema>;
 export type ExecutionSpec = SchemaType<typeof executionSpecSchema>;
 export type ExecutionStatus = SchemaType<typeof executionStatusSchema>;
 export type ExecutionState = NonNullable<ExecutionStatus["state"]>;

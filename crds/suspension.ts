@@ -17,6 +17,12 @@ export const suspensionSpecSchema = {
     reason: suspensionReasonSchema,
     until: { type: "string", format: "date-time", description: "When the execution is due again, if a time wakes it." },
     children: { type: "array", items: { type: "string" }, description: "Child Executions it waits for." },
+    signals: { type: "array", items: { type: "string" }, description: "Signal names it waits for." },
+    signalsSeen: {
+      type: "integer",
+      minimum: 0,
+      description: "How many signals the execution had when it parked: a later one with an awaited name wakes it.",
+    },
     message: { type: "string" },
     image: { type: "string", description: "For NonDeterminism: the image that found it; a different image resumes it." },
   },

@@ -7,20 +7,31 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** setTimeout's longest delay (2^31 − 1 ms, 24.8 days); longer ones would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, Math.max(0, ms));
+      const wakeAt = Date.now() + Math.max(0, ms);
+      let timer: NodeJS.Timeout;
+      // Long sleeps are chained timers, each at most MAX_TIMER_MS, re-aimed at the wake time.
+      const arm = (): void => {
+        const remaining = wakeAt - Date.now();
+        if (remaining <= 0) {
+          signal?.removeEventListener("abort", onAbort);
+          return resolve();
+        }
+        timer = setTimeout(arm, Math.min(remaining, MAX_TIMER_MS));
+      };
       const onAbort = (): void => {
         clearTimeout(timer);
         reject(signal!.reason);
       };
       signal?.addEventListener("abort", onAbort, { once: true });
+      timer = setTimeout(arm, Math.min(Math.max(0, ms), MAX_TIMER_MS));
     }),
 };
 
@@ -66,6 +77,11 @@ export class ManualClock implements Clock {
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.current = target;
+  }
+
+  /** When the next sleeper wakes, if any waits. */
+  get nextWake(): number | undefined {
+    return this.sleepers.length === 0 ? undefined : Math.min(...this.sleepers.map((sleeper) => sleeper.until));
   }
 
   /** How many sleepers wait. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JournalEntry } from "../crds/index.ts";
+import type { JournalEntry, Signal } from "../crds/index.ts";
 import { ManualClock } from "./clock.ts";
 import { ExecutionContext, type ChildState, type Context, type ContextHost, type Wait } from "./context.ts";
 import { Journal, NonDeterminismError } from "./journal.ts";
@@ -11,7 +11,7 @@ type Outcome = { kind: "returned"; value: unknown } | { kind: "threw"; error: un
 async function attempt(
   run: (ctx: Context) => Promise<unknown>,
   steps: JournalEntry[] = [],
-  options: { clock?: ManualClock; children?: Record<string, ChildState>; known?: string[]; onStart?: (ctx: ExecutionContext) => void } = {},
+  options: { clock?: ManualClock; children?: Record<string, ChildState>; known?: string[]; signals?: Signal[]; onStart?: (ctx: ExecutionContext) => void } = {},
 ) {
   const clock = options.clock ?? new ManualClock();
   const journal = new Journal("order-1", steps);
@@ -28,6 +28,7 @@ async function attempt(
     childName: (seq) => `order-1-${seq}`,
     startChild: async ({ name }) => void started.push(name),
     readChild: async (name) => options.children?.[name] ?? { phase: "running" },
+    signals: () => options.signals ?? [],
     park: (waits) => {
       ctx.end();
       settle({ kind: "parked", waits });
@@ -144,10 +145,19 @@ describe("ExecutionContext", () => {
     expect((error as Error).message).toContain('child execution "order-1-0" (child) failed: boom');
   });
 
-  it("fails ctx.execute of an unknown function with a message naming it", async () => {
-    const result = await attempt(async (ctx) => ctx.execute("nope", {}));
-    expect((result.outcome as { error: Error }).error.message).toContain('function "nope" is unknown');
-    expect(result.started).toEqual([]);
+  it("waits for a function that is not deployed yet, then fails naming it once deployTimeout has passed", async () => {
+    const clock = new ManualClock();
+    const run = async (ctx: Context) => ctx.execute("nope", {}, { deployTimeout: "1m" });
+    const first = await attempt(run, [], { clock });
+    expect(first.outcome).toEqual({ kind: "parked", waits: [{ seq: 0, kind: "execute", until: clock.now() + 15_000 }] });
+    expect(first.steps[0]).toMatchObject({ kind: "execute", function: "nope", status: "waiting" });
+    await clock.advance(20_000);
+    const deployed = await attempt(run, first.steps, { clock, known: ["nope"] });
+    expect(deployed.started).toEqual(["order-1-0"]);
+    await clock.advance(60_000);
+    const late = await attempt(run, first.steps, { clock });
+    expect((late.outcome as { error: Error }).error.message).toContain('function "nope" is unknown');
+    expect(late.started).toEqual([]);
   });
 
   it("polls until the condition holds, parking between checks, and times out durably", async () => {

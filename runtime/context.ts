@@ -1,13 +1,16 @@
-// The durable API a function's `run` receives: store, sleep, sleepUntil, execute, poll.
-// Each call takes the next sequence number, consults the journal, and either returns the
-// recorded outcome or runs and records it. When every in-flight call waits, the execution parks.
-import type { JournalEntry } from "../crds/index.ts";
+// The durable API a function's `run` receives: store, sleep, sleepUntil, execute, poll, waitForSignal, now,
+// random. Each call takes the next sequence number and consults the journal; its outcome (recorded or just
+// learned) reaches the function through the settle order, turn by turn, so replay interleaves concurrent
+// branches exactly as the first run did. When every call that has not settled waits, the execution parks.
+import type { JournalEntry, Signal } from "../crds/index.ts";
+import { durationArgument, functionArgument, optionsArgument, stringArgument, InvalidCallError } from "./call-arguments.ts";
 import type { Clock } from "./clock.ts";
 import type { FunctionDefinition } from "./define-function.ts";
-import { parseDuration, type Duration } from "./duration.ts";
-import type { Journal, NonDeterminismError, StepKind } from "./journal.ts";
-import { KontinueError, isKontinueError } from "./kontinue-error.ts";
+import type { Duration } from "./duration.ts";
+import type { CallIdentity, Journal, NonDeterminismError, StepKind } from "./journal.ts";
 import { toJson } from "./json-value.ts";
+import { KontinueError, isKontinueError } from "./kontinue-error.ts";
+import { SettleOrder, type Outcome } from "./settle-order.ts";
 import { stepError, toErrorInfo } from "./step-failed-error.ts";
 import { resolveStepRetry, type StepRetry } from "./step-retry.ts";
 
@@ -24,17 +27,26 @@ export interface StepContext {
   readonly seq: number;
   /** 1 for the first try of this step, 2 for its first retry, … */
   readonly attempt: number;
+  /** Aborts when the execution is cancelled or lost, or when this try passes the step's `timeout`. */
   readonly signal: AbortSignal;
   readonly log: Logger;
 }
 
 export interface StoreOptions {
   retry?: StepRetry;
+  /** Each try of the step gets this long; past it its signal aborts and the try fails with `StepTimeoutError`. */
+  timeout?: Duration;
 }
+
+export type ParentClose = "cancel" | "abandon";
 
 export interface ExecuteOptions {
   /** The step's name in the journal (default: the function name). */
   name?: string;
+  /** When this execution ends first: cancel the child (default) or let it run on. */
+  parentClose?: ParentClose;
+  /** How long to wait for the function to be deployed before the step fails (default "10m"). */
+  deployTimeout?: Duration;
 }
 
 export interface PollOptions {
@@ -44,6 +56,11 @@ export interface PollOptions {
   timeout: Duration;
   /** The step's name in the journal (default: the condition's function name, else "poll"). */
   name?: string;
+}
+
+export interface SignalOptions {
+  /** Give up after this long; the wait then throws (default: wait for ever). */
+  timeout?: Duration;
 }
 
 type ArgsOf<F> = F extends FunctionDefinition<infer A, any> ? A : unknown;
@@ -65,21 +82,29 @@ export interface Context {
   /** Starts function `fn` as a child execution and waits for its result; type it with `execute<typeof otherFunction>(…)`. */
   execute<F = unknown>(fn: string, args: ArgsOf<F>, options?: ExecuteOptions): Promise<ResultOf<F>>;
   poll<T>(condition: () => T | Promise<T>, options: PollOptions): Promise<Exclude<T, undefined | false>>;
+  /** Waits for the next signal of that name sent to this execution (`kontinue signal`), and returns its payload. */
+  waitForSignal<T = unknown>(name: string, options?: SignalOptions): Promise<T>;
+  /** The time, recorded: replay sees the same value. */
+  now(): Date;
+  /** A random number in [0, 1), recorded: replay sees the same value. */
+  random(): number;
 }
 
-/** Why a call waits: a time that wakes it, or a child execution it needs. */
+/** Why a call waits: a time that wakes it, a child execution it needs, or a signal. */
 export interface Wait {
   seq: number;
   kind: StepKind;
   until?: number;
   child?: string;
+  signal?: string;
 }
 
 export type ChildState =
   | { phase: "running" }
   | { phase: "missing" }
   | { phase: "completed"; result: unknown }
-  | { phase: "failed"; message: string };
+  | { phase: "failed"; message: string }
+  | { phase: "foreign"; message: string };
 
 /** What a context needs from the worker that runs it. */
 export interface ContextHost {
@@ -90,11 +115,13 @@ export interface ContextHost {
   knowsFunction(name: string): Promise<boolean>;
   /** The child execution name for step `seq` (derived from the execution, so retries find it). */
   childName(seq: number): string;
-  /** Creates the child execution; a child that already exists counts as created. */
-  startChild(child: { seq: number; name: string; function: string; args: unknown }): Promise<void>;
-  readChild(name: string): Promise<ChildState>;
-  /** Every in-flight call waits: park the execution. */
-  park(waits: Wait[]): void;
+  /** Creates the child execution; one that already exists counts as created if it is this step's (else it throws). */
+  startChild(child: { seq: number; name: string; function: string; args: unknown; parentClose?: ParentClose }): Promise<void>;
+  readChild(name: string, seq: number): Promise<ChildState>;
+  /** The signals sent to the execution so far, in arrival order. */
+  signals(): readonly Signal[];
+  /** Every call that has not settled waits: park the execution. */
+  park(waits: Wait[], signalsSeen: number): void;
   /** The code made a different call than the journal recorded: park it until the code changes. */
   diverged(error: NonDeterminismError): void;
   /** Draining, and no step is running any more: the attempt can be handed back. */
@@ -111,9 +138,24 @@ export interface ExecutionContextOptions {
   signal: AbortSignal;
   /** Sleeps and poll intervals shorter than this are waited out in process (default 2000 ms). */
   inProcessWaitMs?: number;
+  /** Schedules the settle order's turns (default setImmediate). */
+  schedule?: (fn: () => void) => void;
+}
+
+/** A step try that ran past its `timeout`: retried like any other failure. */
+export class StepTimeoutError extends KontinueError {
+  constructor(step: string, ms: number) {
+    super("RUNTIME_STEP_TIMEOUT", `${step} ran past its timeout of ${ms} ms; raise the step's timeout or make it faster`);
+    this.name = "StepTimeoutError";
+  }
 }
 
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
+const defaultDeployTimeoutMs = 10 * 60_000;
+const deployRecheckMs = 15_000;
+const storeOptionKeys = ["retry", "timeout"] as const;
+const executeOptionKeys = ["name", "parentClose", "deployTimeout"] as const;
+const pollOptionKeys = ["every", "timeout", "name"] as const;
 
 export class ExecutionContext implements Context {
   readonly executionName: string;
@@ -124,9 +166,13 @@ export class ExecutionContext implements Context {
   private readonly journal: Journal;
   private readonly host: ContextHost;
   private readonly inProcessWaitMs: number;
-  private inflight = 0;
+  private readonly order: SettleOrder;
+  /** Calls whose body is running (not waiting, not settled). */
+  private readonly active = new Set<number>();
   private readonly waits = new Map<number, Wait>();
-  private idleCheckScheduled = false;
+  /** Signal waits, woken when new signals arrive. */
+  private readonly signalWakers = new Map<number, () => void>();
+  private signalsSeen = 0;
   private ended = false;
   private draining = false;
 
@@ -139,11 +185,18 @@ export class ExecutionContext implements Context {
     this.signal = options.signal;
     this.inProcessWaitMs = options.inProcessWaitMs ?? 2_000;
     this.log = this.logger(() => ({ execution: this.executionName }));
+    this.order = new SettleOrder({
+      recordedTurns: this.journal.turns(),
+      nextTurn: this.journal.nextTurn(),
+      onQuiet: () => this.quiet(),
+      ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+    });
   }
 
   /** Ends this attempt: calls made from now on never settle. */
   end(): void {
     this.ended = true;
+    this.order.stop();
   }
 
   /** Lets running steps finish but starts no new call; tells the host once nothing runs. */
@@ -152,23 +205,38 @@ export class ExecutionContext implements Context {
     this.checkDrained();
   }
 
-  private checkDrained(): void {
-    if (this.draining && !this.ended && this.inflight === this.waits.size) this.host.drained();
+  /** New signals may have arrived: wake the calls waiting for one. */
+  signalsChanged(): void {
+    for (const wake of [...this.signalWakers.values()]) wake();
   }
 
   store<T>(nameOrFn: string | ((step: StepContext) => T | Promise<T>), fnOrOptions?: unknown, maybeOptions?: StoreOptions): Promise<T> {
     const named = typeof nameOrFn === "string";
-    const fn = (named ? fnOrOptions : nameOrFn) as (step: StepContext) => T | Promise<T>;
-    const options = (named ? maybeOptions : (fnOrOptions as StoreOptions | undefined)) ?? {};
+    let fn: (step: StepContext) => T | Promise<T>;
+    let options: StoreOptions;
+    try {
+      fn = functionArgument("ctx.store", named ? "the step function (second argument)" : "the step function", named ? fnOrOptions : nameOrFn);
+      options = optionsArgument<StoreOptions>("ctx.store", named ? maybeOptions : fnOrOptions, storeOptionKeys);
+      if (named) stringArgument("ctx.store", "the step name", nameOrFn);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const name = named ? nameOrFn : fn.name || "store";
-    return this.call("store", name, async (seq, entry) => {
-      if (entry !== undefined) return this.replay<T>(entry);
+    const call = `ctx.store("${name}")`;
+    let timeoutMs: number | undefined;
+    try {
+      timeoutMs = options.timeout === undefined ? undefined : durationArgument(call, "options.timeout", options.timeout);
+      resolveStepRetry(options.retry);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.call({ kind: "store", name }, async (seq) => {
       const retry = resolveStepRetry(options.retry);
       const startedAt = this.nowIso();
       for (let attempt = 1; ; attempt++) {
         let value: unknown;
         try {
-          value = await fn({ seq, attempt, signal: this.signal, log: this.logger(() => ({ execution: this.executionName, step: seq })) });
+          value = await this.runStep(fn, { seq, attempt, name, timeoutMs });
           if (this.ended) return never<T>();
           value = toJson(value, `the value of step ${seq} (store "${name}")`);
         } catch (error) {
@@ -178,67 +246,105 @@ export class ExecutionContext implements Context {
             if (this.ended || this.signal.aborted) return never<T>();
             continue;
           }
-          return this.fail<T>({ seq, kind: "store", name, status: "failed", error: toErrorInfo(error), startedAt, finishedAt: this.nowIso(), attempts: attempt }, error);
+          const entry = { seq, kind: "store" as const, name, status: "failed" as const, error: toErrorInfo(error), startedAt, finishedAt: this.nowIso(), attempts: attempt };
+          return this.fail<T>(entry, error);
         }
-        return this.complete({ seq, kind: "store", name, status: "completed", value, startedAt, finishedAt: this.nowIso(), attempts: attempt }) as Promise<T>;
+        const entry = { seq, kind: "store" as const, name, status: "completed" as const, value, startedAt, finishedAt: this.nowIso(), attempts: attempt };
+        return this.complete(entry) as Promise<T>;
       }
     });
   }
 
   sleep(duration: Duration): Promise<void> {
-    const ms = parseDuration(duration);
-    return this.call("sleep", "sleep", (seq, entry) => this.timer(seq, "sleep", entry, () => this.now() + ms));
+    let ms: number;
+    try {
+      ms = durationArgument("ctx.sleep", "the duration", duration);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.call({ kind: "sleep", name: "sleep" }, (seq, entry) => this.timer(seq, "sleep", entry, () => this.clockMs() + ms));
   }
 
   sleepUntil(time: Date | string | number): Promise<void> {
-    const until = new Date(time).getTime();
+    const until = time instanceof Date || typeof time === "string" || typeof time === "number" ? new Date(time).getTime() : Number.NaN;
     if (Number.isNaN(until)) {
-      return Promise.reject(new KontinueError("RUNTIME_INVALID_TIME", `cannot sleep until ${JSON.stringify(time)}: not a time; pass a Date, an ISO 8601 string or epoch milliseconds`, { terminal: true }));
+      const why = `cannot sleep until ${JSON.stringify(time) ?? String(time)}: not a time; pass a Date, an ISO 8601 string or epoch milliseconds`;
+      return Promise.reject(new KontinueError("RUNTIME_INVALID_TIME", why, { terminal: true }));
     }
-    return this.call("sleep", "sleepUntil", (seq, entry) => this.timer(seq, "sleepUntil", entry, () => until));
+    return this.call({ kind: "sleep", name: "sleepUntil" }, (seq, entry) => this.timer(seq, "sleepUntil", entry, () => until));
   }
 
-  execute<F = unknown>(fn: string, args: ArgsOf<F>, options: ExecuteOptions = {}): Promise<ResultOf<F>> {
-    const name = options.name ?? fn;
-    return this.call("execute", name, async (seq, recorded) => {
-      let entry = recorded;
-      if (entry?.status === "completed" || entry?.status === "failed") return this.replay<ResultOf<F>>(entry);
-      if (entry === undefined) {
-        const startedAt = this.nowIso();
-        const base = { seq, kind: "execute" as const, name, startedAt, attempts: 1 };
+  execute<F = unknown>(fn: string, args: ArgsOf<F>, options?: ExecuteOptions): Promise<ResultOf<F>> {
+    let opts: ExecuteOptions;
+    let deployTimeoutMs: number;
+    try {
+      stringArgument("ctx.execute", "the function name", fn);
+      opts = optionsArgument<ExecuteOptions>(`ctx.execute("${fn}")`, options, executeOptionKeys);
+      if (opts.name !== undefined) stringArgument(`ctx.execute("${fn}")`, "options.name", opts.name);
+      if (opts.parentClose !== undefined && opts.parentClose !== "cancel" && opts.parentClose !== "abandon") {
+        throw new InvalidCallError(`ctx.execute("${fn}")`, "options.parentClose", `must be "cancel" or "abandon", got ${JSON.stringify(opts.parentClose)}`);
+      }
+      deployTimeoutMs = opts.deployTimeout === undefined ? defaultDeployTimeoutMs : durationArgument(`ctx.execute("${fn}")`, "options.deployTimeout", opts.deployTimeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const name = opts.name ?? fn;
+    type R = ResultOf<F>;
+    return this.call({ kind: "execute", name, function: fn }, async (seq, recorded) => {
+      const startedAt = recorded?.startedAt ?? this.nowIso();
+      const base = { seq, kind: "execute" as const, name, function: fn, startedAt, attempts: 1, ...(opts.parentClose === "abandon" ? { parentClose: "abandon" as const } : {}) };
+      const parentClose = opts.parentClose === undefined ? {} : { parentClose: opts.parentClose };
+      const argsJson = (): unknown => toJson(args, `the arguments of step ${seq} (execute "${fn}")`) ?? null;
+      let child = recorded?.child;
+      if (child === undefined) {
         let json: unknown;
         try {
-          json = toJson(args, `the arguments of step ${seq} (execute "${fn}")`) ?? null;
+          json = argsJson();
         } catch (error) {
-          return this.fail({ ...base, status: "failed", error: toErrorInfo(error), finishedAt: this.nowIso() }, error);
+          return this.fail<R>({ ...base, status: "failed", error: toErrorInfo(error), finishedAt: this.nowIso() }, error);
         }
         if (!(await this.host.knowsFunction(fn))) {
+          if (this.ended) return never<R>();
+          const deadline = Date.parse(startedAt) + deployTimeoutMs;
+          if (this.clockMs() < deadline) {
+            // Deployed in the wrong order, or not yet: look again later rather than fail for good.
+            const until = Math.min(deadline, this.clockMs() + deployRecheckMs);
+            this.journal.record({ ...base, status: "waiting", until: new Date(until).toISOString() });
+            return this.wait<R>(seq, { seq, kind: "execute", until });
+          }
           const error = {
             type: "RUNTIME_UNKNOWN_FUNCTION",
-            message: `function "${fn}" is unknown in namespace "${this.namespace}": no Function resource runs it; deploy it (kontinue deploy) or fix the name in ctx.execute`,
+            message: `function "${fn}" is unknown in namespace "${this.namespace}": no Function resource runs it (waited ${deployTimeoutMs / 1000}s); ` +
+              "deploy it (kontinue deploy) or fix the name in ctx.execute",
           };
-          return this.fail({ ...base, status: "failed", error, finishedAt: this.nowIso() });
+          return this.fail<R>({ ...base, status: "failed", error, finishedAt: this.nowIso() });
         }
-        const child = this.host.childName(seq);
-        await this.host.startChild({ seq, name: child, function: fn, args: json });
-        if (this.ended) return never();
-        entry = { ...base, status: "waiting", child };
-        this.journal.record(entry);
-        return this.wait(seq, { seq, kind: "execute", child });
+        child = this.host.childName(seq);
+        try {
+          await this.host.startChild({ seq, name: child, function: fn, args: json, ...parentClose });
+        } catch (error) {
+          if (this.ended || !isKontinueError(error, "RUNTIME_CHILD_CONFLICT")) return this.ended ? never<R>() : Promise.reject(error);
+          return this.fail<R>({ ...base, status: "failed", child, error: toErrorInfo(error), finishedAt: this.nowIso() }, error);
+        }
+        if (this.ended) return never<R>();
+        this.journal.record({ ...base, status: "waiting", child });
+        return this.wait<R>(seq, { seq, kind: "execute", child });
       }
-      const child = entry.child ?? this.host.childName(seq);
-      const state = await this.host.readChild(child);
-      if (this.ended) return never();
+      const state = await this.host.readChild(child, seq);
+      if (this.ended) return never<R>();
+      const withChild = { ...base, child };
       switch (state.phase) {
         case "running":
-          return this.wait(seq, { seq, kind: "execute", child });
+          return this.wait<R>(seq, { seq, kind: "execute", child });
         case "missing":
-          await this.host.startChild({ seq, name: child, function: fn, args: toJson(args, `the arguments of step ${seq} (execute "${fn}")`) ?? null });
-          return this.wait(seq, { seq, kind: "execute", child });
+          await this.host.startChild({ seq, name: child, function: fn, args: argsJson(), ...parentClose });
+          return this.wait<R>(seq, { seq, kind: "execute", child });
         case "completed":
-          return this.complete({ ...entry, status: "completed", value: toJson(state.result, `the result of child "${child}"`), finishedAt: this.nowIso() }) as Promise<ResultOf<F>>;
+          return this.complete({ ...withChild, status: "completed", value: toJson(state.result, `the result of child "${child}"`), finishedAt: this.nowIso() }) as Promise<R>;
         case "failed":
-          return this.fail({ ...entry, status: "failed", error: { type: "RUNTIME_CHILD_FAILED", message: `child execution "${child}" (${fn}) ${state.message}` }, finishedAt: this.nowIso() });
+          return this.fail<R>({ ...withChild, status: "failed", error: { type: "RUNTIME_CHILD_FAILED", message: `child execution "${child}" (${fn}) ${state.message}` }, finishedAt: this.nowIso() });
+        case "foreign":
+          return this.fail<R>({ ...withChild, status: "failed", error: { type: "RUNTIME_CHILD_CONFLICT", message: state.message }, finishedAt: this.nowIso() });
         default:
           return assertNever(state);
       }
@@ -246,18 +352,27 @@ export class ExecutionContext implements Context {
   }
 
   poll<T>(condition: () => T | Promise<T>, options: PollOptions): Promise<Exclude<T, undefined | false>> {
-    const name = options.name ?? (condition.name || "poll");
-    const every = parseDuration(options.every);
-    const timeout = parseDuration(options.timeout);
     type R = Exclude<T, undefined | false>;
-    return this.call("poll", name, async (seq, entry) => {
-      if (entry?.status === "completed" || entry?.status === "failed") return this.replay<R>(entry);
+    let every: number;
+    let timeout: number;
+    let name: string;
+    try {
+      functionArgument("ctx.poll", "the condition", condition);
+      const opts = optionsArgument<PollOptions>("ctx.poll", options, pollOptionKeys);
+      if (options === undefined) throw new InvalidCallError("ctx.poll", "options", 'must say how often and how long: { every: "1m", timeout: "7d" }');
+      name = opts.name === undefined ? condition.name || "poll" : stringArgument("ctx.poll", "options.name", opts.name);
+      every = durationArgument(`ctx.poll("${name}")`, "options.every", opts.every);
+      timeout = durationArgument(`ctx.poll("${name}")`, "options.timeout", opts.timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.call({ kind: "poll", name }, async (seq, entry) => {
       const startedAt = entry?.startedAt ?? this.nowIso();
       const deadline = Date.parse(startedAt) + timeout;
       let attempts = entry?.attempts ?? 0;
-      let until = entry?.until === undefined ? this.now() : Date.parse(entry.until);
+      let until = entry?.until === undefined ? this.clockMs() : Date.parse(entry.until);
       for (;;) {
-        const remaining = until - this.now();
+        const remaining = until - this.clockMs();
         if (remaining > 0) {
           if (remaining >= this.inProcessWaitMs) {
             this.journal.record({ seq, kind: "poll", name, status: "waiting", startedAt, attempts, until: new Date(until).toISOString() });
@@ -267,7 +382,7 @@ export class ExecutionContext implements Context {
           if (this.ended || this.signal.aborted) return never<R>();
         }
         const base = { seq, kind: "poll" as const, name, startedAt, attempts };
-        if (this.now() >= deadline) {
+        if (this.clockMs() >= deadline) {
           const error = { type: "RUNTIME_POLL_TIMEOUT", message: `poll "${name}" did not hold within ${options.timeout} (${attempts} checks)` };
           return this.fail<R>({ ...base, status: "failed", error, finishedAt: this.nowIso() });
         }
@@ -282,17 +397,91 @@ export class ExecutionContext implements Context {
           return this.fail<R>({ ...base, status: "failed", error: toErrorInfo(error), finishedAt: this.nowIso() }, error);
         }
         if (value !== undefined && value !== false) return this.complete({ ...base, status: "completed", value, finishedAt: this.nowIso() }) as Promise<R>;
-        until = Math.min(this.now() + every, deadline);
+        until = Math.min(this.clockMs() + every, deadline);
       }
     });
   }
 
+  waitForSignal<T = unknown>(name: string, options?: SignalOptions): Promise<T> {
+    let timeoutMs: number | undefined;
+    try {
+      stringArgument("ctx.waitForSignal", "the signal name", name);
+      const opts = optionsArgument<SignalOptions>(`ctx.waitForSignal("${name}")`, options, ["timeout"]);
+      timeoutMs = opts.timeout === undefined ? undefined : durationArgument(`ctx.waitForSignal("${name}")`, "options.timeout", opts.timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.call({ kind: "signal", name }, async (seq, entry) => {
+      const startedAt = entry?.startedAt ?? this.nowIso();
+      const deadline = timeoutMs === undefined ? undefined : Date.parse(startedAt) + timeoutMs;
+      const base = { seq, kind: "signal" as const, name, startedAt, attempts: 1, ...(deadline === undefined ? {} : { until: new Date(deadline).toISOString() }) };
+      for (;;) {
+        const signal = this.takeSignal(name);
+        if (signal !== undefined) {
+          return this.complete({ ...base, status: "completed", value: signal.payload ?? null, signal: signal.id, finishedAt: this.nowIso() }) as Promise<T>;
+        }
+        if (deadline !== undefined && this.clockMs() >= deadline) {
+          const error = { type: "RUNTIME_SIGNAL_TIMEOUT", message: `no signal "${name}" arrived within ${options?.timeout} of waiting` };
+          return this.fail<T>({ ...base, status: "failed", error, finishedAt: this.nowIso() });
+        }
+        this.journal.record({ ...base, status: "waiting" });
+        await this.signalOrDeadline(seq, name, deadline);
+        if (this.ended) return never<T>();
+      }
+    });
+  }
+
+  now(): Date {
+    return new Date(this.recorded("now", () => this.host.clock.now()));
+  }
+
+  random(): number {
+    return this.recorded("random", () => Math.random());
+  }
+
+  /** A synchronous recorded value: the journal's on replay, else a new one, written with the next checkpoint. */
+  private recorded(kind: "now" | "random", produce: () => number): number {
+    if (this.ended) return produce();
+    let step;
+    try {
+      step = this.journal.next({ kind, name: kind });
+    } catch (error) {
+      if (!isKontinueError(error, "RUNTIME_NON_DETERMINISM")) throw error;
+      this.host.diverged(error as NonDeterminismError);
+      return produce();
+    }
+    if (step.entry?.status === "completed" && typeof step.entry.value === "number") return step.entry.value;
+    const value = produce();
+    const at = this.nowIso();
+    this.journal.record({ seq: step.seq, kind, name: kind, status: "completed", value, startedAt: at, finishedAt: at, attempts: 1 });
+    return value;
+  }
+
+  /** Runs one try of a step body, with its own signal and, if set, its timeout. */
+  private async runStep<T>(fn: (step: StepContext) => T | Promise<T>, step: { seq: number; attempt: number; name: string; timeoutMs: number | undefined }): Promise<T> {
+    const log = this.logger(() => ({ execution: this.executionName, step: step.seq }));
+    if (step.timeoutMs === undefined) return fn({ seq: step.seq, attempt: step.attempt, signal: this.signal, log });
+    const timedOut = new AbortController();
+    const timer = new AbortController();
+    const signal = AbortSignal.any([this.signal, timedOut.signal]);
+    const error = new StepTimeoutError(`step ${step.seq} (store "${step.name}") try ${step.attempt}`, step.timeoutMs);
+    const deadline = this.host.clock.sleep(step.timeoutMs, timer.signal).then(() => {
+      timedOut.abort(error);
+      throw error;
+    });
+    try {
+      return await Promise.race([Promise.resolve().then(() => fn({ seq: step.seq, attempt: step.attempt, signal, log })), deadline]);
+    } finally {
+      timer.abort();
+      deadline.catch(() => undefined);
+    }
+  }
+
   private async timer(seq: number, name: string, entry: JournalEntry | undefined, untilOf: () => number): Promise<void> {
-    if (entry?.status === "completed") return;
     const startedAt = entry?.startedAt ?? this.nowIso();
     const until = entry?.until === undefined ? untilOf() : Date.parse(entry.until);
     const base = { seq, kind: "sleep" as const, name, startedAt, attempts: 1, until: new Date(until).toISOString() };
-    const remaining = until - this.now();
+    const remaining = until - this.clockMs();
     if (remaining >= this.inProcessWaitMs) {
       this.journal.record({ ...base, status: "waiting" });
       return this.wait(seq, { seq, kind: "sleep", until });
@@ -304,8 +493,8 @@ export class ExecutionContext implements Context {
     await this.complete({ ...base, status: "completed", finishedAt: this.nowIso() });
   }
 
-  /** Runs one durable call: sequence number, journal check, in-flight accounting. */
-  private async call<T>(kind: StepKind, name: string, body: (seq: number, entry: JournalEntry | undefined) => Promise<T>): Promise<T> {
+  /** Runs one durable call: sequence number, journal check, then its outcome through the settle order. */
+  private call<T>(identity: CallIdentity, body: (seq: number, entry: JournalEntry | undefined) => Promise<T>): Promise<T> {
     if (this.ended) return never();
     if (this.draining) {
       this.checkDrained();
@@ -313,60 +502,94 @@ export class ExecutionContext implements Context {
     }
     let step;
     try {
-      step = this.journal.next(kind, name);
+      step = this.journal.next(identity);
     } catch (error) {
       if (isKontinueError(error, "RUNTIME_NON_DETERMINISM")) {
         this.host.diverged(error as NonDeterminismError);
         return never();
       }
-      throw error;
+      return Promise.reject(error);
     }
-    this.inflight++;
-    try {
-      return await body(step.seq, step.entry);
-    } finally {
-      this.inflight--;
-      this.waits.delete(step.seq);
-      if (this.waits.size > 0) this.scheduleIdleCheck();
-      this.checkDrained();
-    }
+    const { seq, entry } = step;
+    return new Promise<T>((resolve, reject) => {
+      this.order.register(seq, (outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error)));
+      if (entry?.status === "completed") return this.order.ready(seq, { ok: true, value: entry.value });
+      if (entry?.status === "failed") return this.order.ready(seq, { ok: false, error: stepError(entry) });
+      this.active.add(seq);
+      body(seq, entry).then(
+        (value) => this.bodyEnded(seq, { ok: true, value }),
+        (error: unknown) => this.bodyEnded(seq, { ok: false, error }),
+      );
+    });
   }
 
-  private replay<T>(entry: JournalEntry): Promise<T> {
-    if (entry.status === "completed") return Promise.resolve(entry.value as T);
-    return Promise.reject(stepError(entry));
+  private bodyEnded(seq: number, outcome: Outcome): void {
+    this.active.delete(seq);
+    if (this.ended) return;
+    this.order.ready(seq, outcome);
+    this.checkDrained();
   }
 
   private async complete(entry: JournalEntry): Promise<unknown> {
-    this.journal.record(entry);
+    this.journal.record({ ...entry, turn: this.order.turnFor(entry.seq) });
     await this.host.checkpoint(entry);
     if (this.ended) return never();
     return entry.value;
   }
 
   private async fail<T>(entry: JournalEntry, cause?: unknown): Promise<T> {
-    this.journal.record(entry);
+    this.journal.record({ ...entry, turn: this.order.turnFor(entry.seq) });
     await this.host.checkpoint(entry);
     if (this.ended) return never();
     throw stepError(entry, cause);
   }
 
-  /** Marks a call as waiting; when every in-flight call waits, the execution parks. */
+  /** Marks a call as waiting for the rest of this attempt; when every unsettled call waits, the execution parks. */
   private wait<T>(seq: number, wait: Wait): Promise<T> {
+    this.active.delete(seq);
     this.waits.set(seq, wait);
-    this.scheduleIdleCheck();
+    this.order.poke();
+    this.checkDrained();
     return never();
   }
 
-  private scheduleIdleCheck(): void {
-    if (!this.idleCheckScheduled) {
-      this.idleCheckScheduled = true;
-      // Let the code issue any calls it makes next (e.g. the rest of a Promise.all) before deciding.
-      setImmediate(() => {
-        this.idleCheckScheduled = false;
-        if (!this.ended && this.inflight > 0 && this.waits.size === this.inflight) this.host.park([...this.waits.values()]);
-      });
-    }
+  /** A signal wait: resolves when new signals arrive, or at a deadline near enough to wait out in process. */
+  private signalOrDeadline(seq: number, name: string, deadline: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const stopTimer = new AbortController();
+      const wake = (): void => {
+        this.signalWakers.delete(seq);
+        this.waits.delete(seq);
+        this.active.add(seq);
+        stopTimer.abort();
+        resolve();
+      };
+      this.signalWakers.set(seq, wake);
+      this.active.delete(seq);
+      this.waits.set(seq, { seq, kind: "signal", signal: name, ...(deadline === undefined ? {} : { until: deadline }) });
+      const remaining = deadline === undefined ? Infinity : deadline - this.clockMs();
+      if (remaining < this.inProcessWaitMs) this.host.clock.sleep(Math.max(0, remaining), stopTimer.signal).then(wake, () => undefined);
+      this.order.poke();
+      this.checkDrained();
+    });
+  }
+
+  /** The first signal of that name this execution has not consumed yet. */
+  private takeSignal(name: string): Signal | undefined {
+    const signals = this.host.signals();
+    this.signalsSeen = Math.max(this.signalsSeen, signals.length);
+    const consumed = new Set(this.journal.steps().flatMap((entry) => (entry.kind === "signal" && entry.signal !== undefined ? [entry.signal] : [])));
+    return signals.find((signal) => signal.name === name && !consumed.has(signal.id));
+  }
+
+  /** The settle order found nothing to deliver: park if every unsettled call waits. */
+  private quiet(): void {
+    if (this.ended || this.draining) return;
+    if (this.active.size === 0 && this.order.undelivered === 0 && this.waits.size > 0) this.host.park([...this.waits.values()], this.signalsSeen);
+  }
+
+  private checkDrained(): void {
+    if (this.draining && !this.ended && this.active.size === 0) this.host.drained();
   }
 
   private logger(tags: () => Record<string, unknown>): Logger {
@@ -377,12 +600,12 @@ export class ExecutionContext implements Context {
     return { info: line("info"), warn: line("warn"), error: line("error") };
   }
 
-  private now(): number {
+  private clockMs(): number {
     return this.host.clock.now();
   }
 
   private nowIso(): string {
-    return new Date(this.now()).toISOString();
+    return new Date(this.clockMs()).toISOString();
   }
 }
 

@@ -43,4 +43,4 @@ export type { KontinueResources, ResourceList } from "./resource-client.ts";
 export { createResourceInformer } from "./resource-informer.ts";
 export type { ResourceInformer, ResourceInformerOptions, ChangeKind } from "./resource-informer.ts";
 export { LeaseLostError, isClaimable, leaseExpired, holdsLease } from "./lease.ts";
-export { cancelChildren, unfinishedChildren } from "./cancel-children.ts";
+export { cancelChildren, childrenToCancel, unfinishedChildren } from "./cancel-children.ts";

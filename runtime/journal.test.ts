@@ -9,18 +9,18 @@ describe("Journal", () => {
   it("hands out sequence numbers with the recorded entry of each call", () => {
     const journal = new Journal("process-order-abc123", recorded.status.state.steps);
     expect(journal.replaying).toBe(true);
-    const first = journal.next("store", "fetch-order");
+    const first = journal.next({ kind: "store", name: "fetch-order" });
     expect(first.seq).toBe(0);
     expect(first.entry).toMatchObject({ kind: "store", name: "fetch-order", status: "completed" });
-    expect(journal.next("sleep", "sleep").entry?.status).toBe("completed");
+    expect(journal.next({ kind: "sleep", name: "sleep" }).entry?.status).toBe("completed");
   });
 
   it("throws a non-determinism error naming the step, the recorded call and the new call", () => {
     const journal = new Journal("process-order-abc123", recorded.status.state.steps);
-    journal.next("store", "fetch-order");
+    journal.next({ kind: "store", name: "fetch-order" });
     let error: unknown;
     try {
-      journal.next("store", "charge");
+      journal.next({ kind: "store", name: "charge" });
     } catch (caught) {
       error = caught;
     }
@@ -37,10 +37,10 @@ describe("Journal", () => {
     journal.record(entry(0));
     expect(journal.steps().map((s) => s.seq)).toEqual([0, 2]);
     const resumed = new Journal("x", journal.steps());
-    expect(resumed.next("store", "s0").entry).toBeDefined();
-    expect(resumed.next("store", "s1").entry).toBeUndefined();
+    expect(resumed.next({ kind: "store", name: "s0" }).entry).toBeDefined();
+    expect(resumed.next({ kind: "store", name: "s1" }).entry).toBeUndefined();
     expect(resumed.replaying).toBe(true);
-    resumed.next("store", "s2");
+    resumed.next({ kind: "store", name: "s2" });
     expect(resumed.replaying).toBe(false);
   });
 });

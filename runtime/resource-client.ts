@@ -1,5 +1,6 @@
 // Typed access to Kontinue's custom resources (executions, functions, suspensions) over a KubeHttp transport.
 import { API_VERSION, PLURALS, type Execution, type FunctionResource, type Suspension } from "../crds/index.ts";
+import type { KubeEvent } from "./event-recorder.ts";
 import { apiStatus, type KubeHttp } from "./kube-http.ts";
 
 interface Named {
@@ -91,6 +92,7 @@ export interface KontinueResources {
   executions: ResourceClient<Execution>;
   functions: ResourceClient<FunctionResource>;
   suspensions: ResourceClient<Suspension>;
+  events: ResourceClient<KubeEvent>;
 }
 
 export function kontinueResources(http: KubeHttp): KontinueResources {
@@ -98,5 +100,6 @@ export function kontinueResources(http: KubeHttp): KontinueResources {
     executions: new ResourceClient<Execution>(http, PLURALS.executions),
     functions: new ResourceClient<FunctionResource>(http, PLURALS.functions),
     suspensions: new ResourceClient<Suspension>(http, PLURALS.suspensions),
+    events: new ResourceClient<KubeEvent>(http, "events", "/api/v1"),
   };
 }

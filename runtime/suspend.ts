@@ -2,25 +2,33 @@
 // the execution, owned by it) before it sets `phase: Suspended`; resuming is replaying.
 import { API_VERSION, FUNCTION_LABEL, toResourceName, type Execution, type Suspension, type SuspensionSpec } from "../crds/index.ts";
 import type { Wait } from "./context.ts";
-import type { NonDeterminismError } from "./journal.ts";
+import type { JournalVersionError, NonDeterminismError } from "./journal.ts";
 import { apiStatus } from "./kube-http.ts";
 import type { ResourceClient } from "./resource-client.ts";
 
-/** What the waiting calls of an execution need: the earliest time that wakes one, and the children waited for. */
-export function suspensionSpecFor(execution: string, waits: readonly Wait[]): SuspensionSpec {
+/**
+ * What the waiting calls of an execution need: the earliest time that wakes one, the children and the signals
+ * waited for (any one of them wakes it), and how many signals it had seen (a later one of an awaited name wakes it).
+ */
+export function suspensionSpecFor(execution: string, waits: readonly Wait[], signalsSeen = 0): SuspensionSpec {
   const children = waits.flatMap((wait) => (wait.child === undefined ? [] : [wait.child]));
+  const signals = [...new Set(waits.flatMap((wait) => (wait.signal === undefined ? [] : [wait.signal])))];
   const times = waits.flatMap((wait) => (wait.until === undefined ? [] : [wait.until]));
-  const reason = children.length > 0 ? "Execute" : waits.some((wait) => wait.kind === "poll") ? "Poll" : "Sleep";
+  const deployWaits = waits.filter((wait) => wait.kind === "execute" && wait.child === undefined).length;
+  const reason =
+    children.length > 0 || deployWaits > 0 ? "Execute" : signals.length > 0 ? "Signal" : waits.some((wait) => wait.kind === "poll") ? "Poll" : "Sleep";
   return {
     execution,
     reason,
     ...(times.length > 0 ? { until: new Date(Math.min(...times)).toISOString() } : {}),
     ...(children.length > 0 ? { children } : {}),
+    ...(signals.length > 0 ? { signals, signalsSeen } : {}),
+    ...(deployWaits > 0 ? { message: `${deployWaits} ctx.execute call(s) wait for their function to be deployed` } : {}),
   };
 }
 
 /** Parks a non-deterministic execution until a different image (or source) runs it. */
-export function nonDeterminismSpecFor(execution: string, error: NonDeterminismError, image: string): SuspensionSpec {
+export function nonDeterminismSpecFor(execution: string, error: NonDeterminismError | JournalVersionError, image: string): SuspensionSpec {
   return { execution, reason: "NonDeterminism", message: error.message, image };
 }
 

@@ -1,12 +1,24 @@
 // One attempt of one execution on this worker: replay and run the function, checkpoint each step with
 // one guarded status write (coalesced when steps finish together), renew the lease, and end in exactly
 // one final write — Completed, Failed, Cancelled, Suspended, or handed back to Pending.
-import { API_VERSION, FUNCTION_LABEL, toResourceName, type ErrorInfo, type Execution, type ExecutionStatus, type JournalEntry } from "../../crds/index.ts";
-import { cancelChildren, unfinishedChildren } from "../cancel-children.ts";
+import {
+  API_VERSION,
+  FUNCTION_LABEL,
+  PARENT_CLOSE_LABEL,
+  PARENT_UID_LABEL,
+  toResourceName,
+  type ErrorInfo,
+  type Execution,
+  type ExecutionStatus,
+  type JournalEntry,
+  type Signal,
+} from "../../crds/index.ts";
+import { cancelChildren, childrenToCancel, unfinishedChildren } from "../cancel-children.ts";
 import type { Clock } from "../clock.ts";
-import { ExecutionContext, type ChildState, type ContextHost, type LogLevel, type Wait } from "../context.ts";
+import { ExecutionContext, type ChildState, type ContextHost, type LogLevel, type ParentClose, type Wait } from "../context.ts";
 import type { FunctionDefinition } from "../define-function.ts";
-import { Journal, type NonDeterminismError } from "../journal.ts";
+import { JOURNAL_VERSION, Journal, type JournalVersionError, type NonDeterminismError } from "../journal.ts";
+import { recordEvent } from "../event-recorder.ts";
 import { toJson } from "../json-value.ts";
 import { KontinueError, isKontinueError } from "../kontinue-error.ts";
 import { apiStatus } from "../kube-http.ts";
@@ -68,10 +80,19 @@ export class ExecutionAttempt implements ContextHost {
   private readonly abort = new AbortController();
   private readonly context: ExecutionContext;
   private final: Final | undefined;
+  /** Set once the attempt decided to park: nothing else may end it meanwhile. */
+  private parking = false;
+  private startedChildren = false;
+  /** The newest copy the worker's informer delivered (for signals sent while the attempt runs). */
+  private observed: Execution | undefined;
+  /** Set when the journal cannot be replayed by this runtime. */
+  private readonly refused: JournalVersionError | undefined;
   private stepsOverride: JournalEntry[] | undefined;
   private lost = false;
   private finalWriteAt: number | undefined;
   private timers: NodeJS.Timeout[] = [];
+  /** Aborts when the attempt ends: stops its clock sleeps. */
+  private readonly ended = new AbortController();
   private settle!: (outcome: AttemptOutcome) => void;
   /** Resolves once the attempt has ended (its final write done, or the lease lost). */
   readonly done: Promise<AttemptOutcome>;
@@ -83,7 +104,15 @@ export class ExecutionAttempt implements ContextHost {
     this.namespace = claimed.metadata.namespace!;
     this.attempt = claimed.status?.attempt ?? 1;
     const steps = claimed.status?.state?.steps ?? [];
-    this.journal = new Journal(this.name, steps);
+    let journal: Journal;
+    try {
+      journal = new Journal(this.name, steps, claimed.status?.state?.version ?? (steps.length === 0 ? JOURNAL_VERSION : 1));
+    } catch (error) {
+      if (!isKontinueError(error, "RUNTIME_JOURNAL_VERSION")) throw error;
+      this.refused = error as JournalVersionError;
+      journal = new Journal(this.name);
+    }
+    this.journal = journal;
     this.writer = new StatusWriter({
       executions: shared.resources.executions,
       clock: this.clock,
@@ -117,9 +146,14 @@ export class ExecutionAttempt implements ContextHost {
     if (timeoutSeconds !== undefined) {
       const startedAt = this.writer.current.status?.startedAt;
       const deadline = (startedAt === undefined ? this.clock.now() : Date.parse(startedAt)) + timeoutSeconds * 1000;
-      this.timers.push(setTimeout(() => this.timeOut(timeoutSeconds), Math.max(0, deadline - this.clock.now())));
+      // Through the clock: timeouts past setTimeout's 24.8-day limit must not fire at once.
+      this.clock.sleep(Math.max(0, deadline - this.clock.now()), this.ended.signal).then(() => this.timeOut(timeoutSeconds), () => undefined);
     }
     if (this.writer.current.spec.cancelRequested === true) return void this.cancel();
+    if (this.refused !== undefined) {
+      this.shared.log("error", this.refused.message, { execution: this.name });
+      return void this.suspend(nonDeterminismSpecFor(this.name, this.refused, this.shared.lease.image));
+    }
     Promise.resolve()
       .then(() => definition.run(this.context, this.writer.current.spec.arguments as never))
       .then(
@@ -135,7 +169,9 @@ export class ExecutionAttempt implements ContextHost {
 
   /** The latest copy seen by the worker's informer: acts on a cancel request. */
   observe(execution: Execution): void {
+    this.observed = execution;
     if (execution.spec.cancelRequested === true && this.final === undefined) void this.cancel();
+    else this.context.signalsChanged();
   }
 
   /** Worker shutdown, gently: running steps finish and are checkpointed, then the execution goes back to Pending. */
@@ -176,14 +212,19 @@ export class ExecutionAttempt implements ContextHost {
     return `${this.name.slice(0, 230).replace(/[-.]+$/, "")}-${hash.toString(36)}-${seq}`;
   }
 
-  async startChild(child: { seq: number; name: string; function: string; args: unknown }): Promise<void> {
+  async startChild(child: { seq: number; name: string; function: string; args: unknown; parentClose?: ParentClose }): Promise<void> {
+    this.startedChildren = true;
     const body: Execution = {
       apiVersion: API_VERSION,
       kind: "Execution",
       metadata: {
         name: child.name,
         namespace: this.namespace,
-        labels: { [FUNCTION_LABEL]: toResourceName(child.function) },
+        labels: {
+          [FUNCTION_LABEL]: toResourceName(child.function),
+          [PARENT_UID_LABEL]: this.writer.current.metadata.uid!,
+          ...(child.parentClose === "abandon" ? { [PARENT_CLOSE_LABEL]: "abandon" } : {}),
+        },
         ownerReferences: [{ apiVersion: API_VERSION, kind: "Execution", name: this.name, uid: this.writer.current.metadata.uid!, controller: true, blockOwnerDeletion: false }],
       },
       spec: { function: child.function, arguments: child.args, parent: { name: this.name, step: child.seq } },
@@ -193,12 +234,17 @@ export class ExecutionAttempt implements ContextHost {
         await this.shared.resources.executions.create(this.namespace, body);
       } catch (error) {
         if (apiStatus(error) !== 409) throw error;
+        const existing = await this.shared.resources.executions.get(this.namespace, child.name);
+        const foreign = existing === undefined ? undefined : this.foreignChild(existing, child.seq);
+        if (foreign !== undefined) throw new KontinueError("RUNTIME_CHILD_CONFLICT", foreign, { terminal: true });
       }
     });
   }
 
-  async readChild(name: string): Promise<ChildState> {
+  async readChild(name: string, seq: number): Promise<ChildState> {
     const child = await this.writer.retrying(() => this.shared.resources.executions.get(this.namespace, name));
+    const foreign = child === undefined ? undefined : this.foreignChild(child, seq);
+    if (foreign !== undefined) return { phase: "foreign", message: foreign };
     const status = child?.status;
     switch (status?.phase) {
       case undefined:
@@ -218,8 +264,15 @@ export class ExecutionAttempt implements ContextHost {
     }
   }
 
-  park(waits: Wait[]): void {
-    void this.suspend(suspensionSpecFor(this.name, waits));
+  signals(): readonly Signal[] {
+    const latest = this.writer.current.spec.signals ?? [];
+    const observed = this.observed?.spec.signals ?? [];
+    // Signals are only ever appended: the longer list is the newer.
+    return observed.length > latest.length ? observed : latest;
+  }
+
+  park(waits: Wait[], signalsSeen: number): void {
+    void this.suspend(suspensionSpecFor(this.name, waits, signalsSeen));
   }
 
   diverged(error: NonDeterminismError): void {
@@ -237,27 +290,38 @@ export class ExecutionAttempt implements ContextHost {
 
   // Ending the attempt
 
+  /** Why `existing`, found under step `seq`'s child name, is not that child; undefined when it is. */
+  private foreignChild(existing: Execution, seq: number): string | undefined {
+    const uid = this.writer.current.metadata.uid;
+    const parent = existing.spec.parent;
+    const owned = existing.metadata.ownerReferences?.some((owner) => owner.kind === "Execution" && owner.uid === uid) ?? false;
+    if (parent?.name === this.name && parent.step === seq && owned) return undefined;
+    const claims = parent === undefined ? "no parent" : `parent "${parent.name}" step ${parent.step}`;
+    return (
+      `step ${seq} of execution "${this.name}" (uid ${uid}) would start child "${existing.metadata.name}", but an Execution of that ` +
+      `name already exists with ${claims}${owned ? "" : " and is not owned by this execution"}; it is not adopted: ` +
+      "delete or rename that Execution, then retry this one"
+    );
+  }
+
   private async suspend(spec: SuspensionSpec): Promise<void> {
-    if (this.final !== undefined) return;
+    if (this.final !== undefined || this.parking) return;
+    this.parking = true;
     this.context.end();
     try {
       await this.writer.retrying(() => writeSuspension(this.shared.resources.suspensions, suspensionFor(this.writer.current, spec)));
     } catch (error) {
       this.shared.log("error", `cannot park: writing the Suspension failed: ${(error as Error).message}`, { execution: this.name });
-      await this.finish({ phase: "Pending" });
+      await this.writeFinal({ phase: "Pending" });
       return;
     }
-    await this.finish({ phase: "Suspended" });
+    await this.writeFinal({ phase: "Suspended" });
   }
 
   private async cancel(): Promise<void> {
-    if (this.final !== undefined) return;
+    if (this.final !== undefined || this.parking) return;
     this.abort.abort(new ExecutionCancelledError(this.name));
-    const outcome = await this.finish({ phase: "Cancelled" });
-    if (outcome !== "Cancelled") return;
-    await cancelChildren(this.shared.resources.executions, this.namespace, unfinishedChildren(this.journal.steps())).catch((error: unknown) =>
-      this.shared.log("warn", `cancelling children failed: ${(error as Error).message}`, { execution: this.name }),
-    );
+    await this.finish({ phase: "Cancelled" });
   }
 
   private timeOut(seconds: number): void {
@@ -278,8 +342,14 @@ export class ExecutionAttempt implements ContextHost {
     void this.finish({ phase: "Failed", error: toErrorInfo(error) });
   }
 
+  /** Ends the attempt with `final`, unless it is already ending (or parking). */
+  private finish(final: Final): Promise<AttemptOutcome> {
+    if (this.final !== undefined || this.parking) return this.done;
+    return this.writeFinal(final);
+  }
+
   /** The one final write. Returns how the attempt ended. */
-  private async finish(final: Final): Promise<AttemptOutcome> {
+  private async writeFinal(final: Final): Promise<AttemptOutcome> {
     if (this.final !== undefined) return this.done;
     this.context.end();
     if (final.phase === "Completed") {
@@ -308,7 +378,35 @@ export class ExecutionAttempt implements ContextHost {
       }
     }
     const outcome: AttemptOutcome = this.final.phase === "Pending" ? "Released" : this.final.phase;
+    if (outcome === "Completed" || outcome === "Failed" || outcome === "Cancelled") await this.closeChildren();
+    if (outcome === "Completed") await this.reportUnreached();
     return this.end(outcome);
+  }
+
+  /** The execution ended: its unfinished children are cancelled, but for those started with parentClose "abandon". */
+  private async closeChildren(): Promise<void> {
+    // Children are only ever started through startChild: without one this attempt, the journal knows them all.
+    if (!this.startedChildren && unfinishedChildren(this.journal.steps()).length === 0) return;
+    try {
+      const children = await childrenToCancel(this.shared.resources.executions, this.writer.current);
+      await cancelChildren(this.shared.resources.executions, this.namespace, children);
+    } catch (error) {
+      this.shared.log("warn", `cancelling children failed: ${(error as Error).message}`, { execution: this.name });
+    }
+  }
+
+  /** Recorded steps this code never reached (a newer version removed them): worth a warning, not a failure. */
+  private async reportUnreached(): Promise<void> {
+    const unreached = this.journal.unreached();
+    if (unreached.length === 0) return;
+    const steps = unreached.map((entry) => `${entry.seq} (${entry.kind} "${entry.name}")`).join(", ");
+    const message = `execution "${this.name}" completed without reaching recorded step(s) ${steps}: the code that ran it no longer makes them`;
+    this.shared.log("warn", message, { execution: this.name });
+    await recordEvent(
+      this.shared.resources.events,
+      { subject: this.writer.current, type: "Warning", reason: "StepsNotReached", message, component: "kontinue-worker", instance: this.shared.lease.holder, now: this.clock.now() },
+      (error) => this.shared.log("warn", `cannot record an Event: ${(error as Error).message}`, { execution: this.name }),
+    );
   }
 
   private end(outcome: AttemptOutcome, error?: unknown): AttemptOutcome {
@@ -322,6 +420,7 @@ export class ExecutionAttempt implements ContextHost {
     this.context.end();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers = [];
+    this.ended.abort();
     this.shared.metrics.finished.inc({ outcome });
     this.settle(outcome);
     return outcome;
@@ -339,7 +438,9 @@ export class ExecutionAttempt implements ContextHost {
     const base = this.writer.current.status ?? {};
     const now = this.clock.now();
     const { lease: _lease, ...rest } = base;
-    const status: ExecutionStatus = { ...rest, state: { ...base.state, steps: this.stepsOverride ?? this.journal.steps() }, attempt: this.attempt };
+    const steps = this.refused === undefined ? (this.stepsOverride ?? this.journal.steps()) : (base.state?.steps ?? []);
+    const state = { ...base.state, ...(this.refused === undefined ? { version: JOURNAL_VERSION } : {}), steps };
+    const status: ExecutionStatus = { ...rest, state, attempt: this.attempt };
     const final = this.final;
     if (final === undefined) return { ...status, phase: "Executing", lease: leaseFor(this.shared.lease, now) };
     switch (final.phase) {

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 it("fails ctx.execute of an unknown function, naming it", async () => {
-  workers.push(await startWorker(cluster, "callsNothing", defineFunction({ run: async (ctx) => ctx.execute("noSuchFunction", {}) })));
+  workers.push(await startWorker(cluster, "callsNothing", defineFunction({ run: async (ctx) => ctx.execute("noSuchFunction", {}, { deployTimeout: 0 }) })));
   await createExecution(cluster, "unknown-1", "callsNothing", null);
   const done = await waitFinished(cluster, "unknown-1");
   expect(done.status?.phase).toBe("Failed");

@@ -19,6 +19,37 @@ afterAll(async () => {
 });
 
 describe("replay", () => {
+  // The scenario of issue 7: fetches that finish out of program order, then a step per branch, then a park.
+  it.each([
+    ["the same name in every branch", "processSame", (_item: string) => "process"],
+    ["a name per branch", "processEach", (item: string) => `process-${item}`],
+  ])("keeps each branch's values across a park with %s", async (_, fn, processName) => {
+    const delays: Record<string, number> = { a: 120, b: 60, c: 0 };
+    workers.push(
+      await startWorker(cluster, fn, defineFunction({
+        run: async (ctx, args: { items: string[] }) => {
+          const results = await Promise.all(
+            args.items.map(async (item) => {
+              const fetched = await ctx.store(`fetch-${item}`, async () => {
+                await new Promise((resolve) => setTimeout(resolve, delays[item]));
+                return `fetched ${item}`;
+              });
+              return ctx.store(processName(item), () => `${fetched}, processed`);
+            }),
+          );
+          await ctx.sleep(2_500);
+          return results;
+        },
+      }), { inProcessWaitMs: 1_000 }),
+    );
+    await createExecution(cluster, `${fn.toLowerCase()}-1`, fn, { items: ["a", "b", "c"] });
+    const done = await waitFinished(cluster, `${fn.toLowerCase()}-1`);
+    expect(done.status?.phase).toBe("Completed");
+    expect(done.status?.result).toEqual(["fetched a, processed", "fetched b, processed", "fetched c, processed"]);
+    expect(done.status?.state?.version).toBe(2);
+    expect(done.status!.attempt).toBeGreaterThanOrEqual(2);
+  });
+
   it("runs store, sleep, poll and execute in sequence, each body once across suspensions", async () => {
     const runs = { fetch: 0, check: 0, child: 0 };
     await createFunction(cluster, "addOne");
