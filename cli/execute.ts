@@ -4,12 +4,13 @@ import { stringify } from "yaml";
 import { API_VERSION, FUNCTION_LABEL, GROUP, PLURALS, VERSION, toResourceName, type Execution, type ExecutionPhase } from "../crds/index.ts";
 import { KontinueError } from "../runtime/index.ts";
 import { connect } from "./connect.ts";
+import { parseJsonArgument } from "./json-argument.ts";
 import type { ExecuteOptions, OutputFormat } from "./execute-command.ts";
 
 const finalPhases: readonly ExecutionPhase[] = ["Completed", "Failed", "Cancelled"];
 
 export async function executeFunction(functionName: string, argumentsText: string, options: ExecuteOptions): Promise<void> {
-  const args = parseArguments(argumentsText);
+  const args = parseJsonArgument("arguments", argumentsText);
   const { kubeConfig, namespace } = connect(options);
   const created = await createExecution(kubeConfig, namespace, functionName, args, options);
   const name = created.metadata.name!;
@@ -28,14 +29,6 @@ export async function executeFunction(functionName: string, argumentsText: strin
     throw new KontinueError("CLI_EXECUTION_FAILED", `execution "${name}" of "${functionName}" ended ${phase}: ${why}`, { terminal: true });
   }
   process.stdout.write(options.output === "name" ? `${JSON.stringify(finished.status!.result ?? null, null, 2)}\n` : format(options.output, finished, ""));
-}
-
-function parseArguments(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new KontinueError("CLI_BAD_ARGUMENTS", `the arguments "${text}" are not JSON; quote them for the shell, e.g. '{"orderId":"12345"}'`, { cause, terminal: true });
-  }
 }
 
 async function createExecution(kubeConfig: KubeConfig, namespace: string, functionName: string, args: unknown, options: ExecuteOptions): Promise<Execution> {

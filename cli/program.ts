@@ -8,6 +8,7 @@ import { registerExecuteCommand } from "./execute-command.ts";
 import { registerWorkerCommand } from "./worker-command.ts";
 import { registerControllerCommand } from "./controller-command.ts";
 import { registerBuildCommand } from "./build-command.ts";
+import { registerSignalCommand } from "./signal-command.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   registerWorkerCommand(program);
   registerControllerCommand(program);
   registerBuildCommand(program);
+  registerSignalCommand(program);
   return program;
 }
 

@@ -12,11 +12,19 @@ describe("resumeDecision", () => {
     expect(resumeDecision(suspension({ until: "2026-01-01T12:00:00.000Z" }), now, none).resume).toBe(true);
   });
 
-  it("resumes when every child has finished (or is gone)", () => {
+  it("resumes as soon as any awaited child has finished (or is gone), so a race returns at the first", () => {
     const waiting = suspension({ reason: "Execute", children: ["c1", "c2"] });
-    expect(resumeDecision(waiting, now, { childPhase: (c) => (c === "c1" ? "Completed" : "Executing"), functionImage: undefined })).toEqual({ resume: false });
-    expect(resumeDecision(waiting, now, { childPhase: (c) => (c === "c1" ? "Completed" : "Failed"), functionImage: undefined }).resume).toBe(true);
+    expect(resumeDecision(waiting, now, { childPhase: () => "Executing", functionImage: undefined })).toEqual({ resume: false });
+    expect(resumeDecision(waiting, now, { childPhase: (c) => (c === "c1" ? "Executing" : "Failed"), functionImage: undefined })).toEqual({ resume: true, why: 'child "c2" finished' });
     expect(resumeDecision(waiting, now, { childPhase: () => undefined, functionImage: undefined }).resume).toBe(true);
+  });
+
+  it("resumes a signal wait only for a signal of an awaited name sent after it parked", () => {
+    const waiting = suspension({ reason: "Signal", signals: ["approve"], signalsSeen: 1 });
+    const before = { id: "1", name: "approve" };
+    expect(resumeDecision(waiting, now, { ...none, signals: [before] }).resume).toBe(false);
+    expect(resumeDecision(waiting, now, { ...none, signals: [before, { id: "2", name: "reject" }] }).resume).toBe(false);
+    expect(resumeDecision(waiting, now, { ...none, signals: [before, { id: "3", name: "approve" }] })).toEqual({ resume: true, why: 'signal "approve" arrived' });
   });
 
   it("resumes a non-deterministic execution only when the function's image changes", () => {

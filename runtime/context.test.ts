@@ -11,7 +11,7 @@ type Outcome = { kind: "returned"; value: unknown } | { kind: "threw"; error: un
 async function attempt(
   run: (ctx: Context) => Promise<unknown>,
   steps: JournalEntry[] = [],
-  options: { clock?: ManualClock; children?: Record<string, ChildState>; known?: string[]; signals?: Signal[]; onStart?: (ctx: ExecutionContext) => void } = {},
+  options: { clock?: ManualClock; children?: Record<string, ChildState>; known?: string[]; signals?: Signal[]; onStart?: (ctx: ExecutionContext) => void; onPark?: (waits: Wait[], signalsSeen: number) => void } = {},
 ) {
   const clock = options.clock ?? new ManualClock();
   const journal = new Journal("order-1", steps);
@@ -29,7 +29,8 @@ async function attempt(
     startChild: async ({ name }) => void started.push(name),
     readChild: async (name) => options.children?.[name] ?? { phase: "running" },
     signals: () => options.signals ?? [],
-    park: (waits) => {
+    park: (waits, signalsSeen) => {
+      options.onPark?.(waits, signalsSeen);
       ctx.end();
       settle({ kind: "parked", waits });
     },
@@ -267,5 +268,121 @@ describe("ExecutionContext draining", () => {
     expect(ran).toEqual(["running"]);
     expect(drained.steps.map((s) => [s.name, s.status])).toEqual([["running", "completed"]]);
     expect(drained.checkpoints).toBe(1);
+  });
+});
+
+describe("signals", () => {
+  it("returns a signal sent before the wait, consumes each signal once, and replays which one it took", async () => {
+    const signals: Signal[] = [{ id: "s1", name: "approve", payload: { by: "ann" } }, { id: "s2", name: "approve", payload: { by: "bob" } }];
+    const run = async (ctx: Context) => [await ctx.waitForSignal("approve"), await ctx.waitForSignal("approve")];
+    const first = await attempt(run, [], { signals });
+    expect(first.outcome).toEqual({ kind: "returned", value: [{ by: "ann" }, { by: "bob" }] });
+    expect(first.steps.map((s) => [s.kind, s.name, s.signal])).toEqual([["signal", "approve", "s1"], ["signal", "approve", "s2"]]);
+    const replayed = await attempt(run, first.steps, { signals: [] });
+    expect(replayed.outcome).toEqual(first.outcome);
+  });
+
+  it("parks waiting for a signal, naming it and how many signals it had seen", async () => {
+    let ctx!: ExecutionContext;
+    let parked: unknown;
+    const outcome = attempt(async (c) => c.waitForSignal("approve"), [], { signals: [{ id: "x", name: "other" }], onStart: (c) => (ctx = c), onPark: (_, seen) => (parked = seen) });
+    const result = await outcome;
+    expect(ctx).toBeDefined();
+    expect(result.outcome).toEqual({ kind: "parked", waits: [{ seq: 0, kind: "signal", signal: "approve" }] });
+    expect(parked).toBe(1);
+  });
+
+  it("wakes a waiting call when a signal arrives while another branch still runs", async () => {
+    const clock = new ManualClock();
+    const signals: Signal[] = [];
+    let ctx!: ExecutionContext;
+    const run = async (c: Context) => Promise.all([c.waitForSignal<string>("go"), c.sleep(1_000).then(() => "slept")]);
+    const pending = attempt(run, [], { clock, signals, onStart: (c) => (ctx = c) });
+    await new Promise((resolve) => setImmediate(resolve));
+    signals.push({ id: "g", name: "go", payload: "went" });
+    ctx.signalsChanged();
+    await clock.advance(1_000);
+    expect((await pending).outcome).toEqual({ kind: "returned", value: ["went", "slept"] });
+  });
+
+  it("times out a signal wait durably", async () => {
+    const clock = new ManualClock();
+    const run = async (ctx: Context) => ctx.waitForSignal("approve", { timeout: "1h" });
+    const first = await attempt(run, [], { clock });
+    expect(first.outcome).toMatchObject({ kind: "parked", waits: [{ kind: "signal", until: clock.now() + 3_600_000 }] });
+    await clock.advance(3_600_000);
+    const late = await attempt(run, first.steps, { clock });
+    expect((late.outcome as { error: Error }).error.message).toContain('no signal "approve" arrived within 1h');
+  });
+});
+
+describe("recorded values and step deadlines", () => {
+  it("records ctx.now() and ctx.random() so a replay sees the same values", async () => {
+    const clock = new ManualClock();
+    const run = async (ctx: Context) => {
+      const at = ctx.now().toISOString();
+      const roll = ctx.random();
+      await ctx.store("after", () => 1);
+      return { at, roll };
+    };
+    const first = await attempt(run, [], { clock });
+    await clock.advance(60_000);
+    const replayed = await attempt(run, first.steps, { clock });
+    expect(replayed.outcome).toEqual(first.outcome);
+    expect(first.steps.map((s) => s.kind)).toEqual(["now", "random", "store"]);
+  });
+
+  it("aborts a step try past its timeout and retries it, failing with a typed error when tries run out", async () => {
+    const clock = new ManualClock();
+    const aborted: unknown[] = [];
+    const run = async (ctx: Context) =>
+      ctx.store("slow", (step) => new Promise((resolve) => step.signal.addEventListener("abort", () => (aborted.push(step.signal.reason), resolve("late")))), {
+        timeout: "1s",
+        retry: { maxAttempts: 2, initialInterval: 10 },
+      });
+    const pending = attempt(run, [], { clock });
+    for (let i = 0; i < 5; i++) await clock.advance(1_000);
+    const result = await pending;
+    expect(aborted).toHaveLength(2);
+    expect(isKontinueError(aborted[0], "RUNTIME_STEP_TIMEOUT")).toBe(true);
+    expect(result.steps[0]).toMatchObject({ status: "failed", attempts: 2, error: { type: "RUNTIME_STEP_TIMEOUT" } });
+    expect((result.outcome as { error: Error }).error.message).toContain("ran past its timeout of 1000 ms");
+  });
+});
+
+describe("bad arguments fail the call, naming it and the argument, and take no step", () => {
+  it.each([
+    ["a sleep without a duration", (ctx: Context) => ctx.sleep(undefined as never), "ctx.sleep: the duration must be a duration"],
+    ["a negative sleep", (ctx: Context) => ctx.sleep(-5), "ctx.sleep: the duration must be a duration"],
+    ["a function name that is not a string", (ctx: Context) => ctx.execute(42 as never, {}), "ctx.execute: the function name must be a non-empty string, got 42"],
+    ["a store without a function", (ctx: Context) => ctx.store("x", "nope" as never), "ctx.store: the step function (second argument) must be a function"],
+    ["a store timeout that is not a duration", (ctx: Context) => ctx.store("x", () => 1, { timeout: "soon" }), 'ctx.store("x"): options.timeout must be a duration'],
+    ["a poll without options", (ctx: Context) => ctx.poll(() => true, undefined as never), "ctx.poll: options must say how often"],
+    ["an unknown execute option", (ctx: Context) => ctx.execute("child", {}, { parent: 1 } as never), 'ctx.execute("child"): options has unknown key(s) "parent"'],
+    ["a signal name that is empty", (ctx: Context) => ctx.waitForSignal(""), "ctx.waitForSignal: the signal name must be a non-empty string"],
+  ])("%s", async (_, call, message) => {
+    const result = await attempt(async (ctx) => call(ctx));
+    expect(result.outcome.kind).toBe("threw");
+    expect((result.outcome as { error: Error }).error.message).toContain(message);
+    expect(result.steps).toEqual([]);
+  });
+
+  it("records a thrown value that is not an Error as the step's failure", async () => {
+    const result = await attempt(async (ctx) => ctx.store("odd", () => Promise.reject("just a string"), { retry: { maxAttempts: 1 } }));
+    expect(result.steps[0]).toMatchObject({ status: "failed", error: { type: "Error", message: "just a string" } });
+  });
+});
+
+describe("version 1 journals", () => {
+  const entry = (seq: number, startedAt: string, finishedAt: string): JournalEntry => ({ seq, kind: "store", name: `s${seq}`, status: "completed", value: seq, startedAt, finishedAt, attempts: 1 });
+
+  it("replay when their calls ran one after another", () => {
+    const journal = new Journal("old", [entry(0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z"), entry(1, "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z")], 1);
+    expect(journal.turns()).toEqual([[0], [1]]);
+  });
+
+  it("are refused, saying why, when their calls overlapped", () => {
+    const overlapping = [entry(0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:05Z"), entry(1, "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z")];
+    expect(() => new Journal("old", overlapping, 1)).toThrow('execution "old" has a version 1 journal that this runtime (version 2) cannot replay: steps 0 and 1 ran concurrently');
   });
 });

@@ -15,14 +15,16 @@ export type { KontinueErrorOptions } from "./kontinue-error.ts";
 // The SDK a Function file uses.
 export { defineFunction, isFunctionDefinition, InvalidFunctionDefinitionError } from "./define-function.ts";
 export type { FunctionDefinition, FunctionOptions, FunctionRetry, FunctionScaling } from "./define-function.ts";
-export type { Context, StepContext, StoreOptions, ExecuteOptions, PollOptions, Logger, LogLevel } from "./context.ts";
+export type { Context, StepContext, StoreOptions, ExecuteOptions, PollOptions, SignalOptions, ParentClose, Logger, LogLevel } from "./context.ts";
+export { StepTimeoutError } from "./context.ts";
+export { InvalidCallError } from "./call-arguments.ts";
 export { parseDuration, InvalidDurationError } from "./duration.ts";
 export type { Duration } from "./duration.ts";
 export type { StepRetry } from "./step-retry.ts";
 export type { JsonValue } from "./json-value.ts";
 export { NotJsonError } from "./json-value.ts";
 export { StepFailedError, ChildExecutionFailedError } from "./step-failed-error.ts";
-export { NonDeterminismError } from "./journal.ts";
+export { NonDeterminismError, JournalVersionError, JOURNAL_VERSION } from "./journal.ts";
 export { JournalBudgetError, DEFAULT_JOURNAL_BUDGET_BYTES } from "./journal-budget-error.ts";
 export { ExecutionTimeoutError, ExecutionCancelledError } from "./worker/execution-attempt.ts";
 
@@ -44,3 +46,7 @@ export { createResourceInformer } from "./resource-informer.ts";
 export type { ResourceInformer, ResourceInformerOptions, ChangeKind } from "./resource-informer.ts";
 export { LeaseLostError, isClaimable, leaseExpired, holdsLease } from "./lease.ts";
 export { cancelChildren, childrenToCancel, unfinishedChildren } from "./cancel-children.ts";
+export { sendSignal, SignalRefusedError } from "./send-signal.ts";
+export type { SendSignalOptions, SendSignalResult } from "./send-signal.ts";
+export { recordEvent, eventFor } from "./event-recorder.ts";
+export type { KubeEvent, EventOptions, EventSubject } from "./event-recorder.ts";

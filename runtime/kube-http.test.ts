@@ -19,6 +19,7 @@ beforeAll(async () => {
         res.statusCode = 409;
         return res.end(JSON.stringify({ kind: "Status", status: "Failure", reason: "Conflict", message: 'Operation cannot be fulfilled on executions.kontinue.cloud "taken"', code: 409 }));
       }
+      if (req.url?.endsWith("/stuck")) return; // accepts the request, never answers: a half-open connection
       if (req.url?.endsWith("/broken")) {
         res.statusCode = 503;
         return res.end("not json");
@@ -61,5 +62,15 @@ describe("createKubeHttp", () => {
     const refused = await createKubeHttp(kubeConfigFor("http://127.0.0.1:1"))({ method: "GET", path: "/" }).catch((error: unknown) => error);
     expect(apiStatus(refused)).toBeUndefined();
     expect(isTransientFailure(refused)).toBe(true);
+  });
+
+  it("abandons a request that gets no answer by its deadline, as a transient failure", async () => {
+    const send = createKubeHttp(kubeConfigFor(`http://127.0.0.1:${port}`), { requestTimeoutMs: 200 });
+    const started = Date.now();
+    const stuck = await send({ method: "PUT", path: "/x/stuck", body: {} }).catch((error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((stuck as Error).message).toBe("PUT /x/stuck: no answer within 200 ms");
+    expect(isTransientFailure(stuck)).toBe(true);
+    expect(await send({ method: "GET", path: "/x/fine" })).toEqual({ echo: null });
   });
 });

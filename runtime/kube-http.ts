@@ -41,8 +41,15 @@ export function isTransientFailure(error: unknown): boolean {
 
 const headerRefreshMs = 60_000;
 
-/** A transport for the kubeconfig's current context; credentials are re-read every minute (rotating tokens). */
-export function createKubeHttp(kubeConfig: KubeConfig): KubeHttp {
+/** How long one request may take, answer included, before it is abandoned (a transient failure, retried). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * A transport for the kubeconfig's current context; credentials are re-read every minute (rotating tokens).
+ * Every request has a deadline, so a half-open connection cannot hold a status write or a lease renewal.
+ */
+export function createKubeHttp(kubeConfig: KubeConfig, options: { requestTimeoutMs?: number } = {}): KubeHttp {
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new KontinueError("RUNTIME_NO_CLUSTER", "cannot reach Kubernetes: the kubeconfig has no current cluster; set KUBECONFIG or a current context", { terminal: true });
   const server = new URL(cluster.server);
@@ -102,6 +109,11 @@ export function createKubeHttp(kubeConfig: KubeConfig): KubeHttp {
           });
         },
       );
+      const deadline = setTimeout(() => {
+        const error = Object.assign(new Error(`${request.method} ${request.path.split("?")[0]}: no answer within ${requestTimeoutMs} ms`), { code: "ETIMEDOUT" });
+        req.destroy(error);
+      }, requestTimeoutMs);
+      req.on("close", () => clearTimeout(deadline));
       req.on("error", reject);
       req.end(body);
     });

@@ -22,6 +22,8 @@ export interface LeaseHolder {
   image: string;
   /** The worker's Pod, when it runs in one (recorded in the lease: the controller reaps at once when it is gone). */
   pod?: string;
+  /** The Function revision the worker runs, recorded as `status.revision` on claim. */
+  revision?: string;
 }
 
 /** The lease object for `holder`, valid for `leaseMs` from `now`. */
@@ -45,6 +47,7 @@ export function claimedStatus(execution: Execution, lease: LeaseHolder, now: num
     lease: leaseFor(lease, now),
     startedAt: status.startedAt ?? new Date(now).toISOString(),
     observedImage: lease.image,
+    ...(lease.revision === undefined ? {} : { revision: lease.revision }),
   };
 }
 

@@ -83,6 +83,8 @@ export class ExecutionAttempt implements ContextHost {
   /** Set once the attempt decided to park: nothing else may end it meanwhile. */
   private parking = false;
   private startedChildren = false;
+  /** Child creations in flight: the execution's end waits for them, so it can cancel what they create. */
+  private readonly childStarts = new Set<Promise<void>>();
   /** The newest copy the worker's informer delivered (for signals sent while the attempt runs). */
   private observed: Execution | undefined;
   /** Set when the journal cannot be replayed by this runtime. */
@@ -214,6 +216,16 @@ export class ExecutionAttempt implements ContextHost {
 
   async startChild(child: { seq: number; name: string; function: string; args: unknown; parentClose?: ParentClose }): Promise<void> {
     this.startedChildren = true;
+    const started = this.createChild(child);
+    this.childStarts.add(started);
+    try {
+      await started;
+    } finally {
+      this.childStarts.delete(started);
+    }
+  }
+
+  private async createChild(child: { seq: number; name: string; function: string; args: unknown; parentClose?: ParentClose }): Promise<void> {
     const body: Execution = {
       apiVersion: API_VERSION,
       kind: "Execution",
@@ -387,6 +399,7 @@ export class ExecutionAttempt implements ContextHost {
   private async closeChildren(): Promise<void> {
     // Children are only ever started through startChild: without one this attempt, the journal knows them all.
     if (!this.startedChildren && unfinishedChildren(this.journal.steps()).length === 0) return;
+    await Promise.allSettled([...this.childStarts]);
     try {
       const children = await childrenToCancel(this.shared.resources.executions, this.writer.current);
       await cancelChildren(this.shared.resources.executions, this.namespace, children);

@@ -9,13 +9,19 @@ import { Worker, type WorkerOptions } from "./worker.ts";
 export interface RunWorkerOptions extends WorkerOptions {
   /** Port of /healthz, /readyz, /metrics; none when undefined. */
   metricsPort?: number;
+  /** Address the health server binds (default all interfaces; a Pod's worker binds its Pod IP). */
+  healthHost?: string;
   /** How long SIGTERM waits for running attempts before handing them back (default 10 s). */
   shutdownGraceMs?: number;
   /** Stops the worker when it aborts (default: SIGTERM or SIGINT). */
   signal?: AbortSignal;
 }
 
-/** Worker settings read from the environment: KUBECONFIG (else in-cluster), KONTINUE_NAMESPACE, KONTINUE_CONCURRENCY, POD_NAME, KONTINUE_METRICS_PORT, KONTINUE_IMAGE, KONTINUE_LEASE_SECONDS. */
+/**
+ * Worker settings read from the environment: KUBECONFIG (else in-cluster), KONTINUE_NAMESPACE, KONTINUE_CONCURRENCY,
+ * POD_NAME, KONTINUE_METRICS_PORT, KONTINUE_HEALTH_HOST, KONTINUE_IMAGE, KONTINUE_REVISION, KONTINUE_LEASE_SECONDS,
+ * KONTINUE_SHUTDOWN_GRACE_SECONDS.
+ */
 export async function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Omit<RunWorkerOptions, "definition" | "functionName">> {
   // Loaded here, not at import: a Function file imports the runtime, and only the worker needs client-node.
   const { KubeConfig } = await import("../kube-client.ts");
@@ -28,9 +34,12 @@ export async function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env
     holder: env.POD_NAME || `${os.hostname()}-${process.pid}`,
     ...(env.POD_NAME ? { pod: env.POD_NAME } : {}),
     image: env.KONTINUE_IMAGE || "unknown",
+    ...(env.KONTINUE_REVISION ? { revision: env.KONTINUE_REVISION } : {}),
+    ...(env.KONTINUE_HEALTH_HOST ? { healthHost: env.KONTINUE_HEALTH_HOST } : {}),
     ...optionalNumber("concurrency", env.KONTINUE_CONCURRENCY, "KONTINUE_CONCURRENCY"),
     ...optionalNumber("metricsPort", env.KONTINUE_METRICS_PORT, "KONTINUE_METRICS_PORT"),
     ...optionalNumber("leaseSeconds", env.KONTINUE_LEASE_SECONDS, "KONTINUE_LEASE_SECONDS"),
+    ...optionalSeconds("shutdownGraceMs", env.KONTINUE_SHUTDOWN_GRACE_SECONDS, "KONTINUE_SHUTDOWN_GRACE_SECONDS"),
   };
 }
 
@@ -43,9 +52,14 @@ function optionalNumber<K extends string>(key: K, value: string | undefined, var
   return { [key]: number } as { [P in K]?: number };
 }
 
+function optionalSeconds<K extends string>(key: K, value: string | undefined, variable: string): { [P in K]?: number } {
+  const seconds = optionalNumber("seconds", value, variable).seconds;
+  return (seconds === undefined ? {} : { [key]: seconds * 1000 }) as { [P in K]?: number };
+}
+
 /** Runs a worker until SIGTERM/SIGINT (or `signal`), then stops it gracefully. */
 export async function runWorker(options: RunWorkerOptions): Promise<void> {
-  const { metricsPort, shutdownGraceMs, signal: stopSignal, ...workerOptions } = options;
+  const { metricsPort, healthHost, shutdownGraceMs, signal: stopSignal, ...workerOptions } = options;
   const worker = new Worker(workerOptions);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
@@ -54,7 +68,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     process.once("SIGTERM", onSignal);
     process.once("SIGINT", onSignal);
   }
-  const health = metricsPort === undefined ? undefined : await startHealthServer({ port: metricsPort, ready: () => worker.ready, registry: worker.metrics.registry });
+  const health = metricsPort === undefined ? undefined : await startHealthServer({ port: metricsPort, ...(healthHost === undefined ? {} : { host: healthHost }), ready: () => worker.ready, registry: worker.metrics.registry });
   try {
     await worker.start();
     const started = `${new Date().toISOString()} info worker "${workerOptions.holder}" runs function "${workerOptions.functionName}" in namespace "${workerOptions.namespace}"${health === undefined ? "" : ` (health and metrics on port ${health.port})`}`;

@@ -1,7 +1,7 @@
 // The worker loop for one function: watch its Executions, claim Pending ones up to `concurrency`,
 // run each attempt, and on stop hand back what it still holds.
 import type { KubeConfig } from "@kubernetes/client-node";
-import { FUNCTION_LABEL, toResourceName, type Execution } from "../../crds/index.ts";
+import { FUNCTION_LABEL, REVISION_LABEL, toResourceName, type Execution } from "../../crds/index.ts";
 import { systemClock, type Clock } from "../clock.ts";
 import type { LogLevel } from "../context.ts";
 import type { FunctionDefinition } from "../define-function.ts";
@@ -36,6 +36,8 @@ export interface WorkerOptions {
   pod?: string;
   /** The image (or source digest) running this code; a different one rescues executions parked as non-deterministic. */
   image: string;
+  /** The Function revision this worker runs: it then claims only executions pinned to it (label kontinue.cloud/revision). */
+  revision?: string;
   /** Executions run at once (default: the definition's, else 10). */
   concurrency?: number;
   /** Lease length (default 30 s); renewed at a third of it. */
@@ -54,7 +56,7 @@ export interface WorkerOptions {
 }
 
 const scanIntervalMs = 1_000;
-const optionKeys = new Set(["definition", "functionName", "kubeConfig", "namespace", "holder", "pod", "image", "concurrency", "leaseSeconds", "journalBudgetBytes", "inProcessWaitMs", "http", "clock", "log", "onLease"]);
+const optionKeys = new Set(["definition", "functionName", "kubeConfig", "namespace", "holder", "pod", "image", "revision", "concurrency", "leaseSeconds", "journalBudgetBytes", "inProcessWaitMs", "http", "clock", "log", "onLease"]);
 
 export class Worker {
   readonly metrics = new WorkerMetrics();
@@ -83,7 +85,13 @@ export class Worker {
     this.clock = options.clock ?? systemClock;
     this.resources = kontinueResources(options.http ?? createKubeHttp(options.kubeConfig));
     this.concurrency = options.concurrency ?? options.definition.concurrency ?? 10;
-    const lease: LeaseHolder = { holder: options.holder, leaseMs: (options.leaseSeconds ?? 30) * 1000, image: options.image, ...(options.pod ? { pod: options.pod } : {}) };
+    const lease: LeaseHolder = {
+      holder: options.holder,
+      leaseMs: (options.leaseSeconds ?? 30) * 1000,
+      image: options.image,
+      ...(options.pod ? { pod: options.pod } : {}),
+      ...(options.revision ? { revision: options.revision } : {}),
+    };
     const write = options.log ?? ((line: string) => void process.stdout.write(`${line}\n`));
     this.shared = {
       resources: this.resources,
@@ -102,7 +110,7 @@ export class Worker {
       kubeConfig: options.kubeConfig,
       client: this.resources.executions,
       namespace: options.namespace,
-      labelSelector: `${FUNCTION_LABEL}=${toResourceName(options.functionName)}`,
+      labelSelector: `${FUNCTION_LABEL}=${toResourceName(options.functionName)}${options.revision ? `,${REVISION_LABEL}=${options.revision}` : ""}`,
       clock: this.clock,
       onChange: (execution, kind) => this.onChange(execution, kind),
       onSynced: () => {
@@ -118,7 +126,8 @@ export class Worker {
   async start(): Promise<void> {
     await this.informer.start();
     this.scanTimer = setInterval(() => this.scan(), scanIntervalMs);
-    await this.rescueParked().catch((error: unknown) => this.shared.log("warn", `cannot look for parked executions: ${(error as Error).message}`, {}));
+    // A revision's workers leave rescues to the controller, which moves such executions to a newer revision.
+    if (this.options.revision === undefined) await this.rescueParked().catch((error: unknown) => this.shared.log("warn", `cannot look for parked executions: ${(error as Error).message}`, {}));
     this.scan();
   }
 
@@ -136,13 +145,14 @@ export class Worker {
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     clearInterval(this.scanTimer);
+    // A claim in flight lands first, so the execution it wins is drained and handed back with the rest.
+    while (this.claiming.size > 0) await this.clock.sleep(10);
     for (const attempt of this.held.values()) attempt.drain();
     const allDone = Promise.all([...this.held.values()].map((attempt) => attempt.done));
     const grace = new AbortController();
     await Promise.race([allDone, this.clock.sleep(graceMs, grace.signal).catch(() => undefined)]);
     grace.abort();
     await Promise.all([...this.held.values()].map((attempt) => attempt.release()));
-    while (this.claiming.size > 0) await this.clock.sleep(10);
     await this.informer.stop();
   }
 
