@@ -41,12 +41,15 @@ export class RegistryError extends KontinueError {
   readonly registry: string;
   readonly repository: string;
   readonly status: number | undefined;
+  /** What the registry's Retry-After asked for (429/503), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: RegistryErrorCode, message: string, context: { registry: string; repository: string; status?: number; cause?: unknown }) {
+  constructor(code: RegistryErrorCode, message: string, context: { registry: string; repository: string; status?: number; retryAfterMs?: number; cause?: unknown }) {
     super(code, message, { cause: context.cause, terminal: code !== "BUILD_REGISTRY_FAILED" && code !== "BUILD_REGISTRY_UNREACHABLE" });
     this.name = "RegistryError";
     this.registry = context.registry;
     this.repository = context.repository;
     this.status = context.status;
+    this.retryAfterMs = context.retryAfterMs;
   }
 }
