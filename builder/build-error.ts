@@ -12,6 +12,9 @@ export type BuildErrorCode =
   | "BUILD_NATIVE_ADDON"
   | "BUILD_BAD_REFERENCE"
   | "BUILD_NO_PLATFORM"
+  | "BUILD_BASE_DIGEST_MISMATCH"
+  | "BUILD_BASE_NO_NODE"
+  | "BUILD_BASE_NODE_TOO_OLD"
   | "BUILD_OUTPUT_FAILED";
 
 /** A build input or output problem; `file`/`line` point at the Function file when known. */

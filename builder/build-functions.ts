@@ -6,19 +6,19 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { version as esbuildVersion } from "esbuild";
 import type { Dispatcher } from "undici";
-import { fetchBaseImage, baseNodeMajor } from "./base-image.ts";
+import { fetchBaseImage, type BaseImage } from "./base-image.ts";
+import { inspectBaseNode } from "./base-node.ts";
 import { BuildCache } from "./build-cache.ts";
 import { BuildError } from "./build-error.ts";
 import { bundleFunction, functionLayerEntries } from "./bundle-function.ts";
 import { discoverFunctions, type FunctionSource } from "./discover-functions.ts";
 import { assembleFunctionImage, type FunctionImage } from "./function-image.ts";
-import { functionRepository, parseImageReference, type PushTarget } from "./image-reference.ts";
+import { formatImageReference, functionRepository, parseImageReference, type PushTarget } from "./image-reference.ts";
 import type { ImagePublisher, PublishedImage } from "./image-publisher.ts";
 import { createLayer, sourceDateEpoch, type Layer } from "./layer.ts";
 import { readFunctionOptions, type FunctionSettings } from "./read-function-options.ts";
 import { RegistryClient } from "./registry-client.ts";
 import { bundleRuntime, runtimeLayerEntries, RUNTIME_ENTRY } from "./runtime-bundle.ts";
-import { sourceLabels } from "./source-labels.ts";
 import { MEDIA_TYPES } from "./oci-types.ts";
 import { createBlob } from "./blob.ts";
 
@@ -28,7 +28,10 @@ export const DEFAULT_BASE_IMAGE = "docker.io/library/node:24-bookworm-slim";
 /** Bumped when bundling or layering changes (with esbuild's version), so old cache entries are not reused. */
 const CACHE_FORMAT = `kontinue-build-2|esbuild-${esbuildVersion}`;
 
-const { version: KONTINUE_VERSION } = createRequire(import.meta.url)("../package.json") as { version: string };
+const PACKAGE = createRequire(import.meta.url)("../package.json") as { version: string; engines: { node: string } };
+const KONTINUE_VERSION = PACKAGE.version;
+/** The runtime's minimum Node ("20.18" from engines ">=20.18"). */
+const MINIMUM_NODE = /(\d+(?:\.\d+)*)/.exec(PACKAGE.engines.node)?.[1] ?? "20";
 
 export interface BuildFunctionsOptions {
   /** Folder of Function files. */
@@ -57,7 +60,7 @@ export interface BuiltFunction {
   source: FunctionSource;
   settings: FunctionSettings;
   image: FunctionImage;
-  /** The digest-pinned reference for manifests: `<registry>/<prefix>/<name>@<digest>`. */
+  /** The reference for manifests: the first publisher's (see PublishedImage), else `<registry>/<prefix>/<name>@<digest>`. */
   reference: string;
   /** One per publisher, in order. */
   published: PublishedImage[];
@@ -88,18 +91,18 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   const clientFor = (registry: string): RegistryClient => {
     let client = clients.get(registry);
     if (!client) {
-      client = options.registryClient?.(registry) ?? new RegistryClient({ registry, insecure: options.insecureRegistry === true && (registry === options.target.registry || isLoopback(registry)), dispatcher: options.dispatcher });
+      client = options.registryClient?.(registry) ?? new RegistryClient({ registry, insecure: options.insecureRegistry === true && (registry === options.target.registry || isLoopbackRegistry(registry)), dispatcher: options.dispatcher });
       clients.set(registry, client);
     }
     return client;
   };
   const baseReference = parseImageReference(options.base ?? DEFAULT_BASE_IMAGE);
-  const [sources, base, labels] = await Promise.all([
+  const [sources, fetched] = await Promise.all([
     discoverFunctions(dir),
     fetchBaseImage({ reference: baseReference, client: clientFor(baseReference.registry), platforms: options.platforms }),
-    sourceLabels(dir),
   ]);
-  const nodeMajor = baseNodeMajor(base.images[0]!.config) ?? 20;
+  const base = await withBaseNode(fetched, cache);
+  const nodeMajor = Math.min(...base.images.map((i) => Number.parseInt(i.node!.version, 10)));
   const runtime = await runtimeLayer(cache, nodeMajor, mtime);
   const functions = await functionLayers(cache, sources, nodeMajor, mtime, runtime.code);
 
@@ -111,7 +114,6 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
       runtimeLayer: runtime.layer,
       functionLayer: functions.layers.get(source.functionName)!,
       created: mtime,
-      labels,
     }),
   );
   const published: PublishedImage[][] = sources.map(() => []);
@@ -127,12 +129,28 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
       source,
       settings: settings.get(source.functionName)!,
       image,
-      reference: `${options.target.registry}/${functionRepository(options.target, source.resourceName)}@${image.root.descriptor.digest}`,
+      reference: published[i]![0]?.reference ?? `${options.target.registry}/${functionRepository(options.target, source.resourceName)}@${image.root.descriptor.digest}`,
       published: published[i]!,
       layerSize: functions.layers.get(source.functionName)!.blob.descriptor.size,
     };
   });
   return built;
+}
+
+/** The base with each platform's Node located and checked (a base that cannot run the runtime fails here). */
+async function withBaseNode(base: BaseImage, cache: BuildCache): Promise<BaseImage> {
+  const images = [];
+  for (const image of base.images) {
+    const node = await inspectBaseNode({
+      image,
+      openLayer: (digest) => base.client.openBlob(base.reference.repository, digest),
+      baseName: formatImageReference(base.reference),
+      minimum: MINIMUM_NODE,
+      cache,
+    });
+    images.push({ ...image, node });
+  }
+  return { ...base, images };
 }
 
 function layerFromCache(cached: { layer: string; diffId: string }): Layer {
@@ -203,7 +221,8 @@ async function functionLayers(
   return { layers, settings };
 }
 
-function isLoopback(registry: string): boolean {
+/** localhost, 127.x and [::1]: registries `--insecure-registry` also reaches over plain HTTP. */
+export function isLoopbackRegistry(registry: string): boolean {
   const host = registry.replace(/:\d+$/, "");
   return host === "localhost" || host.startsWith("127.") || host === "[::1]";
 }

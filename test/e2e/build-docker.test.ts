@@ -48,7 +48,7 @@ describe("kontinue build with a Docker engine", () => {
     const image = await engine.docker.getImage(`${registry}/${prefix}/hello:latest`).inspect();
     expect(image.Config.User).toBe("65532");
     expect(image.Config.WorkingDir).toBe("/app");
-    expect(image.Config.Entrypoint).toEqual(["node", "--enable-source-maps", "/app/index.mjs"]);
+    expect(image.Config.Entrypoint).toEqual(["/usr/local/bin/node", "--enable-source-maps", "/app/index.mjs"]);
     expect(image.Config.Labels["cloud.kontinue.function"]).toBe("hello");
     await engine.docker.getImage(`${registry}/${prefix}/process-order:latest`).inspect();
   });

@@ -46,13 +46,17 @@ describe("kontinue build → registry", () => {
     // Per function: its layer and config uploaded; the runtime layer once; base layers mounted.
     expect(publisher!.stats.uploadedBlobs).toBe(1 + 2 * built.length);
     expect(publisher!.stats.mountedBlobs).toBe(built.length + (built.length - 1));
-    expect(publisher!.stats.manifestsPut).toBe(built.length);
+    // Per function: the root under its build tag (rev-<revision id>) and under latest.
+    expect(publisher!.stats.manifestsPut).toBe(2 * built.length);
+    const digest = built[0]!.image.root.descriptor.digest;
+    expect(await client.headManifest(`${prefix}/hello`, `rev-${digest.slice(7, 23)}`)).toBe(digest);
+    expect(await client.headManifest(`${prefix}/hello`, "latest")).toBe(digest);
     const inspected = (await skopeo("inspect", "--tls-verify=false", `docker://${built[0]!.reference}`)) as { Digest: string; Labels: Record<string, string>; Layers: string[] };
     expect(inspected.Digest).toBe(built[0]!.image.root.descriptor.digest);
     expect(inspected.Labels["cloud.kontinue.function"]).toBe("hello");
     expect(inspected.Layers).toHaveLength(3);
     const config = (await skopeo("inspect", "--tls-verify=false", "--config", `docker://${built[0]!.reference}`)) as ImageConfig;
-    expect(config.config.Entrypoint).toEqual(["node", "--enable-source-maps", "/app/index.mjs"]);
+    expect(config.config.Entrypoint).toEqual(["/usr/local/bin/node", "--enable-source-maps", "/app/index.mjs"]);
     expect(config.config.User).toBe("65532");
     expect(config.created).toBe("1970-01-01T00:00:00Z");
     expect(built[0]!.layerSize).toBeLessThan(50 * 1024);
@@ -71,12 +75,12 @@ describe("kontinue build → registry", () => {
     const changed = await e2eBuild({ dir, registry, prefix, cacheDir });
     const helloImage = changed.built[0]!.image.images[0]!;
     expect(changed.publisher!.stats.uploadedDigests.sort()).toEqual([helloImage.layers.at(-1)!.digest, helloImage.config.descriptor.digest].sort());
-    expect(changed.publisher!.stats.manifestsPut).toBe(1);
+    expect(changed.publisher!.stats.manifestsPut).toBe(2);
     expect(changed.built[0]!.settings.concurrency).toBe(6);
     expect(changed.built[1]!.reference).toBe(first.built[1]!.reference);
   });
 
-  it("gives the same digests from two clean checkouts in different folders", async () => {
+  it("gives the same digests from two clean checkouts in different folders, at different commits, with a token in the remote URL", async () => {
     const origin = await copyFunctions();
     const git = (cwd: string, ...args: string[]) => run("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd });
     await git(origin, "init", "-q");
@@ -84,11 +88,21 @@ describe("kontinue build → registry", () => {
     await git(origin, "commit", "-qm", "functions");
     const checkouts = [await temporaryDir("checkout-a"), await temporaryDir("checkout-b")];
     const digests: string[][] = [];
-    for (const checkout of checkouts) {
+    for (const [i, checkout] of checkouts.entries()) {
       await git(checkout, "clone", "-q", origin, "src");
-      const { built } = await e2eBuild({ dir: join(checkout, "src"), registry, prefix: "reproducible", cacheDir: await newCache(), push: "dry-run" });
+      const src = join(checkout, "src");
+      await git(src, "remote", "set-url", "origin", "https://ci:ghp_SECRET123@github.com/acme/functions.git");
+      if (i === 1) {
+        await writeFile(join(src, "NOTES.md"), "an unrelated change\n");
+        await git(src, "add", ".");
+        await git(src, "commit", "-qm", "unrelated");
+      }
+      const { built } = await e2eBuild({ dir: src, registry, prefix: "reproducible", cacheDir: await newCache(), push: "dry-run" });
       digests.push(built.map((b) => b.image.root.descriptor.digest));
-      expect(built[0]!.image.images[0]!.config.data.toString()).toContain("org.opencontainers.image.revision");
+      const config = built[0]!.image.images[0]!.config.data.toString();
+      expect(config).not.toContain("ghp_SECRET123");
+      expect(config).not.toContain("org.opencontainers.image.revision");
+      expect(config).not.toContain("github.com");
     }
     expect(digests[1]).toEqual(digests[0]);
   });
@@ -106,7 +120,7 @@ describe("kontinue build → registry", () => {
     expect(JSON.parse(await readFile(join(bundle, "rootfs/app/node_modules/kontinue/package.json"), "utf8"))).toMatchObject({ name: "kontinue", exports: { ".": "./index.mjs" } });
     const ociConfig = JSON.parse(await readFile(join(bundle, "config.json"), "utf8")) as { process: { user: { uid: number }; args: string[]; cwd: string } };
     expect(ociConfig.process.user.uid).toBe(65532);
-    expect(ociConfig.process.args).toEqual(["node", "--enable-source-maps", "/app/index.mjs"]);
+    expect(ociConfig.process.args).toEqual(["/usr/local/bin/node", "--enable-source-maps", "/app/index.mjs"]);
     expect(ociConfig.process.cwd).toBe("/app");
   });
 
