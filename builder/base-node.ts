@@ -92,7 +92,7 @@ interface Hidden {
   deleted: Set<string>;
 }
 
-/** Records one layer's entries, hidden by any upper layer's (whiteouts included); scans files named node for their version. */
+/** Records one layer's entries, hidden by any upper layer's (whiteouts included); scans node-like files for their version. */
 function readLayer(stream: Readable, entries: Map<string, Entry>, hidden: Hidden): Promise<void> {
   const upper = new Set(hidden.paths);
   const deleted = [...hidden.deleted];
@@ -116,7 +116,8 @@ function readLayer(stream: Readable, entries: Map<string, Entry>, hidden: Hidden
         entries.set(path, { type: header.type, target: header.linkname ?? "" });
         body.resume().on("end", next);
       } else if (header.type === "file" || header.type === "contiguous-file") {
-        if (base !== "node") {
+        // Files a node symlink may lead to: named node…, or in a bin folder.
+        if (!base.startsWith("node") && !posix.dirname(path).endsWith("/bin")) {
           entries.set(path, { type: "file", version: undefined });
           body.resume().on("end", next);
           return;
