@@ -25,11 +25,24 @@ import { createBlob } from "./blob.ts";
 /** Node 24 (Active LTS) on Debian 12 slim: official, multi-arch, glibc, `node` on PATH, patched weekly. */
 export const DEFAULT_BASE_IMAGE = "docker.io/library/node:24-bookworm-slim";
 
-/** Bumped when bundling or layering changes (with esbuild's version), so old cache entries are not reused. */
-const CACHE_FORMAT = `kontinue-build-2|esbuild-${esbuildVersion}`;
+/** Bumped when bundling or layering changes, so old cache entries are not reused. */
+const CACHE_FORMAT = "kontinue-build-3";
 
 const PACKAGE = createRequire(import.meta.url)("../package.json") as { version: string; engines: { node: string } };
 const KONTINUE_VERSION = PACKAGE.version;
+/** What besides its input files decides a bundle: the tools' versions, the target Node, the timestamp. */
+export interface BundleKeyParts {
+  kontinueVersion: string;
+  esbuildVersion: string;
+  nodeMajor: number;
+  mtime: number;
+}
+
+/** The cache key of a bundle of `subject` ("runtime", or "function|<file>"). */
+export function bundleCacheKey(subject: string, parts: BundleKeyParts): string {
+  return [CACHE_FORMAT, `kontinue-${parts.kontinueVersion}`, `esbuild-${parts.esbuildVersion}`, `node${parts.nodeMajor}`, parts.mtime, subject].join("|");
+}
+
 /** The runtime's minimum Node ("20.18" from engines ">=20.18"). */
 const MINIMUM_NODE = /(\d+(?:\.\d+)*)/.exec(PACKAGE.engines.node)?.[1] ?? "20";
 
@@ -159,7 +172,7 @@ function layerFromCache(cached: { layer: string; diffId: string }): Layer {
 
 /** The shared runtime layer, cached by the runtime's inputs; `code` is loaded lazily for the options probe. */
 async function runtimeLayer(cache: BuildCache, nodeMajor: number, mtime: number): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
-  const key = `${CACHE_FORMAT}|runtime|${KONTINUE_VERSION}|node${nodeMajor}|${mtime}|${RUNTIME_ENTRY}`;
+  const key = bundleCacheKey(`runtime|${RUNTIME_ENTRY}`, { kontinueVersion: KONTINUE_VERSION, esbuildVersion, nodeMajor, mtime });
   const codeKey = `${key}|code`;
   const cached = await cache.load<CachedRuntime>(key);
   if (cached) {
@@ -190,7 +203,8 @@ async function functionLayers(
   mtime: number,
   runtimeCode: () => Promise<Buffer>,
 ): Promise<FunctionLayers> {
-  const keyOf = (source: FunctionSource) => `${CACHE_FORMAT}|function|node${nodeMajor}|${mtime}|${source.file}`;
+  const parts: BundleKeyParts = { kontinueVersion: KONTINUE_VERSION, esbuildVersion, nodeMajor, mtime };
+  const keyOf = (source: FunctionSource) => bundleCacheKey(`function|${source.file}`, parts);
   const layers = new Map<string, Layer>();
   const known = new Map<string, FunctionSettings>();
   const cached = await Promise.all(sources.map((source) => cache.load<CachedFunction>(keyOf(source))));

@@ -3,7 +3,7 @@
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { hashFile } from "./bundle-function.ts";
+import { hashFile, resolutionInputs } from "./bundle-inputs.ts";
 import { nodeBundleOptions } from "./node-bundle-options.ts";
 import type { LayerEntry } from "./layer.ts";
 
@@ -33,8 +33,9 @@ export async function bundleRuntime(options: BundleRuntimeOptions): Promise<Runt
     sourcesContent: false,
     outfile: `${packageRoot}/node_modules/kontinue/index.mjs`,
   });
-  const inputs: Record<string, string> = {};
-  await Promise.all(Object.keys(result.metafile.inputs).map(async (path) => void (inputs[`${packageRoot}/${path}`] = await hashFile(`${packageRoot}/${path}`))));
+  const files = Object.keys(result.metafile.inputs).map((path) => `${packageRoot}/${path}`);
+  const inputs: Record<string, string> = await resolutionInputs(files);
+  await Promise.all(files.map(async (path) => void (inputs[path] = await hashFile(path))));
   return {
     code: Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.contents),
     map: Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".map"))!.contents),
