@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isKontinueError } from "../../runtime/index.ts";
-import { jsonBlob, MEDIA_TYPES, OciLayoutPublisher, RegistryClient, type ImageConfig, type ImageIndex, type ImageManifest } from "../../builder/index.ts";
+import { BlobLocations, jsonBlob, MEDIA_TYPES, OciLayoutPublisher, RegistryClient, type ImageConfig, type ImageIndex, type ImageManifest } from "../../builder/index.ts";
 import { nodeBaseImage, type NodeBaseImage } from "../fixtures/node-base-image.ts";
 import { authRegistryFixture, registryFixture } from "../fixtures/services.ts";
 import { removeTemporaryDirs, temporaryDir } from "../fixtures/temporary-dirs.ts";
@@ -70,6 +70,10 @@ describe("kontinue build → registry", () => {
     const again = await e2eBuild({ dir, registry, prefix, cacheDir });
     expect(again.publisher!.stats).toMatchObject({ uploadedBlobs: 0, mountedBlobs: 0, manifestsPut: 0 });
     expect(again.built.map((b) => b.reference)).toEqual(first.built.map((b) => b.reference));
+    // A new --tag for the same images: the tag is written, no blob is sent.
+    const tagged = await e2eBuild({ dir, registry, prefix, cacheDir, publisherOptions: { tag: "v2" } });
+    expect(tagged.publisher!.stats).toMatchObject({ uploadedBlobs: 0, mountedBlobs: 0, manifestsPut: 2 });
+    expect(await client.headManifest(`${prefix}/hello`, "v2")).toBe(first.built[0]!.image.root.descriptor.digest);
     const hello = join(dir, "hello.ts");
     await writeFile(hello, (await readFile(hello, "utf8")).replace("concurrency: 4", "concurrency: 6"));
     const changed = await e2eBuild({ dir, registry, prefix, cacheDir });
@@ -142,7 +146,7 @@ describe("kontinue build → registry", () => {
 });
 
 describe("kontinue build → registry failures", () => {
-  it("pushes with basic credentials from the Docker config to the auth registry, copying base layers across registries", async () => {
+  it("pushes with basic credentials from the Docker config to the auth registry, copying base layers across registries once, then mounting them across runs", async () => {
     const auth = await authRegistryFixture();
     const configDir = await temporaryDir("docker-config");
     await writeFile(join(configDir, "config.json"), JSON.stringify({ auths: { [auth.registry]: { auth: Buffer.from(`${auth.credentials.username}:${auth.credentials.password}`).toString("base64") } } }));
@@ -150,9 +154,15 @@ describe("kontinue build → registry failures", () => {
     process.env.DOCKER_CONFIG = configDir;
     try {
       const dir = await copyFunctions();
-      const { built, publisher } = await e2eBuild({ dir, registry: auth.registry, prefix: uniquePrefix("auth"), cacheDir: sharedCache });
+      const locationsFile = join(await temporaryDir("locations"), "blob-locations.json");
+      const publisherOptions = { locations: await BlobLocations.load(locationsFile) };
+      const { built, publisher } = await e2eBuild({ dir, registry: auth.registry, prefix: uniquePrefix("auth"), cacheDir: sharedCache, publisherOptions });
       expect(built[0]!.reference.startsWith(`${auth.registry}/`)).toBe(true);
       expect(publisher!.stats.uploadedBlobs).toBeGreaterThan(2 * built.length);
+      // A later run into new repositories mounts every blob from where the first run put it: no bytes sent.
+      const later = await e2eBuild({ dir, registry: auth.registry, prefix: uniquePrefix("auth"), cacheDir: sharedCache, publisherOptions: { locations: await BlobLocations.load(locationsFile) } });
+      expect(later.publisher!.stats).toMatchObject({ uploadedBlobs: 0, uploadedBytes: 0 });
+      expect(later.publisher!.stats.mountedBlobs).toBeGreaterThanOrEqual(publisher!.stats.uploadedBlobs);
       await skopeo("inspect", "--tls-verify=false", "--creds", `${auth.credentials.username}:${auth.credentials.password}`, `docker://${built[1]!.reference}`);
     } finally {
       if (previous === undefined) delete process.env.DOCKER_CONFIG;
