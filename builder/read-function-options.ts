@@ -128,12 +128,16 @@ function runProbe(options: ReadFunctionOptionsOptions, dir: string): Promise<Pro
     let timedOut = false;
     const timer = setTimeout(() => void ((timedOut = true), child.kill("SIGKILL")), options.timeoutMs ?? 60_000);
     child.on("message", (message: ProbeMessage) => results.set(message.name, message.result));
-    child.on("exit", (code, signal) => {
+    const end = (why: string) => {
       clearTimeout(timer);
-      const last = stderr.trim().split("\n").at(-1);
-      results.exit = timedOut ? `it did not finish within ${(options.timeoutMs ?? 60_000) / 1000} s` : `exit code ${code ?? signal}${last ? `: ${last}` : ""}`;
+      results.exit ??= why;
       for (const name of names) if (!results.has(name)) results.set(name, "missing");
       resolve(results);
+    };
+    child.on("error", (error) => end(`the probe could not run: ${error.message}`));
+    child.on("exit", (code, signal) => {
+      const last = stderr.trim().split("\n").at(-1);
+      end(timedOut ? `it did not finish within ${(options.timeoutMs ?? 60_000) / 1000} s` : `exit code ${code ?? signal}${last ? `: ${last}` : ""}`);
     });
   });
 }
