@@ -18,6 +18,7 @@ import type { ImagePublisher, PublishedImage } from "./image-publisher.ts";
 import { createLayer, sourceDateEpoch, type Layer } from "./layer.ts";
 import { readFunctionOptions, type FunctionSettings } from "./read-function-options.ts";
 import { RegistryClient } from "./registry-client.ts";
+import { registryDispatcher } from "./registry-dispatcher.ts";
 import { bundleRuntime, runtimeLayerEntries, RUNTIME_ENTRY } from "./runtime-bundle.ts";
 import { MEDIA_TYPES } from "./oci-types.ts";
 import { createBlob } from "./blob.ts";
@@ -63,7 +64,7 @@ export interface BuildFunctionsOptions {
   cache?: BuildCache;
   /** `created` and file mtimes (default SOURCE_DATE_EPOCH or 0). */
   sourceDateEpoch?: number;
-  /** HTTP transport for registries. */
+  /** HTTP transport for registries (default: registryDispatcher(), which honours HTTPS_PROXY/NO_PROXY). */
   dispatcher?: Dispatcher;
   /** Makes the client of one registry (default: RegistryClient with Docker config credentials). */
   registryClient?: (registry: string) => RegistryClient;
@@ -101,10 +102,11 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   const cache = options.cache ?? new BuildCache();
   const mtime = options.sourceDateEpoch ?? sourceDateEpoch();
   const clients = new Map<string, RegistryClient>();
+  const dispatcher = options.dispatcher ?? registryDispatcher();
   const clientFor = (registry: string): RegistryClient => {
     let client = clients.get(registry);
     if (!client) {
-      client = options.registryClient?.(registry) ?? new RegistryClient({ registry, insecure: options.insecureRegistry === true && (registry === options.target.registry || isLoopbackRegistry(registry)), dispatcher: options.dispatcher });
+      client = options.registryClient?.(registry) ?? new RegistryClient({ registry, insecure: options.insecureRegistry === true && (registry === options.target.registry || isLoopbackRegistry(registry)), dispatcher });
       clients.set(registry, client);
     }
     return client;
