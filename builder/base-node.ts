@@ -34,7 +34,10 @@ const DISTROLESS_NODE = "/nodejs/bin/node";
 /** Node binaries name their release tarball: "node-v24.1.0.tar.gz", "node-v24.1.0-headers.tar.gz". */
 const VERSION_MARK = Buffer.from("node-v");
 
-type Entry = { type: "file"; version: string | undefined } | { type: "symlink" | "link"; target: string } | { type: "other" };
+type Entry =
+  | { type: "file"; version: string | undefined }
+  | { type: "symlink" | "link"; target: string }
+  | { type: "other" };
 
 export async function inspectBaseNode(options: InspectBaseNodeOptions): Promise<BaseNode> {
   const key = `base-node|${options.image.manifest.config.digest}`;
@@ -44,7 +47,8 @@ export async function inspectBaseNode(options: InspectBaseNodeOptions): Promise<
   if (compareVersions(node.version, options.minimum) < 0) {
     throw new BuildError(
       "BUILD_BASE_NODE_TOO_OLD",
-      `base image "${options.baseName}" (${formatPlatform(options.image.platform)}) has Node ${node.version} at ${node.path}; the kontinue runtime needs Node ${options.minimum} or newer: pick a newer --base`,
+      `base image "${options.baseName}" (${formatPlatform(options.image.platform)}) has Node ${node.version} ` +
+        `at ${node.path}; the kontinue runtime needs Node ${options.minimum} or newer: pick a newer --base`,
     );
   }
   return node;
@@ -52,25 +56,38 @@ export async function inspectBaseNode(options: InspectBaseNodeOptions): Promise<
 
 async function scanBaseNode(options: InspectBaseNodeOptions): Promise<BaseNode> {
   const { config } = options.image.config;
-  const pathDirs = (config.Env?.find((e) => e.startsWith("PATH="))?.slice(5) ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
+  const env = (name: string) => config.Env?.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1);
+  const pathDirs = (env("PATH") ?? DEFAULT_PATH).split(":").filter((d) => d.startsWith("/"));
   const entrypoint = config.Entrypoint?.[0];
-  const candidates = [...(entrypoint && /\/node$/.test(entrypoint) ? [entrypoint] : []), ...pathDirs.map((d) => posix.join(d, "node")), DISTROLESS_NODE];
+  const candidates = [
+    ...(entrypoint && /\/node$/.test(entrypoint) ? [entrypoint] : []),
+    ...pathDirs.map((d) => posix.join(d, "node")),
+    DISTROLESS_NODE,
+  ];
   const entries = new Map<string, Entry>();
   const hidden: Hidden = { paths: new Set(), deleted: new Set() };
-  for (const layer of [...options.image.manifest.layers].reverse()) await readLayer(await options.openLayer(layer.digest), entries, hidden);
+  for (const layer of [...options.image.manifest.layers].reverse()) {
+    await readLayer(await options.openLayer(layer.digest), entries, hidden);
+  }
   for (const candidate of candidates) {
     const found = resolve(entries, candidate);
     if (found) {
-      const version = found.version ?? config.Env?.find((e) => e.startsWith("NODE_VERSION="))?.slice("NODE_VERSION=".length).replace(/^v/, "");
+      const version = found.version ?? env("NODE_VERSION")?.replace(/^v/, "");
       if (!version) {
-        throw new BuildError("BUILD_BASE_NO_NODE", `base image "${options.baseName}": cannot tell the version of ${candidate} (no release mark in the binary, no NODE_VERSION); use an official Node or distroless nodejs base`);
+        throw new BuildError(
+          "BUILD_BASE_NO_NODE",
+          `base image "${options.baseName}": cannot tell the version of ${candidate} (no release mark in the binary, ` +
+            "no NODE_VERSION); use an official Node or distroless nodejs base",
+        );
       }
       return { path: candidate, version };
     }
   }
   throw new BuildError(
     "BUILD_BASE_NO_NODE",
-    `base image "${options.baseName}" (${formatPlatform(options.image.platform)}) has no node binary: looked for ${candidates.join(", ")}; pick a base with Node ${options.minimum}+, e.g. docker.io/library/node:24-bookworm-slim or gcr.io/distroless/nodejs24-debian12`,
+    `base image "${options.baseName}" (${formatPlatform(options.image.platform)}) has no node binary: looked for ` +
+      `${candidates.join(", ")}; pick a base with Node ${options.minimum}+, ` +
+      "e.g. docker.io/library/node:24-bookworm-slim or gcr.io/distroless/nodejs24-debian12",
   );
 }
 
@@ -81,6 +98,7 @@ function resolve(entries: Map<string, Entry>, path: string): { version: string |
     const entry = entries.get(current);
     if (!entry || entry.type === "other") return undefined;
     if (entry.type === "file") return { version: entry.version };
+    // A hard link names a path in the archive; a symlink is relative to its folder (or absolute).
     current = entry.type === "link" ? posix.normalize(`/${entry.target}`) : posix.resolve(posix.dirname(current), entry.target);
   }
   return undefined;
@@ -92,7 +110,7 @@ interface Hidden {
   deleted: Set<string>;
 }
 
-/** Records one layer's entries, hidden by any upper layer's (whiteouts included); scans node-like files for their version. */
+/** Records one layer's entries unless an upper layer hid them (whiteouts included); scans node-like files for their version. */
 function readLayer(stream: Readable, entries: Map<string, Entry>, hidden: Hidden): Promise<void> {
   const upper = new Set(hidden.paths);
   const deleted = [...hidden.deleted];

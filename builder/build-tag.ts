@@ -1,5 +1,5 @@
 // The tag each build writes besides `latest`, so registry retention rules that keep recent or tagged
-// images never delete one a Function still runs: `--tag`, default `rev-<revision id>` (the digest's first 16 hex digits).
+// images never delete one a Function still runs: `--tag`, default `rev-<revision id>` (16 hex digits of the digest).
 import { BuildError } from "./build-error.ts";
 
 /** `rev-<first 16 hex digits of the image digest>`: the revision id the controller derives from the same digest. */
@@ -10,7 +10,10 @@ export function defaultBuildTag(digest: string): string {
 /** Checks a `--tag` against the distribution spec's tag grammar. */
 export function checkTag(tag: string): string {
   if (!/^[\w][\w.-]{0,127}$/.test(tag)) {
-    throw new BuildError("BUILD_BAD_OPTIONS", `cannot tag images "${tag}": a tag is 1–128 letters, digits, "_", "." or "-", not starting with "." or "-"; e.g. --tag v1.4.2`);
+    throw new BuildError(
+      "BUILD_BAD_OPTIONS",
+      `cannot tag images "${tag}": a tag is 1–128 letters, digits, "_", "." or "-", not starting with "." or "-"; e.g. --tag v1.4.2`,
+    );
   }
   return tag;
 }

@@ -21,10 +21,13 @@ const CONFIG_FILES = ["package.json", "tsconfig.json", "jsconfig.json"];
 /** The stamp of one path: a file's sha256, "listing:<sha256 of sorted names>" for a folder, "absent". */
 export async function stampOf(path: string, kind: "file" | "listing"): Promise<string> {
   try {
-    if (kind === "listing") return `${LISTING}${createHash("sha256").update((await readdir(path)).sort().join("\n")).digest("hex")}`;
+    if (kind === "listing") {
+      return `${LISTING}${createHash("sha256").update((await readdir(path)).sort().join("\n")).digest("hex")}`;
+    }
     return await hashFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ENOTDIR") return ABSENT;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return ABSENT;
     throw error;
   }
 }

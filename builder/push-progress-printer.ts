@@ -41,15 +41,20 @@ export class PushProgressPrinter implements PushProgress {
   done(functionName: string, bytes: number): void {
     this.finished++;
     if (this.options.interactive) this.status(functionName);
-    else this.options.write(`pushed "${functionName}" (${this.finished}/${this.options.total}): ${bytes === 0 ? "unchanged or mounted, nothing sent" : `${formatBytes(bytes)} sent`}\n`);
+    else {
+      const sent = bytes === 0 ? "unchanged or mounted, nothing sent" : `${formatBytes(bytes)} sent`;
+      this.options.write(`pushed "${functionName}" (${this.finished}/${this.options.total}): ${sent}\n`);
+    }
   }
 
   /** Ends the status line on a terminal. */
   finish(): void {
-    if (this.options.interactive) this.options.write(`\r\x1b[Kpushed ${this.finished}/${this.options.total} Functions, ${formatBytes(this.sentBytes)} sent\n`);
+    if (!this.options.interactive) return;
+    this.options.write(`\r\x1b[Kpushed ${this.finished}/${this.options.total} Functions, ${formatBytes(this.sentBytes)} sent\n`);
   }
 
   private status(functionName: string): void {
-    this.options.write(`\r\x1b[Kpushing ${this.finished}/${this.options.total} Functions, ${formatBytes(this.sentBytes)} sent (last: "${functionName}")`);
+    const counts = `${this.finished}/${this.options.total} Functions, ${formatBytes(this.sentBytes)} sent`;
+    this.options.write(`\r\x1b[Kpushing ${counts} (last: "${functionName}")`);
   }
 }
