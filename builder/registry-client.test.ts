@@ -273,8 +273,8 @@ describe("RegistryClient", () => {
     expect(token.searchParams.getAll("scope")).toEqual(["repository:acme/fn:pull,push", "repository:acme/base:pull", "repository:acme/fn:push,pull"]);
   });
 
-  it("goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY names the host", async () => {
-    const { registry } = await standIn((_req, res) => void res.writeHead(200).end());
+  /** An HTTP CONNECT proxy; `tunnels` lists the host:port of every tunnel it opened. */
+  async function connectProxy(): Promise<{ url: string; tunnels: string[] }> {
     const tunnels: string[] = [];
     const proxy = createServer();
     proxy.on("connect", (req: IncomingMessage, socket: import("node:net").Socket, head: Buffer) => {
@@ -288,7 +288,12 @@ describe("RegistryClient", () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
     servers.push(proxy);
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    return { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, tunnels };
+  }
+
+  it("goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY names the host", async () => {
+    const { registry } = await standIn((_req, res) => void res.writeHead(200).end());
+    const { url: proxyUrl, tunnels } = await connectProxy();
     const proxied = new RegistryClient({ registry, insecure: true, sleep: noWait, dispatcher: registryDispatcher({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }) });
     expect(await proxied.hasBlob("acme/fn", "sha256:abc")).toBe(true);
     expect(tunnels).toEqual([registry]);
@@ -315,5 +320,10 @@ describe("RegistryClient", () => {
     expect((error as Error).message).toContain("--registry-ca <file.pem>");
     const trusted = new RegistryClient({ registry, sleep: noWait, dispatcher: registryDispatcher({ env: {}, ca: ca.cert }) });
     expect(await trusted.hasBlob("acme/fn", "sha256:abc")).toBe(true);
+    // The same CA is trusted for TLS tunnelled through an HTTPS_PROXY.
+    const proxy = await connectProxy();
+    const tunnelled = new RegistryClient({ registry, sleep: noWait, dispatcher: registryDispatcher({ env: { HTTPS_PROXY: proxy.url }, ca: ca.cert }) });
+    expect(await tunnelled.hasBlob("acme/fn", "sha256:def")).toBe(true);
+    expect(proxy.tunnels).toEqual([registry]);
   });
 });
