@@ -1,10 +1,11 @@
-// The incremental build cache: a value stored with the input files it came from, valid while
-// every input is unchanged (size+mtime first, then content hash, like git's index).
+// The incremental build cache: a value stored with the inputs it came from, valid while every input is
+// unchanged (size+mtime first, then content hash, like git's index). An input is a file (its sha256), a
+// folder (its listing) or a path that must stay absent; see bundle-inputs.ts.
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { hashFile } from "./bundle-function.ts";
+import { ABSENT, LISTING, stampOf } from "./bundle-inputs.ts";
 
 interface InputStamp {
   size: number;
@@ -41,13 +42,13 @@ export class BuildCache {
     return checks.every(Boolean) ? record.value : undefined;
   }
 
-  /** Stores `value` with the inputs (path → sha256) it was made from. */
+  /** Stores `value` with the inputs (path → sha256, "listing:…" or "absent") it was made from. */
   async store<T>(key: string, inputs: Record<string, string>, value: T): Promise<void> {
     const stamps: Record<string, InputStamp> = {};
     await Promise.all(
       Object.entries(inputs).map(async ([path, sha256]) => {
-        const info = await stat(path);
-        stamps[path] = { size: info.size, mtimeMs: info.mtimeMs, sha256 };
+        const info = sha256 === ABSENT ? undefined : await stat(path);
+        stamps[path] = { size: info?.size ?? -1, mtimeMs: info?.mtimeMs ?? -1, sha256 };
       }),
     );
     await mkdir(this.dir, { recursive: true });
@@ -64,10 +65,15 @@ export class BuildCache {
 
 async function unchanged(path: string, stamp: InputStamp): Promise<boolean> {
   try {
-    const info = await stat(path);
-    if (info.size !== stamp.size) return false;
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+      throw error;
+    });
+    if (stamp.sha256 === ABSENT || !info) return stamp.sha256 === ABSENT && !info;
+    const listing = stamp.sha256.startsWith(LISTING);
+    if (!listing && info.size !== stamp.size) return false;
     if (info.mtimeMs === stamp.mtimeMs) return true;
-    return (await hashFile(path)) === stamp.sha256;
+    return (await stampOf(path, listing ? "listing" : "file")) === stamp.sha256;
   } catch {
     return false;
   }

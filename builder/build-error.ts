@@ -12,6 +12,9 @@ export type BuildErrorCode =
   | "BUILD_NATIVE_ADDON"
   | "BUILD_BAD_REFERENCE"
   | "BUILD_NO_PLATFORM"
+  | "BUILD_BASE_DIGEST_MISMATCH"
+  | "BUILD_BASE_NO_NODE"
+  | "BUILD_BASE_NODE_TOO_OLD"
   | "BUILD_OUTPUT_FAILED";
 
 /** A build input or output problem; `file`/`line` point at the Function file when known. */
@@ -41,12 +44,15 @@ export class RegistryError extends KontinueError {
   readonly registry: string;
   readonly repository: string;
   readonly status: number | undefined;
+  /** What the registry's Retry-After asked for (429/503), in milliseconds. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: RegistryErrorCode, message: string, context: { registry: string; repository: string; status?: number; cause?: unknown }) {
+  constructor(code: RegistryErrorCode, message: string, context: { registry: string; repository: string; status?: number; retryAfterMs?: number; cause?: unknown }) {
     super(code, message, { cause: context.cause, terminal: code !== "BUILD_REGISTRY_FAILED" && code !== "BUILD_REGISTRY_UNREACHABLE" });
     this.name = "RegistryError";
     this.registry = context.registry;
     this.repository = context.repository;
     this.status = context.status;
+    this.retryAfterMs = context.retryAfterMs;
   }
 }

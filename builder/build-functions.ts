@@ -6,29 +6,46 @@ import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { version as esbuildVersion } from "esbuild";
 import type { Dispatcher } from "undici";
-import { fetchBaseImage, baseNodeMajor } from "./base-image.ts";
+import { fetchBaseImage, type BaseImage } from "./base-image.ts";
+import { inspectBaseNode } from "./base-node.ts";
 import { BuildCache } from "./build-cache.ts";
 import { BuildError } from "./build-error.ts";
 import { bundleFunction, functionLayerEntries } from "./bundle-function.ts";
 import { discoverFunctions, type FunctionSource } from "./discover-functions.ts";
 import { assembleFunctionImage, type FunctionImage } from "./function-image.ts";
-import { functionRepository, parseImageReference, type PushTarget } from "./image-reference.ts";
+import { formatImageReference, functionRepository, parseImageReference, type PushTarget } from "./image-reference.ts";
 import type { ImagePublisher, PublishedImage } from "./image-publisher.ts";
 import { createLayer, sourceDateEpoch, type Layer } from "./layer.ts";
 import { readFunctionOptions, type FunctionSettings } from "./read-function-options.ts";
 import { RegistryClient } from "./registry-client.ts";
+import { registryDispatcher } from "./registry-dispatcher.ts";
 import { bundleRuntime, runtimeLayerEntries, RUNTIME_ENTRY } from "./runtime-bundle.ts";
-import { sourceLabels } from "./source-labels.ts";
 import { MEDIA_TYPES } from "./oci-types.ts";
 import { createBlob } from "./blob.ts";
 
 /** Node 24 (Active LTS) on Debian 12 slim: official, multi-arch, glibc, `node` on PATH, patched weekly. */
 export const DEFAULT_BASE_IMAGE = "docker.io/library/node:24-bookworm-slim";
 
-/** Bumped when bundling or layering changes (with esbuild's version), so old cache entries are not reused. */
-const CACHE_FORMAT = `kontinue-build-2|esbuild-${esbuildVersion}`;
+/** Bumped when bundling or layering changes, so old cache entries are not reused. */
+const CACHE_FORMAT = "kontinue-build-3";
 
-const { version: KONTINUE_VERSION } = createRequire(import.meta.url)("../package.json") as { version: string };
+const PACKAGE = createRequire(import.meta.url)("../package.json") as { version: string; engines: { node: string } };
+const KONTINUE_VERSION = PACKAGE.version;
+/** What besides its input files decides a bundle: the tools' versions, the target Node, the timestamp. */
+export interface BundleKeyParts {
+  kontinueVersion: string;
+  esbuildVersion: string;
+  nodeMajor: number;
+  mtime: number;
+}
+
+/** The cache key of a bundle of `subject` ("runtime", or "function|<file>"). */
+export function bundleCacheKey(subject: string, parts: BundleKeyParts): string {
+  return [CACHE_FORMAT, `kontinue-${parts.kontinueVersion}`, `esbuild-${parts.esbuildVersion}`, `node${parts.nodeMajor}`, parts.mtime, subject].join("|");
+}
+
+/** The runtime's minimum Node ("20.18" from engines ">=20.18"). */
+const MINIMUM_NODE = /(\d+(?:\.\d+)*)/.exec(PACKAGE.engines.node)?.[1] ?? "20";
 
 export interface BuildFunctionsOptions {
   /** Folder of Function files. */
@@ -47,7 +64,7 @@ export interface BuildFunctionsOptions {
   cache?: BuildCache;
   /** `created` and file mtimes (default SOURCE_DATE_EPOCH or 0). */
   sourceDateEpoch?: number;
-  /** HTTP transport for registries. */
+  /** HTTP transport for registries (default: registryDispatcher(), which honours HTTPS_PROXY/NO_PROXY). */
   dispatcher?: Dispatcher;
   /** Makes the client of one registry (default: RegistryClient with Docker config credentials). */
   registryClient?: (registry: string) => RegistryClient;
@@ -57,7 +74,7 @@ export interface BuiltFunction {
   source: FunctionSource;
   settings: FunctionSettings;
   image: FunctionImage;
-  /** The digest-pinned reference for manifests: `<registry>/<prefix>/<name>@<digest>`. */
+  /** The reference for manifests: the first publisher's (see PublishedImage), else `<registry>/<prefix>/<name>@<digest>`. */
   reference: string;
   /** One per publisher, in order. */
   published: PublishedImage[];
@@ -85,21 +102,22 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   const cache = options.cache ?? new BuildCache();
   const mtime = options.sourceDateEpoch ?? sourceDateEpoch();
   const clients = new Map<string, RegistryClient>();
+  const dispatcher = options.dispatcher ?? registryDispatcher();
   const clientFor = (registry: string): RegistryClient => {
     let client = clients.get(registry);
     if (!client) {
-      client = options.registryClient?.(registry) ?? new RegistryClient({ registry, insecure: options.insecureRegistry === true && (registry === options.target.registry || isLoopback(registry)), dispatcher: options.dispatcher });
+      client = options.registryClient?.(registry) ?? new RegistryClient({ registry, insecure: options.insecureRegistry === true && (registry === options.target.registry || isLoopbackRegistry(registry)), dispatcher });
       clients.set(registry, client);
     }
     return client;
   };
   const baseReference = parseImageReference(options.base ?? DEFAULT_BASE_IMAGE);
-  const [sources, base, labels] = await Promise.all([
+  const [sources, fetched] = await Promise.all([
     discoverFunctions(dir),
     fetchBaseImage({ reference: baseReference, client: clientFor(baseReference.registry), platforms: options.platforms }),
-    sourceLabels(dir),
   ]);
-  const nodeMajor = baseNodeMajor(base.images[0]!.config) ?? 20;
+  const base = await withBaseNode(fetched, cache);
+  const nodeMajor = Math.min(...base.images.map((i) => Number.parseInt(i.node!.version, 10)));
   const runtime = await runtimeLayer(cache, nodeMajor, mtime);
   const functions = await functionLayers(cache, sources, nodeMajor, mtime, runtime.code);
 
@@ -111,7 +129,6 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
       runtimeLayer: runtime.layer,
       functionLayer: functions.layers.get(source.functionName)!,
       created: mtime,
-      labels,
     }),
   );
   const published: PublishedImage[][] = sources.map(() => []);
@@ -127,12 +144,28 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
       source,
       settings: settings.get(source.functionName)!,
       image,
-      reference: `${options.target.registry}/${functionRepository(options.target, source.resourceName)}@${image.root.descriptor.digest}`,
+      reference: published[i]![0]?.reference ?? `${options.target.registry}/${functionRepository(options.target, source.resourceName)}@${image.root.descriptor.digest}`,
       published: published[i]!,
       layerSize: functions.layers.get(source.functionName)!.blob.descriptor.size,
     };
   });
   return built;
+}
+
+/** The base with each platform's Node located and checked (a base that cannot run the runtime fails here). */
+async function withBaseNode(base: BaseImage, cache: BuildCache): Promise<BaseImage> {
+  const images = [];
+  for (const image of base.images) {
+    const node = await inspectBaseNode({
+      image,
+      openLayer: (digest) => base.client.openBlob(base.reference.repository, digest),
+      baseName: formatImageReference(base.reference),
+      minimum: MINIMUM_NODE,
+      cache,
+    });
+    images.push({ ...image, node });
+  }
+  return { ...base, images };
 }
 
 function layerFromCache(cached: { layer: string; diffId: string }): Layer {
@@ -141,7 +174,7 @@ function layerFromCache(cached: { layer: string; diffId: string }): Layer {
 
 /** The shared runtime layer, cached by the runtime's inputs; `code` is loaded lazily for the options probe. */
 async function runtimeLayer(cache: BuildCache, nodeMajor: number, mtime: number): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
-  const key = `${CACHE_FORMAT}|runtime|${KONTINUE_VERSION}|node${nodeMajor}|${mtime}|${RUNTIME_ENTRY}`;
+  const key = bundleCacheKey(`runtime|${RUNTIME_ENTRY}`, { kontinueVersion: KONTINUE_VERSION, esbuildVersion, nodeMajor, mtime });
   const codeKey = `${key}|code`;
   const cached = await cache.load<CachedRuntime>(key);
   if (cached) {
@@ -172,7 +205,8 @@ async function functionLayers(
   mtime: number,
   runtimeCode: () => Promise<Buffer>,
 ): Promise<FunctionLayers> {
-  const keyOf = (source: FunctionSource) => `${CACHE_FORMAT}|function|node${nodeMajor}|${mtime}|${source.file}`;
+  const parts: BundleKeyParts = { kontinueVersion: KONTINUE_VERSION, esbuildVersion, nodeMajor, mtime };
+  const keyOf = (source: FunctionSource) => bundleCacheKey(`function|${source.file}`, parts);
   const layers = new Map<string, Layer>();
   const known = new Map<string, FunctionSettings>();
   const cached = await Promise.all(sources.map((source) => cache.load<CachedFunction>(keyOf(source))));
@@ -203,7 +237,8 @@ async function functionLayers(
   return { layers, settings };
 }
 
-function isLoopback(registry: string): boolean {
+/** localhost, 127.x and [::1]: registries `--insecure-registry` also reaches over plain HTTP. */
+export function isLoopbackRegistry(registry: string): boolean {
   const host = registry.replace(/:\d+$/, "");
   return host === "localhost" || host.startsWith("127.") || host === "[::1]";
 }

@@ -6,6 +6,7 @@ import { isKontinueError } from "../runtime/index.ts";
 import type { BuildError } from "./build-error.ts";
 import { bundleFunction } from "./bundle-function.ts";
 import { discoverFunctions, type FunctionSource } from "./discover-functions.ts";
+import { bundleRuntime } from "./runtime-bundle.ts";
 import { removeTemporaryDirs, temporaryDir } from "../test/fixtures/temporary-dirs.ts";
 
 afterAll(removeTemporaryDirs);
@@ -44,7 +45,8 @@ describe("bundleFunction", () => {
     const map = JSON.parse(bundle.map.toString()) as { sources: string[]; sourcesContent: string[] };
     expect(map.sources).toEqual(expect.arrayContaining(["hello.ts", "_greeting.ts"]));
     expect(map.sources.every((s) => !s.startsWith("/"))).toBe(true);
-    expect(Object.keys(bundle.inputs).sort()).toEqual([join(testdata, "_greeting.ts"), join(testdata, "hello.ts")]);
+    expect(Object.keys(bundle.inputs)).toEqual(expect.arrayContaining([join(testdata, "_greeting.ts"), join(testdata, "hello.ts"), join(testdata, "package.json")]));
+    expect(bundle.inputs[join(testdata, "hello.ts")]).toMatch(/^[a-f0-9]{64}$/);
   });
 
   it("gives the same bytes for the same sources in another folder", async () => {
@@ -111,5 +113,30 @@ describe("bundleFunction", () => {
     );
     expect(isKontinueError(error, "BUILD_NATIVE_ADDON")).toBe(true);
     expect(error.message).toContain('"raw-addon"');
+  });
+
+  it("keeps function names through minification, so ctx.store(fetchUser) and ctx.poll(isShipped) name their steps", async () => {
+    const bundle = await bundleFunction({
+      source: await source({
+        "fn.ts": `import { defineFunction } from "kontinue";
+async function fetchUser(): Promise<number> { return 1; }
+const isShipped = async (): Promise<boolean> => true;
+export default defineFunction({ async run(ctx) { await ctx.poll(isShipped, { every: "1s" }); return ctx.store(fetchUser); } });
+`,
+      }),
+      nodeMajor: 20,
+    });
+    const code = bundle.code.toString();
+    expect(code).toContain('"fetchUser"');
+    expect(code).toContain('"isShipped"');
+  });
+
+  it("keeps function names in the runtime bundle too", async () => {
+    const dir = await temporaryDir("runtime-names");
+    const entry = join(dir, "runtime", "index.ts");
+    await mkdir(join(dir, "runtime"), { recursive: true });
+    await writeFile(entry, "export function makeStep() { return function innerStepName() { return 1; }; }\n");
+    const bundle = await bundleRuntime({ nodeMajor: 20, entry });
+    expect(bundle.code.toString()).toContain('"innerStepName"');
   });
 });

@@ -1,10 +1,9 @@
 // Bundles one Function: the worker entry plus the user's file and its node_modules, `kontinue` kept external.
-import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { build, type BuildFailure, type Plugin } from "esbuild";
 import { BuildError } from "./build-error.ts";
 import { bundleFailure } from "./bundle-diagnostics.ts";
+import { hashFile, resolutionInputs } from "./bundle-inputs.ts";
 import type { FunctionSource } from "./discover-functions.ts";
 import type { LayerEntry } from "./layer.ts";
 import { findNativePackages } from "./native-addons.ts";
@@ -15,7 +14,7 @@ export interface FunctionBundle {
   code: Buffer;
   /** `/app/index.mjs.map`; sources relative to /app, so stack traces name the user's file. */
   map: Buffer;
-  /** Absolute paths of every input file with its sha256: what decides whether a cached bundle is still valid. */
+  /** Every input with its stamp (sources by sha256, plus resolutionInputs): what decides whether a cached bundle is still valid. */
   inputs: Record<string, string>;
 }
 
@@ -80,13 +79,9 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
   }
   const code = result.outputFiles.find((f) => f.path.endsWith(".mjs"))!;
   const map = result.outputFiles.find((f) => f.path.endsWith(".map"))!;
-  const inputs: Record<string, string> = {};
+  const inputs: Record<string, string> = await resolutionInputs(inputPaths);
   await Promise.all(inputPaths.map(async (path) => void (inputs[path] = await hashFile(path))));
   return { code: Buffer.from(code.contents), map: Buffer.from(map.contents), inputs };
-}
-
-export async function hashFile(path: string): Promise<string> {
-  return createHash("sha256").update(await readFile(path)).digest("hex");
 }
 
 /** The Function layer's files: the bundle, its source map, and a package.json making /app ESM. */

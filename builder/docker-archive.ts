@@ -6,6 +6,8 @@ import { MEDIA_TYPES, type Descriptor } from "./oci-types.ts";
 
 interface ArchiveImage {
   name: string;
+  /** The build tag (`rev-…` or --tag); the image is tagged with it and `latest`. */
+  tag: string;
   platformImage: PlatformImage;
 }
 
@@ -15,15 +17,19 @@ export class DockerArchive {
   private readonly blobs = new Map<string, Buffer>();
   private readonly images: ArchiveImage[] = [];
 
-  /** Adds the image for the local platform (`arch`, default this machine's), tagged `name:latest`. */
-  async add(image: FunctionImage, name: string, arch: string = dockerArchitecture(process.arch)): Promise<PlatformImage> {
+  /**
+   * Adds the image for the local platform (`arch`, default this machine's), tagged `name:<tag>` and
+   * `name:latest`; returns `name:<tag>`, the reference a Docker engine resolves after `docker load`
+   * (a loaded image has no repository digest, so `name@sha256:…` would not resolve).
+   */
+  async add(image: FunctionImage, name: string, tag: string, arch: string = dockerArchitecture(process.arch)): Promise<string> {
     const platformImage = image.images.find((i) => i.platform.architecture === arch) ?? image.images[0]!;
     const descriptors: Descriptor[] = [platformImage.manifest.descriptor, platformImage.config.descriptor, ...platformImage.layers];
     for (const descriptor of descriptors) {
       if (!this.blobs.has(descriptor.digest)) this.blobs.set(descriptor.digest, await this.reader.read(image, descriptor));
     }
-    this.images.push({ name, platformImage });
-    return platformImage;
+    this.images.push({ name, tag, platformImage });
+    return `${name}:${tag}`;
   }
 
   /** The tarball's bytes: entries in a fixed order with fixed metadata. */
@@ -32,11 +38,11 @@ export class DockerArchive {
     const index = {
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociIndex,
-      manifests: this.images.map((i) => ({ ...i.platformImage.manifest.descriptor, annotations: { "io.containerd.image.name": `${i.name}:latest`, "org.opencontainers.image.ref.name": "latest" } })),
+      manifests: this.images.map((i) => ({ ...i.platformImage.manifest.descriptor, annotations: { "io.containerd.image.name": `${i.name}:${i.tag}`, "org.opencontainers.image.ref.name": i.tag } })),
     };
     const manifest = this.images.map((i) => ({
       Config: blobPath(i.platformImage.config.descriptor.digest),
-      RepoTags: [`${i.name}:latest`],
+      RepoTags: [...new Set([`${i.name}:${i.tag}`, `${i.name}:latest`])],
       Layers: i.platformImage.layers.map((l) => blobPath(l.digest)),
     }));
     return packTar(

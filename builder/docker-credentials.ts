@@ -1,5 +1,8 @@
-// Registry credentials from the Docker config file (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`):
-// `auths` entries, or a credential helper (`credHelpers`, `credsStore`) run as `docker-credential-<name> get`.
+// Registry credentials the way `docker` and `podman` find them. Files, in order: `$REGISTRY_AUTH_FILE`
+// (when set), the Docker config (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`), then Podman's
+// `auth.json` (`$XDG_RUNTIME_DIR/containers/auth.json`, `~/.config/containers/auth.json`). In each file,
+// Docker's order: `credHelpers[host]` → `credsStore` → `auths`, helpers run as `docker-credential-<name> get`.
+// Hosts match case-insensitively and with or without the default port (:443).
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
@@ -7,7 +10,7 @@ import { join } from "node:path";
 
 export type RegistryCredentials = { kind: "basic"; username: string; password: string } | { kind: "identityToken"; token: string };
 
-interface DockerConfigFile {
+interface AuthFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
   credHelpers?: Record<string, string>;
   credsStore?: string;
@@ -17,24 +20,54 @@ export interface ReadDockerCredentialsOptions {
   /** Folder of config.json (default: $DOCKER_CONFIG, else ~/.docker). */
   configDir?: string;
   readFile?: (path: string) => Promise<string>;
-  /** Environment of credential helpers (default process.env; its PATH finds them). */
+  /** Environment: file locations, and of credential helpers (its PATH finds them); default process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
-/** The credentials stored for `registry`, or undefined (anonymous). Keys may be hosts or URLs. */
+const DOCKER_HUB_HOSTS = ["docker.io", "index.docker.io", "registry-1.docker.io"];
+
+/** The auth files to look in, in order. */
+export function credentialFiles(options: ReadDockerCredentialsOptions = {}): string[] {
+  const env = options.env ?? process.env;
+  const home = env.HOME ?? homedir();
+  const dockerDir = options.configDir ?? env.DOCKER_CONFIG ?? join(home, ".docker");
+  return [
+    ...(env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []),
+    join(dockerDir, "config.json"),
+    ...(env.XDG_RUNTIME_DIR ? [join(env.XDG_RUNTIME_DIR, "containers", "auth.json")] : []),
+    join(home, ".config", "containers", "auth.json"),
+  ];
+}
+
+/** The credentials stored for `registry`, or undefined (anonymous). */
 export async function readDockerCredentials(registry: string, options: ReadDockerCredentialsOptions = {}): Promise<RegistryCredentials | undefined> {
-  const dir = options.configDir ?? process.env.DOCKER_CONFIG ?? join(homedir(), ".docker");
   const read = options.readFile ?? ((path: string) => readFile(path, "utf8"));
-  let config: DockerConfigFile;
-  try {
-    config = JSON.parse(await read(join(dir, "config.json"))) as DockerConfigFile;
-  } catch {
-    return undefined;
+  for (const file of credentialFiles(options)) {
+    let config: AuthFile;
+    try {
+      config = JSON.parse(await read(file)) as AuthFile;
+    } catch {
+      continue;
+    }
+    const found = await credentialsIn(config, registry, options.env ?? process.env);
+    if (found) return found;
   }
-  const hosts = registry === "docker.io" ? ["docker.io", "index.docker.io", "registry-1.docker.io"] : [registry];
+  return undefined;
+}
+
+async function credentialsIn(config: AuthFile, registry: string, env: NodeJS.ProcessEnv): Promise<RegistryCredentials | undefined> {
+  const wanted = registryHost(registry);
+  const hosts = DOCKER_HUB_HOSTS.includes(wanted) ? DOCKER_HUB_HOSTS : [wanted];
+  const matches = (key: string) => hosts.includes(registryHost(key));
+  const server = hosts === DOCKER_HUB_HOSTS ? "https://index.docker.io/v1/" : registry;
+  const helper = Object.entries(config.credHelpers ?? {}).find(([key]) => matches(key))?.[1];
+  if (helper) return runCredentialHelper(helper, server, env);
+  if (config.credsStore) {
+    const stored = await runCredentialHelper(config.credsStore, server, env);
+    if (stored) return stored;
+  }
   for (const [key, entry] of Object.entries(config.auths ?? {})) {
-    const host = key.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
-    if (!hosts.includes(host)) continue;
+    if (!matches(key)) continue;
     if (entry.identitytoken) return { kind: "identityToken", token: entry.identitytoken };
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
@@ -43,8 +76,16 @@ export async function readDockerCredentials(registry: string, options: ReadDocke
     }
     if (entry.username && entry.password) return { kind: "basic", username: entry.username, password: entry.password };
   }
-  const helper = hosts.map((h) => config.credHelpers?.[h]).find(Boolean) ?? config.credsStore;
-  return helper ? runCredentialHelper(helper, registry === "docker.io" ? "https://index.docker.io/v1/" : registry, options.env ?? process.env) : undefined;
+  return undefined;
+}
+
+/** "https://Registry.Example.com:443/v1/" → "registry.example.com": no scheme, path or default port, lower case. */
+export function registryHost(key: string): string {
+  return key
+    .replace(/^[a-z]+:\/\//i, "")
+    .replace(/\/.*$/, "")
+    .toLowerCase()
+    .replace(/:443$/, "");
 }
 
 /** `docker-credential-<helper> get` with the server on stdin; undefined when it has nothing (or is missing). */

@@ -1,6 +1,7 @@
-// Loads Function images into a Docker engine (dockerode's /images/load), tagged `<name>:latest`.
+// Loads Function images into a Docker engine (dockerode's /images/load), tagged `<name>:<build tag>` and `<name>:latest`.
 import Docker from "dockerode";
 import { BuildError } from "./build-error.ts";
+import { defaultBuildTag } from "./build-tag.ts";
 import { DockerArchive } from "./docker-archive.ts";
 import type { FunctionImage } from "./function-image.ts";
 import type { ImagePublisher, PublishedImage } from "./image-publisher.ts";
@@ -9,6 +10,8 @@ export interface DockerEnginePublisherOptions {
   /** Default: a client from DOCKER_HOST or the default socket. */
   docker?: Docker;
   imageName: (resourceName: string) => string;
+  /** Tag besides `latest` (default `rev-<first 16 hex digits of the digest>`). */
+  tag?: string;
 }
 
 export class DockerEnginePublisher implements ImagePublisher {
@@ -24,9 +27,10 @@ export class DockerEnginePublisher implements ImagePublisher {
 
   async publish(image: FunctionImage): Promise<PublishedImage> {
     const name = this.options.imageName(image.resourceName);
-    await this.archive.add(image, name);
+    const digest = image.root.descriptor.digest;
+    const reference = await this.archive.add(image, name, this.options.tag ?? defaultBuildTag(digest));
     this.names.push(name);
-    return { functionName: image.functionName, reference: `${name}@${image.root.descriptor.digest}`, digest: image.root.descriptor.digest };
+    return { functionName: image.functionName, reference, digest };
   }
 
   async finish(): Promise<void> {

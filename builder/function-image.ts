@@ -31,17 +31,18 @@ export interface AssembleFunctionImageOptions {
   functionLayer: Layer;
   /** Seconds since the epoch recorded as `created` (SOURCE_DATE_EPOCH or 0). */
   created: number;
-  /** OCI labels (source, revision) added to the base's. */
+  /** OCI labels added to the base's. */
   labels?: Record<string, string>;
 }
 
-export const FUNCTION_ENTRYPOINT = ["node", "--enable-source-maps", "/app/index.mjs"] as const;
+/** The entrypoint's arguments after the node binary (the base's own path to it, `node` when unknown). */
+export const FUNCTION_ARGUMENTS = ["--enable-source-maps", "/app/index.mjs"] as const;
 export const FUNCTION_USER = "65532";
 
 export function assembleFunctionImage(options: AssembleFunctionImageOptions): FunctionImage {
   const { base, runtimeLayer, functionLayer } = options;
   const created = new Date(options.created * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
-  const images = base.images.map(({ platform, manifest, config }): PlatformImage => {
+  const images = base.images.map(({ platform, manifest, config, node }): PlatformImage => {
     const labels = { ...config.config.Labels, ...options.labels, "org.opencontainers.image.title": options.resourceName, "cloud.kontinue.function": options.functionName };
     const env = (config.config.Env ?? []).filter((e) => !e.startsWith("KONTINUE_FUNCTION=") && !e.startsWith("NODE_ENV="));
     const imageConfig: ImageConfig = {
@@ -51,7 +52,7 @@ export function assembleFunctionImage(options: AssembleFunctionImageOptions): Fu
         ...config.config,
         User: FUNCTION_USER,
         WorkingDir: "/app",
-        Entrypoint: [...FUNCTION_ENTRYPOINT],
+        Entrypoint: [node?.path ?? "node", ...FUNCTION_ARGUMENTS],
         Cmd: null,
         Env: [...env, "NODE_ENV=production", `KONTINUE_FUNCTION=${options.functionName}`],
         Labels: labels,

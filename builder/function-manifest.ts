@@ -12,13 +12,15 @@ export interface FunctionManifestOptions {
 
 export function functionManifest(options: FunctionManifestOptions): FunctionResource {
   const { settings } = options;
-  const spec: FunctionSpec = {
+  // `revisions` joins the CRD's FunctionSpec with issue 8; the intersection keeps this compiling until then.
+  const spec: FunctionSpec & { revisions?: FunctionSettings["revisions"] } = {
     image: options.image,
     functionName: options.functionName,
     ...(settings.scaling ? { scaling: settings.scaling } : {}),
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
     ...(settings.retry ? { retry: settings.retry } : {}),
     ...(settings.timeoutSeconds !== undefined ? { timeoutSeconds: settings.timeoutSeconds } : {}),
+    ...(settings.revisions ? { revisions: settings.revisions } : {}),
   };
   return { apiVersion: API_VERSION, kind: "Function", metadata: { name: options.resourceName }, spec };
 }

@@ -3,7 +3,11 @@ import type { FunctionImage } from "./function-image.ts";
 
 export interface PublishedImage {
   functionName: string;
-  /** Where the image now is, pinned by digest ("127.0.0.1:5000/fns/hello@sha256:…"). */
+  /**
+   * Where the image can now be run from: pinned by digest in a registry or OCI layout
+   * ("127.0.0.1:5000/fns/hello@sha256:…"); `name:<build tag>` in a Docker engine or tarball, where a
+   * loaded image has no repository digest to resolve.
+   */
   reference: string;
   digest: string;
 }

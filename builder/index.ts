@@ -1,5 +1,5 @@
 // The image builder: Function files → esbuild bundles → reproducible OCI images → registry, OCI layout, tarball or Docker engine.
-export { buildFunctions, DEFAULT_BASE_IMAGE } from "./build-functions.ts";
+export { buildFunctions, DEFAULT_BASE_IMAGE, isLoopbackRegistry } from "./build-functions.ts";
 export type { BuildFunctionsOptions, BuiltFunction } from "./build-functions.ts";
 export { BuildError, RegistryError } from "./build-error.ts";
 export type { BuildErrorCode, RegistryErrorCode } from "./build-error.ts";
@@ -23,11 +23,18 @@ export { parseImageReference, parsePushTarget, formatImageReference, functionRep
 export type { ImageReference, PushTarget } from "./image-reference.ts";
 export { RegistryClient } from "./registry-client.ts";
 export type { RegistryClientOptions, FetchedManifest } from "./registry-client.ts";
-export { readDockerCredentials } from "./docker-credentials.ts";
+export { readDockerCredentials, credentialFiles, registryHost } from "./docker-credentials.ts";
 export type { RegistryCredentials } from "./docker-credentials.ts";
 export type { ImagePublisher, PublishedImage } from "./image-publisher.ts";
 export { RegistryPublisher } from "./registry-publisher.ts";
-export type { PushStats } from "./registry-publisher.ts";
+export type { PushStats, PushProgress, RegistryPublisherOptions } from "./registry-publisher.ts";
+export { PushProgressPrinter, formatBytes } from "./push-progress-printer.ts";
+export { BlobLocations } from "./blob-locations.ts";
+export { defaultBuildTag, checkTag } from "./build-tag.ts";
+export { limitConcurrency, DEFAULT_JOBS } from "./limit-concurrency.ts";
+export type { Limit } from "./limit-concurrency.ts";
+export { registryDispatcher } from "./registry-dispatcher.ts";
+export type { RegistryDispatcherOptions } from "./registry-dispatcher.ts";
 export { OciLayoutPublisher } from "./oci-layout-publisher.ts";
 export { TarballPublisher } from "./tarball-publisher.ts";
 export { DockerEnginePublisher } from "./docker-engine-publisher.ts";

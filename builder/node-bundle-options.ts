@@ -1,5 +1,6 @@
 // The esbuild options every bundle in an image shares: minified ESM for the base image's Node, with
-// linked source maps and the metafile the incremental cache reads.
+// linked source maps and the metafile the incremental cache reads. Function names survive minification
+// (keepNames): `ctx.store(fetchUser)` and `ctx.poll(isShipped, …)` name their journal steps by them.
 import type { BuildOptions } from "esbuild";
 
 /** A `require` for CommonJS dependencies inside an ESM bundle. */
@@ -12,6 +13,7 @@ export function nodeBundleOptions(nodeMajor: number) {
     format: "esm",
     target: `node${nodeMajor}`,
     minify: true,
+    keepNames: true,
     sourcemap: "linked",
     banner: { js: REQUIRE_SHIM },
     legalComments: "none",

@@ -17,13 +17,13 @@ beforeAll(async () => {
   runtimeCode = (await bundleRuntime({ nodeMajor: 20 })).code;
 });
 
-async function probe(text: string, name = "fn") {
+async function probe(text: string, name = "fn", env?: NodeJS.ProcessEnv) {
   const dir = await temporaryDir("options-test");
   const file = join(dir, `${name}.ts`);
   await writeFile(file, text);
   const source = { functionName: name, resourceName: name, file };
   const bundle = await bundleFunction({ source, nodeMajor: 20 });
-  return { dir, run: () => readFunctionOptions({ functions: [{ source, ...bundle }], runtimeCode }) };
+  return { dir, run: () => readFunctionOptions({ functions: [{ source, ...bundle }], runtimeCode, env }) };
 }
 
 describe("readFunctionOptions", () => {
@@ -67,5 +67,36 @@ export default defineFunction({
     const error = (await run().catch((e: unknown) => e)) as BuildError;
     expect(isKontinueError(error, "BUILD_OPTIONS_FAILED")).toBe(true);
     expect(error.message).toMatch(/^fn\.ts:3: loading Function "fn" threw: .*"concurrency" must be a positive integer/);
+  });
+
+  it("builds a file that prints at load time (a dotenv banner, JSON-looking output) and calls process.exit", async () => {
+    const { run } = await probe(`import { defineFunction } from "kontinue";
+console.log("[dotenv@16.4.5] injecting env (0) from .env");
+process.stdout.write("{not json");
+if (!process.env.DATABASE_URL) process.exit(1);
+export default defineFunction({ concurrency: 2, revisions: { drainGraceSeconds: 30 }, async run() {} });
+`);
+    expect((await run()).get("fn")).toEqual({ concurrency: 2, revisions: { drainGraceSeconds: 30 } });
+  });
+
+  it("hands user code a scrubbed environment: no registry or cloud credentials", async () => {
+    const secrets = { AWS_SECRET_ACCESS_KEY: "aws-secret", DOCKER_AUTH_CONFIG: "{}", GITHUB_TOKEN: "ghp_x", PATH: process.env.PATH };
+    const { run } = await probe(`import { defineFunction } from "kontinue";
+const leaked = Object.keys(process.env).filter((k) => !["PATH", "HOME", "NODE_ENV"].includes(k));
+if (leaked.length > 0) throw new Error("saw " + leaked.join(","));
+export default defineFunction({ timeoutSeconds: process.env.PATH ? 5 : 6, async run() {} });
+`, "fn", secrets);
+    expect((await run()).get("fn")).toEqual({ timeoutSeconds: 5 });
+  });
+
+  it("names the file when its top-level code ends the probe process", async () => {
+    const { run } = await probe(`import { defineFunction } from "kontinue";
+process.kill(process.pid, "SIGKILL");
+export default defineFunction({ async run() {} });
+`);
+    const error = (await run().catch((e: unknown) => e)) as BuildError;
+    expect(isKontinueError(error, "BUILD_OPTIONS_FAILED")).toBe(true);
+    expect(error.message).toMatch(/^fn\.ts: loading Function "fn" ended the options probe before it reported \(exit code SIGKILL\)/);
+    expect(error.file).toMatch(/fn\.ts$/);
   });
 });

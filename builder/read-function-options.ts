@@ -1,7 +1,9 @@
-// Reads each Function's options (scaling, retry, concurrency, timeout) from its `defineFunction(...)`
+// Reads each Function's options (scaling, retry, concurrency, timeout, revisions) from its `defineFunction(...)`
 // default export without calling `run`: the image bundles are imported in one child process where
-// `kontinue` is the real runtime except `runWorkerFromEnv`, which only reports the definition.
-import { execFile } from "node:child_process";
+// `kontinue` is the real runtime except `runWorkerFromEnv`, which only reports the definition. The child
+// reports over its IPC channel (user code may print anything on stdout), `process.exit` is a no-op while
+// it imports, and its environment is scrubbed: no registry or cloud credentials reach user code.
+import { fork } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -13,6 +15,7 @@ export interface FunctionSettings {
   timeoutSeconds?: number;
   concurrency?: number;
   scaling?: { minReplicas?: number; maxReplicas?: number; targetPendingPerReplica?: number; cooldownSeconds?: number };
+  revisions?: { drainGraceSeconds?: number };
 }
 
 export interface OptionsProbeInput {
@@ -30,31 +33,44 @@ export interface ReadFunctionOptionsOptions {
   nodePath?: string;
   /** Default 60 s: top-level code that never finishes is an error. */
   timeoutMs?: number;
+  /** The environment the scrubbed one is taken from (default process.env); see PROBE_ENV_KEYS. */
+  env?: NodeJS.ProcessEnv;
 }
 
+/** The only variables the probe passes on: locale, time zone and PATH; HOME is the probe's own folder. */
+export const PROBE_ENV_KEYS: readonly string[] = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ"];
+
 type ProbeResult = { ok: true; settings: FunctionSettings } | { ok: false; kind: "not-definition"; got: string } | { ok: false; kind: "threw"; message: string; stack: string };
+
+interface ProbeMessage {
+  name: string;
+  result: ProbeResult | undefined;
+}
 
 const STUB = `export * from "./runtime.mjs";
 import { isFunctionDefinition } from "./runtime.mjs";
 export async function runWorkerFromEnv({ definition: d }) {
   globalThis.__kontinueProbe = isFunctionDefinition(d)
-    ? { ok: true, settings: JSON.parse(JSON.stringify({ retry: d.retry, timeoutSeconds: d.timeoutSeconds, concurrency: d.concurrency, scaling: d.scaling })) }
+    ? { ok: true, settings: JSON.parse(JSON.stringify({ retry: d.retry, timeoutSeconds: d.timeoutSeconds, concurrency: d.concurrency, scaling: d.scaling, revisions: d.revisions })) }
     : { ok: false, kind: "not-definition", got: d === null ? "null" : Array.isArray(d) ? "array" : typeof d };
 }
 `;
 
-const PROBE = `const results = {};
+const PROBE = `const exit = process.exit.bind(process);
+process.exit = () => undefined;
+const send = (message) => new Promise((resolve) => process.send(message, resolve));
 for (const name of process.argv.slice(2)) {
   globalThis.__kontinueProbe = undefined;
+  let result;
   try {
     await import("./" + name + "/index.mjs");
-    results[name] = globalThis.__kontinueProbe;
+    result = globalThis.__kontinueProbe;
   } catch (error) {
-    results[name] = { ok: false, kind: "threw", message: String(error?.message ?? error), stack: String(error?.stack ?? "") };
+    result = { ok: false, kind: "threw", message: String(error?.message ?? error), stack: String(error?.stack ?? "") };
   }
+  await send({ name, result });
 }
-process.stdout.write(JSON.stringify(results));
-process.exit(0);
+exit(0);
 `;
 
 /** Settings per function name; throws a BuildError naming the file (and line) for a bad definition. */
@@ -74,20 +90,12 @@ export async function readFunctionOptions(options: ReadFunctionOptionsOptions): 
       await writeFile(join(dir, fn.source.resourceName, "index.mjs"), fn.code);
       await writeFile(join(dir, fn.source.resourceName, "index.mjs.map"), fn.map);
     }
-    const names = options.functions.map((f) => f.source.resourceName);
-    const output = await new Promise<string>((resolve, reject) => {
-      execFile(
-        options.nodePath ?? process.execPath,
-        ["--enable-source-maps", join(dir, "probe.mjs"), ...names],
-        { cwd: dir, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: "" } },
-        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-      );
-    }).catch((error: Error) => {
-      throw new BuildError("BUILD_OPTIONS_FAILED", `cannot read the options of ${names.map((n) => `"${n}"`).join(", ")}: loading the Function files failed or did not finish (${error.message.split("\n")[0]}); a Function file must not block at its top level`, { cause: error });
-    });
-    const results = JSON.parse(output) as Record<string, ProbeResult | undefined>;
+    const results = await runProbe(options, dir);
     for (const { source } of options.functions) {
-      const result = results[source.resourceName];
+      const result = results.get(source.resourceName);
+      if (result === "missing") {
+        throw new BuildError("BUILD_OPTIONS_FAILED", `${basename(source.file)}: loading Function "${source.functionName}" ended the options probe before it reported (${results.exit}); a Function file must not end or block the process at its top level`, { file: source.file });
+      }
       if (result?.ok) settings.set(source.functionName, result.settings);
       else throw await probeFailure(source, result, dir);
     }
@@ -95,6 +103,43 @@ export async function readFunctionOptions(options: ReadFunctionOptionsOptions): 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+type ProbeResults = Map<string, ProbeResult | undefined | "missing"> & { exit: string };
+
+/** Runs the probe child; a Function it did not report on (it exited, crashed or timed out) is "missing". */
+function runProbe(options: ReadFunctionOptionsOptions, dir: string): Promise<ProbeResults> {
+  const names = options.functions.map((f) => f.source.resourceName);
+  const source = options.env ?? process.env;
+  const env: NodeJS.ProcessEnv = { HOME: dir, NODE_ENV: "production" };
+  for (const key of PROBE_ENV_KEYS) if (source[key] !== undefined) env[key] = source[key];
+  return new Promise((resolve) => {
+    const results = new Map<string, ProbeResult | undefined | "missing">() as ProbeResults;
+    const child = fork(join(dir, "probe.mjs"), names, {
+      cwd: dir,
+      env,
+      execPath: options.nodePath ?? process.execPath,
+      execArgv: ["--enable-source-maps"],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "json",
+    });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-2000)));
+    let timedOut = false;
+    const timer = setTimeout(() => void ((timedOut = true), child.kill("SIGKILL")), options.timeoutMs ?? 60_000);
+    child.on("message", (message: ProbeMessage) => results.set(message.name, message.result));
+    const end = (why: string) => {
+      clearTimeout(timer);
+      results.exit ??= why;
+      for (const name of names) if (!results.has(name)) results.set(name, "missing");
+      resolve(results);
+    };
+    child.on("error", (error) => end(`the probe could not run: ${error.message}`));
+    child.on("exit", (code, signal) => {
+      const last = stderr.trim().split("\n").at(-1);
+      end(timedOut ? `it did not finish within ${(options.timeoutMs ?? 60_000) / 1000} s` : `exit code ${code ?? signal}${last ? `: ${last}` : ""}`);
+    });
+  });
 }
 
 async function probeFailure(source: FunctionSource, result: ProbeResult | undefined, probeDir: string): Promise<BuildError> {

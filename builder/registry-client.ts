@@ -1,10 +1,13 @@
 // A client of the OCI distribution API over undici: anonymous, basic or bearer-token auth,
-// blob HEAD/GET/upload/mount, manifest HEAD/GET/PUT, retries with backoff on 5xx and resets.
+// blob HEAD/GET/upload/mount, manifest HEAD/GET/PUT, retries with exponential backoff on 5xx, 429 and
+// resets that honour Retry-After; an upload retried after a failed PUT starts a fresh upload session.
 import type { Readable } from "node:stream";
 import { request, type Dispatcher } from "undici";
+import { isKontinueError } from "../runtime/index.ts";
 import { sha256Digest } from "./blob.ts";
 import { RegistryError } from "./build-error.ts";
 import { readDockerCredentials, type RegistryCredentials } from "./docker-credentials.ts";
+import type { Limit } from "./limit-concurrency.ts";
 import { registryApiHost } from "./image-reference.ts";
 import { MEDIA_TYPES } from "./oci-types.ts";
 
@@ -21,7 +24,14 @@ export interface RegistryClientOptions {
   attempts?: number;
   /** Waits between attempts (default: setTimeout). */
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds since the epoch, for Retry-After dates (default Date.now). */
+  now?: () => number;
+  /** Bounds the requests in flight (default: unbounded); share one across clients for a build-wide --jobs. */
+  limit?: Limit;
 }
+
+/** The longest Retry-After honoured; a registry asking for more gets this, then the next attempt. */
+const MAX_RETRY_AFTER_MS = 60_000;
 
 /** A blob body sent as a stream (re-opened on each attempt): a streaming copy between registries. */
 export interface BlobStream {
@@ -41,7 +51,7 @@ const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TY
 interface Call {
   method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
   repository: string;
-  /** Path below /v2/, or an absolute upload URL from a Location header. */
+  /** Path below /v2/<repository>/, or an absolute URL (an upload location). */
   path: string;
   /** What is being done, for messages: "push blob sha256:… to". */
   what: string;
@@ -54,6 +64,8 @@ interface Call {
   ok: readonly number[];
   /** Hand back an ok answer's body as a stream instead of reading it. */
   stream?: "stream";
+  /** Attempts of this call (default the client's); 1 for a PUT into an upload session, which is not reused. */
+  attempts?: number;
 }
 
 interface Answer {
@@ -92,7 +104,8 @@ export class RegistryClient {
   }
 
   async putManifest(repository: string, reference: string, data: Buffer, mediaType: string): Promise<void> {
-    await this.call({ method: "PUT", repository, path: `manifests/${reference}`, what: `push manifest "${reference}" to`, access: "push", headers: { "content-type": mediaType }, body: data, ok: [201] });
+    const what = `push manifest "${reference}" to`;
+    await this.call({ method: "PUT", repository, path: `manifests/${reference}`, what, access: "push", headers: { "content-type": mediaType }, body: data, ok: [200, 201, 202] });
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
@@ -114,41 +127,88 @@ export class RegistryClient {
   /** Cross-repository mount; false when the registry declined (then upload instead). */
   async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
     const query = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
-    const answer = await this.call({ method: "POST", repository, path: `blobs/uploads/${query}`, what: `mount blob ${digest} from "${from}" into`, access: "push", from, ok: [201, 202] });
+    const path = `blobs/uploads/${query}`;
+    const answer = await this.call({ method: "POST", repository, path, what: `mount blob ${digest} from "${from}" into`, access: "push", from, ok: [201, 202] });
     if (answer.status === 201) return true;
     const location = answer.headers.location;
-    if (typeof location === "string") await this.call({ method: "DELETE", repository, path: location, what: "cancel an upload to", access: "push", ok: [204, 404, 405] });
+    if (typeof location === "string") {
+      const url = new URL(location, this.url(repository, path)).toString();
+      await this.call({ method: "DELETE", repository, path: url, what: "cancel an upload to", access: "push", ok: [204, 404, 405] });
+    }
     return false;
   }
 
-  /** Monolithic upload: POST for a session, PUT the bytes with the digest. */
+  /**
+   * Monolithic upload: POST for a session, PUT the bytes with the digest. A failed PUT is not repeated
+   * into the same session (the registry may have dropped it): the next attempt asks for a new one.
+   */
   async uploadBlob(repository: string, digest: string, data: Buffer | BlobStream): Promise<void> {
+    const attempts = this.options.attempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.uploadInSession(repository, digest, data);
+        return;
+      } catch (error) {
+        // A lost session answers 404 (BLOB_UPLOAD_UNKNOWN): a new session is the cure, as for 5xx, 429 and resets.
+        const retryable = ["BUILD_REGISTRY_FAILED", "BUILD_REGISTRY_UNREACHABLE", "BUILD_IMAGE_NOT_FOUND"].some((code) => isKontinueError(error, code));
+        const status = (error as RegistryError).status;
+        if (!retryable || attempt >= attempts || (status !== undefined && status < 500 && status !== 429 && status !== 404)) throw error;
+        await this.sleep(Math.max(backoff(attempt), (error as RegistryError).retryAfterMs ?? 0));
+      }
+    }
+  }
+
+  private async uploadInSession(repository: string, digest: string, data: Buffer | BlobStream): Promise<void> {
     const what = `push blob ${digest} to`;
-    const session = await this.call({ method: "POST", repository, path: "blobs/uploads/", what, access: "push", ok: [202] });
+    const path = "blobs/uploads/";
+    const session = await this.call({ method: "POST", repository, path, what, access: "push", ok: [202] });
     const location = session.headers.location;
     if (typeof location !== "string") {
       throw new RegistryError("BUILD_REGISTRY_FAILED", `cannot ${what} "${repository}" on "${this.registry}": the registry gave no upload location; is it an OCI registry?`, { registry: this.registry, repository });
     }
-    const url = new URL(location, `${this.base}/v2/`);
-    url.searchParams.set("digest", digest);
-    await this.call({ method: "PUT", repository, path: url.toString(), what, access: "push", headers: { "content-type": "application/octet-stream" }, body: data, ok: [201] });
+    // The location's query (a signed upload state) goes back byte for byte: append, never re-encode.
+    const url = new URL(location, this.url(repository, path));
+    const put = `${url.origin}${url.pathname}${url.search ? `${url.search}&` : "?"}digest=${encodeURIComponent(digest)}`;
+    const headers = { "content-type": "application/octet-stream" };
+    await this.call({ method: "PUT", repository, path: put, what, access: "push", headers, body: data, ok: [201, 204], attempts: 1 });
+  }
+
+  /** An absolute URL of the registry API for `path` below /v2/<repository>/. */
+  private url(repository: string, path: string): string {
+    return /^https?:\/\//.test(path) ? path : `${this.base}/v2/${repository}/${path}`;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return this.options.sleep?.(ms) ?? new Promise<void>((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** How long a 429/503 asks to wait (Retry-After: seconds or an HTTP date), capped; undefined when it does not say. */
+  private retryAfter(answer: Answer): number | undefined {
+    const header = answer.headers["retry-after"];
+    if ((answer.status !== 429 && answer.status !== 503) || typeof header !== "string") return undefined;
+    const seconds = Number(header.trim());
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - (this.options.now ?? Date.now)();
+    return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS) : undefined;
   }
 
   private async call(call: Call): Promise<Answer> {
-    const attempts = this.options.attempts ?? 4;
-    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const attempts = call.attempts ?? this.options.attempts ?? 4;
     let retriedAuth = false;
     for (let attempt = 1; ; attempt++) {
       let answer: Answer;
       try {
-        answer = await this.send(call);
+        answer = await (this.options.limit ? this.options.limit(() => this.send(call)) : this.send(call));
       } catch (error) {
         if (attempt < attempts) {
-          await sleep(100 * 2 ** (attempt - 1));
+          await this.sleep(backoff(attempt));
           continue;
         }
         const why = (error as { code?: string }).code ?? (error as Error).message;
-        throw new RegistryError("BUILD_REGISTRY_UNREACHABLE", `cannot reach registry "${this.registry}" to ${call.what} "${call.repository}": ${why}; check the address, that the registry runs, and --insecure-registry for plain HTTP`, { registry: this.registry, repository: call.repository, cause: error });
+        const advice = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(why)
+          ? "pass the registry's CA bundle with --registry-ca <file.pem>"
+          : "check the address, that the registry runs, HTTPS_PROXY/NO_PROXY, and --insecure-registry for plain HTTP";
+        const message = `cannot reach registry "${this.registry}" to ${call.what} "${call.repository}": ${why}; ${advice}`;
+        throw new RegistryError("BUILD_REGISTRY_UNREACHABLE", message, { registry: this.registry, repository: call.repository, cause: error });
       }
       if (call.ok.includes(answer.status)) return answer;
       if (answer.status === 401 && !retriedAuth) {
@@ -157,16 +217,17 @@ export class RegistryClient {
         attempt--;
         continue;
       }
+      const retryAfter = this.retryAfter(answer);
       if ((answer.status >= 500 || answer.status === 429) && attempt < attempts) {
-        await sleep(100 * 2 ** (attempt - 1));
+        await this.sleep(Math.max(backoff(attempt), retryAfter ?? 0));
         continue;
       }
-      throw this.failure(call, answer);
+      throw this.failure(call, answer, retryAfter);
     }
   }
 
   private async send(call: Call): Promise<Answer> {
-    let url = /^https?:\/\//.test(call.path) ? call.path : `${this.base}/v2/${call.repository}/${call.path}`;
+    let url = this.url(call.repository, call.path);
     const authorization = this.tokens.get(scopeKey(call)) ?? this.tokens.get("basic");
     const size = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body.length : call.body.size;
     for (let redirects = 0; ; redirects++) {
@@ -212,13 +273,14 @@ export class RegistryClient {
     if (!params.realm) return;
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set("service", params.service);
-    for (const scope of scopes(call)) url.searchParams.append("scope", scope);
+    const wanted = [...new Set([...scopes(call), ...(params.scope ? params.scope.split(" ") : [])])];
+    for (const scope of wanted) url.searchParams.append("scope", scope);
     const headers: Record<string, string> = {};
     if (credentials?.kind === "basic") headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
     // An identity token is an OAuth2 refresh token: POST it to the realm (distribution's token spec).
     const form =
       credentials?.kind === "identityToken"
-        ? new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.token, service: params.service ?? "", scope: scopes(call).join(" "), client_id: "kontinue" }).toString()
+        ? new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.token, service: params.service ?? "", scope: wanted.join(" "), client_id: "kontinue" }).toString()
         : undefined;
     if (form) headers["content-type"] = "application/x-www-form-urlencoded";
     let response: Dispatcher.ResponseData;
@@ -234,8 +296,8 @@ export class RegistryClient {
     if (value) this.tokens.set(scopeKey(call), `Bearer ${value}`);
   }
 
-  private failure(call: Call, answer: Answer): RegistryError {
-    const context = { registry: this.registry, repository: call.repository, status: answer.status };
+  private failure(call: Call, answer: Answer, retryAfterMs: number | undefined): RegistryError {
+    const context = { registry: this.registry, repository: call.repository, status: answer.status, retryAfterMs };
     const subject = `cannot ${call.what} "${call.repository}" on "${this.registry}"`;
     const detail = registryErrorDetail(answer.body);
     switch (answer.status) {
@@ -249,6 +311,11 @@ export class RegistryClient {
         return new RegistryError("BUILD_REGISTRY_FAILED", `${subject}: HTTP ${answer.status}${detail}`, context);
     }
   }
+}
+
+/** 100 ms, doubling per attempt. */
+function backoff(attempt: number): number {
+  return 100 * 2 ** (attempt - 1);
 }
 
 function scopes(call: Call): string[] {

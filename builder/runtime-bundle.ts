@@ -1,9 +1,11 @@
 // Bundles the kontinue runtime with its dependencies into the shared runtime layer's package,
-// `/app/node_modules/kontinue`: the same kontinue sources give the same bytes, hence one digest.
-import { dirname } from "node:path";
+// `/app/node_modules/kontinue`: the same kontinue sources give the same bytes, hence one digest, whatever
+// the install layout (npm hoisted or nested, pnpm's .pnpm store): the source map names each dependency
+// file `node_modules/<package>/<file>` and each runtime file `src/<file>`, not where the install put them.
+import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { hashFile } from "./bundle-function.ts";
+import { hashFile, resolutionInputs } from "./bundle-inputs.ts";
 import { nodeBundleOptions } from "./node-bundle-options.ts";
 import type { LayerEntry } from "./layer.ts";
 
@@ -33,13 +35,25 @@ export async function bundleRuntime(options: BundleRuntimeOptions): Promise<Runt
     sourcesContent: false,
     outfile: `${packageRoot}/node_modules/kontinue/index.mjs`,
   });
-  const inputs: Record<string, string> = {};
-  await Promise.all(Object.keys(result.metafile.inputs).map(async (path) => void (inputs[`${packageRoot}/${path}`] = await hashFile(`${packageRoot}/${path}`))));
+  const files = Object.keys(result.metafile.inputs).map((path) => `${packageRoot}/${path}`);
+  const inputs: Record<string, string> = await resolutionInputs(files);
+  await Promise.all(files.map(async (path) => void (inputs[path] = await hashFile(path))));
+  const outdir = `${packageRoot}/node_modules/kontinue`;
+  const map = JSON.parse(Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".map"))!.contents).toString()) as { sources: string[] };
+  map.sources = map.sources.map((source) => layoutFreeSource(resolve(outdir, source), packageRoot));
   return {
     code: Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.contents),
-    map: Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".map"))!.contents),
+    map: Buffer.from(JSON.stringify(map)),
     inputs,
   };
+}
+
+/** "node_modules/<package>/<file>" after the last node_modules of the path, else "src/<path in the package>". */
+function layoutFreeSource(path: string, packageRoot: string): string {
+  const parts = path.split(sep);
+  const last = parts.lastIndexOf("node_modules");
+  if (last !== -1) return ["node_modules", ...parts.slice(last + 1)].join("/");
+  return `src/${relative(packageRoot, path).split(sep).join("/")}`;
 }
 
 /** The runtime layer's files: the bundle and a package.json whose exports point at it. */

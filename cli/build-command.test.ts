@@ -50,4 +50,34 @@ describe("kontinue build", () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`cannot build "${functions}": nowhere to put the images; pass --registry`);
   });
+
+  it("pushes with --tag and --jobs, printing plain progress lines on stderr when it is not a terminal", { timeout: 120_000 }, async () => {
+    const base = await nodeBaseImage();
+    const prefix = `cli-${Date.now().toString(36)}`;
+    const { code, stdout, stderr } = await kontinue("build", functions, "--registry", `${base.registry}/${prefix}`, "--base", base.reference, "--insecure-registry", "--tag", "v1.2.3", "--jobs", "2");
+    expect(code).toBe(0);
+    expect(stderr.split("\n").filter(Boolean).sort()).toEqual([
+      expect.stringMatching(/^pushed "hello" \([12]\/2\): [\d.]+ KB sent$/),
+      expect.stringMatching(/^pushed "processOrder" \([12]\/2\): [\d.]+ KB sent$/),
+    ]);
+    expect(stderr).not.toContain("\r");
+    const image = (parse(stdout.split(/^---$/m)[0]!) as { spec: { image: string } }).spec.image;
+    const digest = image.split("@")[1]!;
+    const tagged = await fetch(`http://${base.registry}/v2/${prefix}/hello/manifests/v1.2.3`, { method: "HEAD", headers: { accept: "application/vnd.oci.image.manifest.v1+json" } });
+    expect(tagged.headers.get("docker-content-digest")).toBe(digest);
+  });
+
+  it("rejects a bad --tag, --jobs or --registry-ca, and a --platform the base lacks, naming what it offers", async () => {
+    const base = await nodeBaseImage();
+    const common = [functions, "--registry", `${base.registry}/cli`, "--base", base.reference, "--insecure-registry", "--dry-run"];
+    const tag = await kontinue("build", ...common, "--tag", "-bad");
+    expect(tag.stderr).toContain('cannot tag images "-bad"');
+    const jobs = await kontinue("build", ...common, "--jobs", "0");
+    expect(jobs.stderr).toContain("cannot use --jobs 0");
+    const ca = await kontinue("build", ...common, "--registry-ca", "/nonexistent/ca.pem");
+    expect(ca.stderr).toContain('cannot read --registry-ca "/nonexistent/ca.pem"');
+    const platform = await kontinue("build", ...common, "--platform", "linux/s390x");
+    expect(platform.code).toBe(1);
+    expect(platform.stderr).toMatch(/has no image for platform "linux\/s390x"; it offers "linux\/(amd64|arm64)"/);
+  });
 });

@@ -16,4 +16,13 @@ describe("defineFunction", () => {
     expect(() => defineFunction({ run: "nope" } as never)).toThrow('"run" must be a function');
     expect(() => defineFunction({ run: async () => 1, concurrency: 0 })).toThrow('"concurrency" must be a positive integer, got 0');
   });
+
+  it("takes revisions.drainGraceSeconds: a non-negative integer, no other keys", () => {
+    expect(defineFunction({ run: async () => 1, revisions: { drainGraceSeconds: 0 } }).revisions).toEqual({ drainGraceSeconds: 0 });
+    expect(defineFunction({ run: async () => 1, revisions: { drainGraceSeconds: 120 } }).revisions).toEqual({ drainGraceSeconds: 120 });
+    expect(() => defineFunction({ run: async () => 1, revisions: { drainGraceSeconds: -1 } })).toThrow('"revisions.drainGraceSeconds" must be a non-negative integer, got -1');
+    expect(() => defineFunction({ run: async () => 1, revisions: { drainGraceSeconds: 1.5 } })).toThrow("non-negative integer, got 1.5");
+    expect(() => defineFunction({ run: async () => 1, revisions: { drain: 3 } } as never)).toThrow('unknown revisions option "drain"');
+    expect(() => defineFunction({ run: async () => 1, revisions: 3 } as never)).toThrow('"revisions" must be an object');
+  });
 });

@@ -20,6 +20,11 @@ export interface FunctionRetry {
   maxAttempts?: number;
 }
 
+export interface FunctionRevisions {
+  /** Seconds an old revision's workers keep running after a newer one is active, to finish what they hold (default: the controller's). */
+  drainGraceSeconds?: number;
+}
+
 export interface FunctionOptions<Args, Result> {
   run(ctx: Context, args: Args): Promise<Result> | Result;
   retry?: FunctionRetry;
@@ -28,6 +33,7 @@ export interface FunctionOptions<Args, Result> {
   /** Executions one worker runs at once (default 10). */
   concurrency?: number;
   scaling?: FunctionScaling;
+  revisions?: FunctionRevisions;
 }
 
 export interface FunctionDefinition<Args = any, Result = any> extends FunctionOptions<Args, Result> {
@@ -36,13 +42,14 @@ export interface FunctionDefinition<Args = any, Result = any> extends FunctionOp
 
 export class InvalidFunctionDefinitionError extends KontinueError {
   constructor(why: string) {
-    super("RUNTIME_INVALID_DEFINITION", `cannot define function: ${why}; see defineFunction's options (run, retry, timeoutSeconds, concurrency, scaling)`, { terminal: true });
+    super("RUNTIME_INVALID_DEFINITION", `cannot define function: ${why}; see defineFunction's options (run, retry, timeoutSeconds, concurrency, scaling, revisions)`, { terminal: true });
     this.name = "InvalidFunctionDefinitionError";
   }
 }
 
-const knownKeys = new Set(["run", "retry", "timeoutSeconds", "concurrency", "scaling"]);
+const knownKeys = new Set(["run", "retry", "timeoutSeconds", "concurrency", "scaling", "revisions"]);
 const scalingKeys = new Set(["minReplicas", "maxReplicas", "targetPendingPerReplica", "cooldownSeconds"]);
+const revisionsKeys = new Set(["drainGraceSeconds"]);
 
 /** Declares a durable function; default-export it from a file named after the function. */
 export function defineFunction<Args = unknown, Result = unknown>(options: FunctionOptions<Args, Result>): FunctionDefinition<Args, Result> {
@@ -53,16 +60,28 @@ export function defineFunction<Args = unknown, Result = unknown>(options: Functi
   positiveInteger("concurrency", options.concurrency);
   positiveInteger("timeoutSeconds", options.timeoutSeconds);
   positiveInteger("retry.maxAttempts", options.retry?.maxAttempts);
-  if (options.scaling !== undefined) {
-    const extra = Object.keys(options.scaling).filter((key) => !scalingKeys.has(key));
-    if (extra.length > 0) throw new InvalidFunctionDefinitionError(`unknown scaling option ${extra.map((k) => `"${k}"`).join(", ")}`);
-  }
+  knownSubKeys("scaling", options.scaling, scalingKeys);
+  knownSubKeys("revisions", options.revisions, revisionsKeys);
+  nonNegativeInteger("revisions.drainGraceSeconds", options.revisions?.drainGraceSeconds);
   return Object.freeze({ ...options, [brand]: true as const });
 }
 
 /** True for a value made by `defineFunction`, from any copy of the runtime. */
 export function isFunctionDefinition(value: unknown): value is FunctionDefinition {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+function knownSubKeys(option: string, value: object | undefined, known: ReadonlySet<string>): void {
+  if (value === undefined) return;
+  if (typeof value !== "object" || value === null) throw new InvalidFunctionDefinitionError(`"${option}" must be an object`);
+  const extra = Object.keys(value).filter((key) => !known.has(key));
+  if (extra.length > 0) throw new InvalidFunctionDefinitionError(`unknown ${option} option ${extra.map((k) => `"${k}"`).join(", ")}`);
+}
+
+function nonNegativeInteger(name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+    throw new InvalidFunctionDefinitionError(`"${name}" must be a non-negative integer, got ${JSON.stringify(value)}`);
+  }
 }
 
 function positiveInteger(name: string, value: number | undefined): void {

@@ -1,6 +1,7 @@
 // The builder with the real Docker engine: the tarball output loads with `docker load`, `--docker`
-// loads through the engine API, and the built image's worker — run by `docker run --network host`
-// with a mounted kubeconfig — completes a Pending Execution on devcluster.
+// loads through the engine API (both give references the engine resolves), and the built image's
+// worker — run by `docker run --network host` with a mounted kubeconfig — completes a Pending Execution
+// on devcluster, its journal naming steps by the source's function names (they survive minification).
 import { chmod, copyFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,7 +37,7 @@ describe("kontinue build with a Docker engine", () => {
     const dir = await copyFunctions();
     const prefix = uniquePrefix("tarball");
     const file = join(dir, "images.tar");
-    await e2eBuild({ dir, registry, prefix, cacheDir, push: "dry-run", publishers: [new TarballPublisher({ file, imageName: (name) => `${registry}/${prefix}/${name}` })] });
+    const { built } = await e2eBuild({ dir, registry, prefix, cacheDir, push: "dry-run", publishers: [new TarballPublisher({ file, imageName: (name) => `${registry}/${prefix}/${name}` })] });
     const stream = await engine.docker.loadImage(await readFile(file) as unknown as NodeJS.ReadableStream);
     const output = await new Promise<string>((resolve, reject) => {
       let text = "";
@@ -45,10 +46,13 @@ describe("kontinue build with a Docker engine", () => {
       stream.on("error", reject);
     });
     expect(output).not.toContain("error");
-    const image = await engine.docker.getImage(`${registry}/${prefix}/hello:latest`).inspect();
+    const digest = built[0]!.image.root.descriptor.digest;
+    expect(built[0]!.reference).toBe(`${registry}/${prefix}/hello:rev-${digest.slice(7, 23)}`);
+    const image = await engine.docker.getImage(built[0]!.reference).inspect();
+    expect((await engine.docker.getImage(`${registry}/${prefix}/hello:latest`).inspect()).Id).toBe(image.Id);
     expect(image.Config.User).toBe("65532");
     expect(image.Config.WorkingDir).toBe("/app");
-    expect(image.Config.Entrypoint).toEqual(["node", "--enable-source-maps", "/app/index.mjs"]);
+    expect(image.Config.Entrypoint).toEqual(["/usr/local/bin/node", "--enable-source-maps", "/app/index.mjs"]);
     expect(image.Config.Labels["cloud.kontinue.function"]).toBe("hello");
     await engine.docker.getImage(`${registry}/${prefix}/process-order:latest`).inspect();
   });
@@ -57,8 +61,9 @@ describe("kontinue build with a Docker engine", () => {
     const dir = await copyFunctions();
     const prefix = uniquePrefix("docker");
     const publisher = new DockerEnginePublisher({ docker: engine.docker, imageName: (name) => `${registry}/${prefix}/${name}` });
-    await e2eBuild({ dir, registry, prefix, cacheDir, push: "dry-run", publishers: [publisher] });
-    const image = await engine.docker.getImage(`${registry}/${prefix}/process-order:latest`).inspect();
+    const { built } = await e2eBuild({ dir, registry, prefix, cacheDir, push: "dry-run", publishers: [publisher] });
+    expect(built[1]!.reference).toMatch(new RegExp(`^${registry}/${prefix}/process-order:rev-[a-f0-9]{16}$`));
+    const image = await engine.docker.getImage(built[1]!.reference).inspect();
     expect(image.Config.Env).toContain("KONTINUE_FUNCTION=processOrder");
   });
 
@@ -67,6 +72,26 @@ describe("kontinue build with a Docker engine", () => {
     await writeFile(
       join(dir, "failing.ts"),
       'import { defineFunction } from "kontinue";\n\nexport default defineFunction({\n  retry: { maxAttempts: 1 },\n  async run() {\n    throw new Error("failing on purpose");\n  },\n});\n',
+    );
+    await writeFile(
+      join(dir, "named.ts"),
+      [
+        'import { defineFunction } from "kontinue";',
+        "",
+        "async function fetchGreeting(): Promise<string> {",
+        '  return "named";',
+        "}",
+        "const isGreetingReady = async (): Promise<boolean> => true;",
+        "",
+        "export default defineFunction({",
+        "  async run(ctx) {",
+        "    const greeting = await ctx.store(fetchGreeting);",
+        '    await ctx.poll(isGreetingReady, { every: "1s", timeout: "1m" });',
+        "    return { greeting };",
+        "  },",
+        "});",
+        "",
+      ].join("\n"),
     );
     const prefix = uniquePrefix("worker");
     const { built } = await e2eBuild({ dir, registry, prefix, cacheDir });
@@ -88,8 +113,10 @@ describe("kontinue build with a Docker engine", () => {
     };
     const hello = await run("hello");
     const failing = await run("failing");
+    const named = await run("named");
     await createExecution(cluster, "hello-docker", "hello", { name: "docker" });
     await createExecution(cluster, "failing-docker", "failing", null);
+    await createExecution(cluster, "named-docker", "named", null);
     const finished = async (name: string, container: Awaited<ReturnType<typeof run>>) => {
       try {
         return await waitFinished(cluster, name, 90_000);
@@ -105,6 +132,14 @@ describe("kontinue build with a Docker engine", () => {
     expect(failed.status?.phase).toBe("Failed");
     expect(failed.status?.error?.message).toContain("failing on purpose");
     expect(failed.status?.error?.stack).toMatch(/\/app\/failing\.ts:6:\d+/);
+    const namedDone = await finished("named-docker", named);
+    expect(namedDone.status?.phase).toBe("Completed");
+    expect(namedDone.status?.result).toEqual({ greeting: "named" });
+    const steps = (namedDone.status?.state as { steps?: Array<{ name: string; kind: string }> } | undefined)?.steps ?? [];
+    expect(steps.map((step) => [step.kind, step.name])).toEqual([
+      ["store", "fetchGreeting"],
+      ["poll", "isGreetingReady"],
+    ]);
     await hello.stop({ t: 10 });
     expect((await hello.inspect()).State.ExitCode).toBe(0);
   });

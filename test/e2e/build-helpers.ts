@@ -3,7 +3,17 @@
 import { cp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { BuildCache, buildFunctions, parsePushTarget, RegistryClient, RegistryPublisher, type BuildFunctionsOptions, type BuiltFunction, type ImagePublisher } from "../../builder/index.ts";
+import {
+  BuildCache,
+  buildFunctions,
+  parsePushTarget,
+  RegistryClient,
+  RegistryPublisher,
+  type BuildFunctionsOptions,
+  type BuiltFunction,
+  type ImagePublisher,
+  type RegistryPublisherOptions,
+} from "../../builder/index.ts";
 import { nodeBaseImage } from "../fixtures/node-base-image.ts";
 import { temporaryDir } from "../fixtures/temporary-dirs.ts";
 
@@ -38,11 +48,13 @@ export async function e2eBuild(options: {
   base?: string;
   registryClient?: BuildFunctionsOptions["registryClient"];
   platforms?: string[];
+  /** Passed to the RegistryPublisher (tag, blob locations, progress). */
+  publisherOptions?: Pick<RegistryPublisherOptions, "tag" | "locations" | "progress">;
 }): Promise<E2eBuild> {
   const base = options.base ?? (await nodeBaseImage()).reference;
   const target = parsePushTarget(`${options.registry}/${options.prefix}`);
   const client = options.registryClient?.(target.registry) ?? new RegistryClient({ registry: target.registry, insecure: true });
-  const publisher = options.push === "dry-run" ? undefined : new RegistryPublisher({ client, target });
+  const publisher = options.push === "dry-run" ? undefined : new RegistryPublisher({ client, target, ...options.publisherOptions });
   const built = await buildFunctions({
     dir: options.dir,
     base,
