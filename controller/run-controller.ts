@@ -1,9 +1,13 @@
 // Wiring of the controller's durability half: informers on Executions, Suspensions and Functions feed
 // one work queue per reconciler; on start every object is reconciled, so due timers fire at once.
 import type { KubeConfig, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
-import type { Execution, FunctionResource, Suspension } from "../crds/index.ts";
+import { PLURALS, type Execution, type FunctionResource, type ScheduledExecution, type Suspension } from "../crds/index.ts";
 import { KontinueError, ResourceClient, createKubeHttp, createResourceInformer, kontinueResources, systemClock, type Clock, type KubeHttp, type ResourceInformer } from "../runtime/index.ts";
 import { cancelReconciler } from "./cancel-reconciler.ts";
+import { requeueOnClock } from "./clock-requeue.ts";
+import { eventRecorder } from "./object-event.ts";
+import { SCHEDULED_EXECUTION_LABEL, scheduleReconciler } from "./schedule-reconciler.ts";
+import { ttlReconciler } from "./ttl-reconciler.ts";
 import { labelReconciler } from "./label-reconciler.ts";
 import { leaseReconciler } from "./lease-reconciler.ts";
 import { suspensionReconciler } from "./suspension-reconciler.ts";
@@ -48,6 +52,12 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const resources = kontinueResources(http);
   const namespace = "namespace" in options ? options.namespace : undefined;
   const queues: WorkQueue[] = [];
+  const stopping = new AbortController();
+  /** A queue whose requeues run on the injected clock (so a ManualClock drives them). */
+  const clockQueue = (name: string, reconcile: Reconciler): WorkQueue => {
+    const created: WorkQueue = queue(name, requeueOnClock(reconcile, { clock, add: (key) => created.add(key), signal: stopping.signal }));
+    return created;
+  };
   const queue = (name: string, reconcile: Reconciler): WorkQueue => {
     const created = new WorkQueue({ name, reconcile, clock, concurrency: 4, onError: (key, error) => log(`${new Date(clock.now()).toISOString()} warn ${name} ${key}: ${(error as Error).message}`) });
     queues.push(created);
@@ -56,12 +66,18 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const common = { kubeConfig: options.kubeConfig, namespace, clock, onError: (error: unknown) => log(`${new Date(clock.now()).toISOString()} warn watch failed, restarting: ${(error as Error).message ?? String(error)}`) };
 
   // The informers are created first; the reconcilers read their caches.
-  const listers = {} as { executions: ResourceInformer<Execution>; suspensions: ResourceInformer<Suspension>; functions: ResourceInformer<FunctionResource> };
+  const listers = {} as {
+    executions: ResourceInformer<Execution>;
+    suspensions: ResourceInformer<Suspension>;
+    functions: ResourceInformer<FunctionResource>;
+    schedules: ResourceInformer<ScheduledExecution>;
+  };
   // Nothing is reconciled until every cache has listed: a reconcile must not mistake "not listed yet" for "gone".
   let synced = false;
   const executionsView = { get: (ns: string, n: string) => listers.executions.get(ns, n), list: () => listers.executions.list() };
   const suspensionsView = { get: (ns: string, n: string) => listers.suspensions.get(ns, n), list: () => listers.suspensions.list() };
   const functionsView = { get: (ns: string, n: string) => listers.functions.get(ns, n), list: () => listers.functions.list() };
+  const schedulesView = { get: (ns: string, n: string) => listers.schedules.get(ns, n), list: () => listers.schedules.list() };
 
   const pods = await watchPods({ options, http, namespace, log, clock, onGone: (pod) => {
     if (!synced) return;
@@ -71,9 +87,13 @@ export async function startController(options: ControllerOptions): Promise<Runni
   } });
 
   const labels = queue("label", labelReconciler({ executions: executionsView, client: resources.executions }));
-  const leases = queue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { podGone: pods.gone }) }));
+  const leases = clockQueue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { podGone: pods.gone }) }));
   const cancels = queue("cancel", cancelReconciler({ executions: executionsView, resources, clock }));
-  const suspensions = queue("suspension", suspensionReconciler({ executions: executionsView, suspensions: suspensionsView, functions: functionsView, resources, clock }));
+  const suspensions = clockQueue("suspension", suspensionReconciler({ executions: executionsView, suspensions: suspensionsView, functions: functionsView, resources, clock }));
+  const ttls = clockQueue("ttl", ttlReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock }));
+  const scheduleClient = new ResourceClient<ScheduledExecution>(http, PLURALS.scheduledExecutions);
+  const recordEvent = eventRecorder(http, (error) => log(`${new Date(clock.now()).toISOString()} warn recording an Event failed: ${(error as Error).message}`));
+  const schedules = clockQueue("schedule", scheduleReconciler({ schedules: schedulesView, executions: executionsView, scheduleClient, executionClient: resources.executions, recordEvent, clock }));
 
   const onExecution = (execution: Execution): void => {
     if (!synced) return;
@@ -82,8 +102,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     leases.add(key);
     cancels.add(key);
     suspensions.add(key);
+    ttls.add(key);
     const parent = execution.spec.parent?.name;
     if (parent !== undefined) suspensions.add(`${execution.metadata.namespace}/${parent}`);
+    const schedule = execution.metadata.labels?.[SCHEDULED_EXECUTION_LABEL];
+    if (schedule !== undefined) schedules.add(`${execution.metadata.namespace}/${schedule}`);
   };
   listers.executions = createResourceInformer<Execution>({ ...common, client: resources.executions, onChange: onExecution, onSynced: () => listers.executions.list().forEach(onExecution) });
   listers.suspensions = createResourceInformer<Suspension>({
@@ -97,18 +120,28 @@ export async function startController(options: ControllerOptions): Promise<Runni
     for (const suspension of listers.suspensions.list()) if (suspension.spec.reason === "NonDeterminism") suspensions.add(keyOf(suspension));
   };
   listers.functions = createResourceInformer<FunctionResource>({ ...common, client: resources.functions, onChange: wakeParked, onSynced: wakeParked });
+  const addSchedules = (): void => void (synced && listers.schedules.list().forEach((schedule) => schedules.add(keyOf(schedule))));
+  listers.schedules = createResourceInformer<ScheduledExecution>({
+    ...common,
+    client: scheduleClient,
+    onChange: (schedule) => synced && schedules.add(keyOf(schedule)),
+    onSynced: addSchedules,
+  });
 
   await pods?.informer.start();
   await listers.functions.start();
   await listers.suspensions.start();
+  await listers.schedules.start();
   await listers.executions.start();
   synced = true;
+  addSchedules();
   listers.executions.list().forEach(onExecution);
   listers.suspensions.list().forEach((suspension) => suspensions.add(keyOf(suspension)));
   wakeParked();
   return {
     async stop() {
-      await Promise.all([listers.executions.stop(), listers.suspensions.stop(), listers.functions.stop(), pods?.informer.stop()]);
+      stopping.abort();
+      await Promise.all([listers.executions.stop(), listers.suspensions.stop(), listers.functions.stop(), listers.schedules.stop(), pods?.informer.stop()]);
       await Promise.all(queues.map((q) => q.stop()));
     },
   };
