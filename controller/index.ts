@@ -4,8 +4,8 @@ export type { ControllerOptions, ControllerScope, RunningController } from "./ru
 export { WorkQueue, keyOf, splitKey } from "./work-queue.ts";
 export type { Reconciler, ReconcileResult, WorkQueueOptions } from "./work-queue.ts";
 export type { Lister } from "./lister.ts";
-export { suspensionReconciler, resumeDecision } from "./suspension-reconciler.ts";
-export type { ResumeDecision } from "./suspension-reconciler.ts";
+export { suspensionReconciler, resumeDecision, parkedDeadline, timedOutStatus } from "./suspension-reconciler.ts";
+export type { ResumeDecision, SuspensionReconcilerDeps } from "./suspension-reconciler.ts";
 export { leaseReconciler, reapedStatus, DEFAULT_MAX_ATTEMPTS } from "./lease-reconciler.ts";
 export { labelReconciler, missingFunctionLabel } from "./label-reconciler.ts";
 export { cancelReconciler, cancelledStatus, needsCancelling } from "./cancel-reconciler.ts";

@@ -89,7 +89,14 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const labels = queue("label", labelReconciler({ executions: executionsView, client: resources.executions }));
   const leases = clockQueue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { podGone: pods.gone }) }));
   const cancels = queue("cancel", cancelReconciler({ executions: executionsView, resources, clock }));
-  const suspensions = clockQueue("suspension", suspensionReconciler({ executions: executionsView, suspensions: suspensionsView, functions: functionsView, resources, clock }));
+  const suspensions = clockQueue("suspension", suspensionReconciler({
+    executions: executionsView,
+    suspensions: suspensionsView,
+    functions: functionsView,
+    resources,
+    clock,
+    onRepair: (e) => log(`${new Date(clock.now()).toISOString()} warn execution ${keyOf(e)} was Suspended without a Suspension; put back to Pending`),
+  }));
   const ttls = clockQueue("ttl", ttlReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock }));
   const scheduleClient = new ResourceClient<ScheduledExecution>(http, PLURALS.scheduledExecutions);
   const recordEvent = eventRecorder(http, (error) => log(`${new Date(clock.now()).toISOString()} warn recording an Event failed: ${(error as Error).message}`));
