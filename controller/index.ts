@@ -6,7 +6,21 @@ export type { Reconciler, ReconcileResult, WorkQueueOptions } from "./work-queue
 export type { Lister } from "./lister.ts";
 export { suspensionReconciler, resumeDecision, parkedDeadline, timedOutStatus } from "./suspension-reconciler.ts";
 export type { ResumeDecision, SuspensionReconcilerDeps } from "./suspension-reconciler.ts";
-export { leaseReconciler, reapedStatus, DEFAULT_MAX_ATTEMPTS } from "./lease-reconciler.ts";
+export {
+  leaseReconciler,
+  reapedStatus,
+  leaseRemainingMs,
+  leaseDurationMs,
+  workerDeath,
+  workerPodState,
+  finishedSteps,
+  lossBackoffMs,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_LOSS_BACKOFF,
+} from "./lease-reconciler.ts";
+export type { LeaseReconcilerDeps, WorkerPodState } from "./lease-reconciler.ts";
+export { LeaseObserver } from "./lease-observer.ts";
+export type { LeaseObservation } from "./lease-observer.ts";
 export { labelReconciler, missingFunctionLabel } from "./label-reconciler.ts";
 export { cancelReconciler, cancelledStatus, needsCancelling } from "./cancel-reconciler.ts";
 export { scheduleReconciler, scheduledExecutionFor, ownedRuns, SCHEDULED_EXECUTION_LABEL, SCHEDULED_AT_ANNOTATION } from "./schedule-reconciler.ts";

@@ -9,7 +9,7 @@ import { eventRecorder } from "./object-event.ts";
 import { SCHEDULED_EXECUTION_LABEL, scheduleReconciler } from "./schedule-reconciler.ts";
 import { ttlReconciler } from "./ttl-reconciler.ts";
 import { labelReconciler } from "./label-reconciler.ts";
-import { leaseReconciler } from "./lease-reconciler.ts";
+import { leaseReconciler, workerPodState, type WorkerPodState } from "./lease-reconciler.ts";
 import { suspensionReconciler } from "./suspension-reconciler.ts";
 import { WorkQueue, keyOf, type Reconciler } from "./work-queue.ts";
 
@@ -79,7 +79,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const functionsView = { get: (ns: string, n: string) => listers.functions.get(ns, n), list: () => listers.functions.list() };
   const schedulesView = { get: (ns: string, n: string) => listers.schedules.get(ns, n), list: () => listers.schedules.list() };
 
-  const pods = await watchPods({ options, http, namespace, log, clock, onGone: (pod) => {
+  const pods = await watchPods({ options, http, namespace, log, clock, onChange: (pod) => {
     if (!synced) return;
     for (const execution of listers.executions.list()) {
       if (execution.metadata.namespace === pod.metadata?.namespace && execution.status?.lease?.pod === pod.metadata?.name) leases.add(keyOf(execution));
@@ -87,7 +87,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   } });
 
   const labels = queue("label", labelReconciler({ executions: executionsView, client: resources.executions }));
-  const leases = clockQueue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { podGone: pods.gone }) }));
+  const leases = clockQueue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { workerPod: pods.state }) }));
   const cancels = queue("cancel", cancelReconciler({ executions: executionsView, resources, clock }));
   const suspensions = clockQueue("suspension", suspensionReconciler({
     executions: executionsView,
@@ -154,15 +154,15 @@ export async function startController(options: ControllerOptions): Promise<Runni
   };
 }
 
-/** When the controller may list Pods: a cache of them, and a check (cache, then a GET) that a worker's Pod is gone. */
+/** When the controller may list Pods: a cache of them, and a worker Pod's state (cache, then a GET when not cached). */
 async function watchPods(context: {
   options: ControllerOptions;
   http: KubeHttp;
   namespace: string | undefined;
   log: (line: string) => void;
   clock: Clock;
-  onGone: (pod: V1Pod) => void;
-}): Promise<{ informer: ResourceInformer<V1Pod>; gone: (namespace: string, name: string) => Promise<boolean> } | undefined> {
+  onChange: (pod: V1Pod) => void;
+}): Promise<{ informer: ResourceInformer<V1Pod>; state: (namespace: string, name: string) => Promise<WorkerPodState> } | undefined> {
   const client = new ResourceClient<V1Pod & { metadata: V1ObjectMeta }>(context.http, "pods", "/api/v1");
   try {
     await client.list(context.namespace, "kontinue.cloud/no-such-label");
@@ -175,10 +175,10 @@ async function watchPods(context: {
     client,
     namespace: context.namespace,
     clock: context.clock,
-    onChange: (pod, kind) => (kind === "delete" ? context.onGone(pod) : undefined),
+    onChange: (pod) => context.onChange(pod),
   });
   return {
     informer,
-    gone: async (namespace, name) => informer.get(namespace, name) === undefined && (await client.get(namespace, name)) === undefined,
+    state: async (namespace, name) => workerPodState(informer.get(namespace, name) ?? (await client.get(namespace, name))),
   };
 }
