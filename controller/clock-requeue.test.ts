@@ -35,3 +35,14 @@ describe("requeueOnClock", () => {
     expect(clock.pending).toBe(0);
   });
 });
+
+it("wakes a requeue further away than a timer can wait at the timer's limit, not at once", async () => {
+  const clock = new ManualClock(0);
+  const added: number[] = [];
+  const reconcile = requeueOnClock(async () => ({ requeueAfter: 365 * 24 * 3600_000 }), { clock, add: () => added.push(clock.now()), signal: new AbortController().signal });
+  await reconcile("ns/yearly");
+  await clock.advance(2 ** 31 - 2);
+  expect(added).toEqual([]);
+  await clock.advance(1);
+  expect(added).toEqual([2 ** 31 - 1]);
+});

@@ -45,25 +45,38 @@ export const MAX_MISSED_SLOTS = 100;
 const finishedPhases = new Set<ExecutionPhase | undefined>(["Completed", "Failed", "Cancelled"]);
 
 /** `<schedule>-<unix minutes>` (or seconds, for a rule with a seconds field): one name per slot. */
-export function scheduledExecutionName(schedule: string, scheduledAt: number, resolution: CronSchedule["resolution"]): string {
-  return `${schedule}-${Math.floor(scheduledAt / (resolution === "seconds" ? 1000 : 60_000))}`;
+export function scheduledExecutionName(schedule: string, at: number, resolution: CronSchedule["resolution"]): string {
+  return `${schedule}-${Math.floor(at / (resolution === "seconds" ? 1000 : 60_000))}`;
 }
 
-export function planSchedule(input: { schedule: ScheduledExecution; cron: CronSchedule; now: number; runs: readonly ScheduledRun[] }): SchedulePlan {
+export interface ScheduleInput {
+  schedule: ScheduledExecution;
+  cron: CronSchedule;
+  now: number;
+  runs: readonly ScheduledRun[];
+}
+
+export function planSchedule(input: ScheduleInput): SchedulePlan {
   const { schedule, cron, now } = input;
   const spec = schedule.spec;
   const name = schedule.metadata.name!;
   const runs = [...input.runs].sort((a, b) => a.scheduledAt - b.scheduledAt);
   const active = runs.filter((run) => !finishedPhases.has(run.phase));
+  const endOf = (run: ScheduledRun) => run.finishedAt ?? run.scheduledAt;
   const newestFirst = (phases: ExecutionPhase[]) =>
-    runs.filter((run) => phases.includes(run.phase!)).sort((a, b) => (b.finishedAt ?? b.scheduledAt) - (a.finishedAt ?? a.scheduledAt));
+    runs.filter((run) => phases.includes(run.phase!)).sort((a, b) => endOf(b) - endOf(a));
   const succeeded = newestFirst(["Completed"]);
   const failed = newestFirst(["Failed", "Cancelled"]);
-  const prune = [...succeeded.slice(spec.successfulHistoryLimit ?? 3), ...failed.slice(spec.failedHistoryLimit ?? 1)].map((run) => run.name);
+  const prune = [...succeeded.slice(spec.successfulHistoryLimit ?? 3), ...failed.slice(spec.failedHistoryLimit ?? 1)]
+    .map((run) => run.name);
 
-  const lastSuccess = Math.max(parseTime(schedule.status?.lastSuccessfulTime) ?? -Infinity, ...succeeded.map((run) => run.finishedAt ?? -Infinity));
+  const lastSuccess = Math.max(
+    parseTime(schedule.status?.lastSuccessfulTime) ?? -Infinity,
+    ...succeeded.map((run) => run.finishedAt ?? -Infinity),
+  );
+  const lastScheduleTime = schedule.status?.lastScheduleTime;
   const status: ScheduledExecutionStatus = {
-    ...(schedule.status?.lastScheduleTime === undefined ? {} : { lastScheduleTime: schedule.status.lastScheduleTime }),
+    ...(lastScheduleTime === undefined ? {} : { lastScheduleTime }),
     ...(Number.isFinite(lastSuccess) ? { lastSuccessfulTime: new Date(lastSuccess).toISOString() } : {}),
     active: active.map((run) => run.name),
   };
@@ -74,7 +87,7 @@ export function planSchedule(input: { schedule: ScheduledExecution; cron: CronSc
   status.nextScheduleTime = new Date(next).toISOString();
   plan.requeueAfter = next - now;
 
-  const since = parseTime(schedule.status?.lastScheduleTime) ?? parseTime(schedule.metadata.creationTimestamp) ?? now;
+  const since = parseTime(lastScheduleTime) ?? parseTime(schedule.metadata.creationTimestamp) ?? now;
   const deadline = spec.startingDeadlineSeconds === undefined ? undefined : now - spec.startingDeadlineSeconds * 1000;
   const earliest = deadline === undefined ? since : Math.max(since, deadline);
   if (deadline !== undefined && deadline > since) {
@@ -83,7 +96,8 @@ export function planSchedule(input: { schedule: ScheduledExecution; cron: CronSc
       plan.events.push({
         type: "Warning",
         reason: "MissedSchedule",
-        message: `missed the run due at ${iso(missed)}: it is older than startingDeadlineSeconds (${spec.startingDeadlineSeconds}s)`,
+        message: `missed the run due at ${iso(missed)}: ` +
+          `it is older than startingDeadlineSeconds (${spec.startingDeadlineSeconds}s)`,
         dedupe: `missed-${missed}`,
       });
     }
@@ -94,8 +108,8 @@ export function planSchedule(input: { schedule: ScheduledExecution; cron: CronSc
     plan.events.push({
       type: "Warning",
       reason: "TooManyMissedTimes",
-      message: `too many missed start times (more than ${MAX_MISSED_SLOTS}) since ${iso(earliest)}; starting only the latest, ` +
-        `due at ${iso(slot)}; set startingDeadlineSeconds to bound how late a run may start`,
+      message: `too many missed start times (more than ${MAX_MISSED_SLOTS}) since ${iso(earliest)}; ` +
+        `starting only the latest, due at ${iso(slot)}; set startingDeadlineSeconds to bound how late a run may start`,
       dedupe: `too-many-missed-${slot}`,
     });
   }
@@ -105,15 +119,17 @@ export function planSchedule(input: { schedule: ScheduledExecution; cron: CronSc
     plan.events.push({
       type: "Normal",
       reason: "AlreadyActive",
-      message: `not starting the run due at ${iso(slot)}: ${active.map((run) => `"${run.name}"`).join(", ")} still running ` +
-        "and concurrencyPolicy is Forbid",
+      message: `not starting the run due at ${iso(slot)}: ${active.map((run) => `"${run.name}"`).join(", ")} ` +
+        "still running and concurrencyPolicy is Forbid",
       dedupe: `forbid-${slot}`,
     });
     return plan;
   }
   status.lastScheduleTime = iso(slot);
   if (started) return plan;
-  if (spec.concurrencyPolicy === "Replace") plan.cancel = active.filter((run) => !run.cancelRequested).map((run) => run.name);
+  if (spec.concurrencyPolicy === "Replace") {
+    plan.cancel = active.filter((run) => !run.cancelRequested).map((run) => run.name);
+  }
   plan.start = { name: runName, scheduledAt: slot };
   status.active = [...status.active!, runName];
   return plan;

@@ -20,6 +20,8 @@ import { splitKey, type Reconciler } from "./work-queue.ts";
 
 /** On every execution a schedule starts: the ScheduledExecution's name. */
 export const SCHEDULED_EXECUTION_LABEL = "kontinue.cloud/scheduled-execution";
+/** A label value's limit: the schedule's name is one on every execution it starts. */
+const MAX_NAME_LENGTH = 63;
 /** On every execution a schedule starts: the slot it was started for (RFC 3339). */
 export const SCHEDULED_AT_ANNOTATION = "kontinue.cloud/scheduled-at";
 
@@ -38,15 +40,23 @@ export function scheduleReconciler(deps: ScheduleReconcilerDeps): Reconciler {
     const schedule = deps.schedules.get(namespace, name);
     if (schedule === undefined || schedule.metadata.deletionTimestamp !== undefined) return {};
     const now = deps.clock.now();
+    const invalid = async (reason: string, message: string) => {
+      const dedupe = `${reason}-${schedule.metadata.generation ?? 0}`;
+      await deps.recordEvent(schedule, { type: "Warning", reason, message, dedupe }, now);
+      const { nextScheduleTime: _dropped, ...status } = schedule.status ?? {};
+      await writeStatus(deps, schedule, status, condition(schedule, "False", reason, message, now));
+      return {};
+    };
+    if (name.length > MAX_NAME_LENGTH) {
+      const message = `ScheduledExecution "${name}" has a name longer than ${MAX_NAME_LENGTH} characters, ` +
+        `too long for label ${SCHEDULED_EXECUTION_LABEL} on its executions; re-create it under a shorter name`;
+      return invalid("InvalidName", message);
+    }
     let cron: CronSchedule;
     try {
       cron = parseCronSchedule(schedule.spec.schedule, schedule.spec.timeZone);
     } catch (error) {
-      const message = `${(error as Error).message}; fix spec.schedule or spec.timeZone`;
-      await deps.recordEvent(schedule, { type: "Warning", reason: "InvalidSchedule", message, dedupe: `invalid-${schedule.metadata.generation ?? 0}` }, now);
-      const { nextScheduleTime: _none, ...status } = schedule.status ?? {};
-      await writeStatus(deps, schedule, status, condition(schedule, "False", "InvalidSchedule", message, now));
-      return {};
+      return invalid("InvalidSchedule", `${(error as Error).message}; fix spec.schedule or spec.timeZone`);
     }
     const runs = ownedRuns(deps.executions.list(), schedule);
     const plan = planSchedule({ schedule, cron, now, runs });
@@ -54,7 +64,8 @@ export function scheduleReconciler(deps: ScheduleReconcilerDeps): Reconciler {
     for (const run of plan.cancel) await cancel(deps.executionClient, namespace, run);
     if (plan.start !== undefined) {
       await startRun(deps.executionClient, schedule, plan.start);
-      await deps.recordEvent(schedule, { type: "Normal", reason: "Started", message: `started execution "${plan.start.name}"`, dedupe: `started-${plan.start.scheduledAt}` }, now);
+      const started = { type: "Normal", reason: "Started", message: `started execution "${plan.start.name}"` } as const;
+      await deps.recordEvent(schedule, { ...started, dedupe: `started-${plan.start.scheduledAt}` }, now);
     }
     for (const run of plan.prune) {
       const uid = runs.find((r) => r.name === run)?.uid;
@@ -69,10 +80,14 @@ export function scheduleReconciler(deps: ScheduleReconcilerDeps): Reconciler {
 }
 
 /** The executions this schedule started: its label, and owned by this very object (not an earlier one of the name). */
-export function ownedRuns(executions: readonly Execution[], schedule: ScheduledExecution): (ScheduledRun & { uid?: string })[] {
+export function ownedRuns(
+  executions: readonly Execution[],
+  schedule: ScheduledExecution,
+): (ScheduledRun & { uid?: string })[] {
   return executions.flatMap((execution) => {
     const meta = execution.metadata;
-    if (meta.namespace !== schedule.metadata.namespace || meta.labels?.[SCHEDULED_EXECUTION_LABEL] !== schedule.metadata.name) return [];
+    const labelled = meta.labels?.[SCHEDULED_EXECUTION_LABEL] === schedule.metadata.name;
+    if (meta.namespace !== schedule.metadata.namespace || !labelled) return [];
     if (!(meta.ownerReferences ?? []).some((owner) => owner.uid === schedule.metadata.uid)) return [];
     const scheduledAt = Date.parse(meta.annotations?.[SCHEDULED_AT_ANNOTATION] ?? String(meta.creationTimestamp ?? ""));
     const completedAt = Date.parse(execution.status?.completedAt ?? "");
@@ -88,14 +103,20 @@ export function ownedRuns(executions: readonly Execution[], schedule: ScheduledE
 }
 
 /** The execution a schedule starts for `scheduledAt`: labelled, annotated with its slot, owned by the schedule. */
-export function scheduledExecutionFor(schedule: ScheduledExecution, start: { name: string; scheduledAt: number }): Execution {
+export function scheduledExecutionFor(
+  schedule: ScheduledExecution,
+  start: { name: string; scheduledAt: number },
+): Execution {
   return {
     apiVersion: API_VERSION,
     kind: "Execution",
     metadata: {
       name: start.name,
       namespace: schedule.metadata.namespace,
-      labels: { [FUNCTION_LABEL]: toResourceName(schedule.spec.function), [SCHEDULED_EXECUTION_LABEL]: schedule.metadata.name! },
+      labels: {
+        [FUNCTION_LABEL]: toResourceName(schedule.spec.function),
+        [SCHEDULED_EXECUTION_LABEL]: schedule.metadata.name!,
+      },
       annotations: { [SCHEDULED_AT_ANNOTATION]: new Date(start.scheduledAt).toISOString() },
       ownerReferences: [{
         apiVersion: API_VERSION,
@@ -110,7 +131,11 @@ export function scheduledExecutionFor(schedule: ScheduledExecution, start: { nam
   };
 }
 
-async function startRun(client: ResourceClient<Execution>, schedule: ScheduledExecution, start: { name: string; scheduledAt: number }): Promise<void> {
+async function startRun(
+  client: ResourceClient<Execution>,
+  schedule: ScheduledExecution,
+  start: { name: string; scheduledAt: number },
+): Promise<void> {
   try {
     await client.create(schedule.metadata.namespace!, scheduledExecutionFor(schedule, start));
   } catch (error) {
@@ -127,7 +152,13 @@ async function cancel(client: ResourceClient<Execution>, namespace: string, name
   }
 }
 
-function condition(schedule: ScheduledExecution, status: "True" | "False", reason: string, message: string, now: number): Condition {
+function condition(
+  schedule: ScheduledExecution,
+  status: "True" | "False",
+  reason: string,
+  message: string,
+  now: number,
+): Condition {
   const previous = schedule.status?.conditions?.find((c) => c.type === "Ready");
   const since = previous?.status === status ? previous.lastTransitionTime : undefined;
   return {
@@ -140,9 +171,15 @@ function condition(schedule: ScheduledExecution, status: "True" | "False", reaso
   };
 }
 
-async function writeStatus(deps: ScheduleReconcilerDeps, schedule: ScheduledExecution, status: ScheduledExecutionStatus, ready: Condition): Promise<void> {
+async function writeStatus(
+  deps: ScheduleReconcilerDeps,
+  schedule: ScheduledExecution,
+  status: ScheduledExecutionStatus,
+  ready: Condition,
+): Promise<void> {
   const others = (schedule.status?.conditions ?? []).filter((c) => c.type !== "Ready");
-  const desired: ScheduledExecutionStatus = { ...status, observedGeneration: schedule.metadata.generation ?? 0, conditions: [...others, ready] };
+  const observedGeneration = schedule.metadata.generation ?? 0;
+  const desired: ScheduledExecutionStatus = { ...status, observedGeneration, conditions: [...others, ready] };
   if (canonicalJson(desired) === canonicalJson(schedule.status ?? {})) return;
   await deps.scheduleClient.replaceStatus({ ...schedule, status: desired });
 }

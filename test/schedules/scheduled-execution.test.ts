@@ -171,3 +171,14 @@ it("an invalid cron rule or time zone is a condition and an Event, not a crash l
   const fixed = await waitFor("Ready", () => rig!.get("broken"), (s) => s?.status?.conditions?.[0]?.status === "True");
   expect(fixed!.status?.nextScheduleTime).toBeDefined();
 });
+
+it("a name too long for the label its executions carry is a condition, not a failing create", async () => {
+  rig = await scheduleRig("sched-name");
+  const name = `a${"b".repeat(63)}`;
+  await rig.create(name, {});
+  const invalid = (await waitFor("a condition", () => rig!.get(name), (s) => s?.status?.conditions !== undefined))!;
+  expect(invalid.status?.conditions).toMatchObject([{ type: "Ready", status: "False", reason: "InvalidName" }]);
+  await rig.advanceTo(firstSlot(rig) + 100);
+  await quiet();
+  expect((await rig.cluster.resources.executions.list(rig.cluster.namespace)).items).toEqual([]);
+});
