@@ -13,7 +13,7 @@ export interface LeaseObservation {
 }
 
 export class LeaseObserver {
-  private readonly seen = new Map<string, { attempt: string; value: string; observedAt: number; restarts: number | undefined }>();
+  private readonly seen = new Map<string, { attempt: string; value: string } & LeaseObservation>();
 
   /** Records `execution`'s lease as seen at `now`; answers when its current value was first seen. */
   observe(key: string, execution: Execution, now: number, restarts: number | undefined): LeaseObservation {

@@ -5,7 +5,13 @@
 // they make no progress (no step finished since the last loss); each counted loss backs off
 // exponentially (status.retryAfter); past the Function's retry.maxAttempts the execution fails.
 import type { V1Pod } from "@kubernetes/client-node";
-import { toResourceName, type Execution, type ExecutionStatus, type FunctionResource, type RetryPolicy } from "../crds/index.ts";
+import {
+  toResourceName,
+  type Execution,
+  type ExecutionStatus,
+  type FunctionResource,
+  type RetryPolicy,
+} from "../crds/index.ts";
 import type { Clock, ResourceClient } from "../runtime/index.ts";
 import { LeaseObserver, type LeaseObservation } from "./lease-observer.ts";
 import type { Lister } from "./lister.ts";
@@ -14,7 +20,11 @@ import { splitKey, type Reconciler } from "./work-queue.ts";
 /** Attempts an execution gets when its Function sets no retry.maxAttempts (or has no Function resource). */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 /** Backoff after a counted loss when the Function's retry policy sets none: 1 s, doubling, at most 60 s. */
-export const DEFAULT_LOSS_BACKOFF = { initialIntervalSeconds: 1, backoffCoefficient: 2, maximumIntervalSeconds: 60 } as const;
+export const DEFAULT_LOSS_BACKOFF = {
+  initialIntervalSeconds: 1,
+  backoffCoefficient: 2,
+  maximumIntervalSeconds: 60,
+} as const;
 
 /** What the controller can see of a worker's Pod. */
 export type WorkerPodState = { gone: true } | { gone: false; restarts: number; ended: string | undefined };
@@ -50,7 +60,8 @@ export function workerDeath(pod: string, state: WorkerPodState, observation: Lea
   if (state.gone) return `its Pod "${pod}" is gone`;
   if (state.ended !== undefined) return `its Pod "${pod}" stopped running it: ${state.ended}`;
   if (observation.restarts !== undefined && state.restarts > observation.restarts) {
-    return `its Pod "${pod}" restarted its container (restartCount ${state.restarts}, ${observation.restarts} when the lease was taken)`;
+    const counts = `restartCount ${state.restarts}, ${observation.restarts} when the lease was taken`;
+    return `its Pod "${pod}" restarted its container (${counts})`;
   }
   return undefined;
 }
@@ -66,13 +77,16 @@ export function workerPodState(pod: V1Pod | undefined): WorkerPodState {
   return {
     gone: false,
     restarts: statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0),
-    ended: terminated === undefined ? finished : `container "${terminated.name}" exited ${exit?.exitCode ?? "?"}${exit?.reason ? ` (${exit.reason})` : ""}`,
+    ended: terminated === undefined
+      ? finished
+      : `container "${terminated.name}" exited ${exit?.exitCode ?? "?"}${exit?.reason ? ` (${exit.reason})` : ""}`,
   };
 }
 
 /** Steps of the journal that finished (completed or failed): the measure of progress. */
 export function finishedSteps(execution: Execution): number {
-  return (execution.status?.state?.steps ?? []).filter((step) => step.status === "completed" || step.status === "failed").length;
+  const steps = execution.status?.state?.steps ?? [];
+  return steps.filter((step) => step.status === "completed" || step.status === "failed").length;
 }
 
 /** Backoff (ms) after the `losses`-th consecutive loss without progress. */
@@ -87,7 +101,12 @@ export function lossBackoffMs(losses: number, retry: RetryPolicy | undefined): n
  * The status after reaping the lease at `now` because `why`. A loss counts against retry.maxAttempts
  * only when no step finished since the previous loss (or, on the first attempt, since the start).
  */
-export function reapedStatus(execution: Execution, retry: RetryPolicy | undefined, now: number, why: string): ExecutionStatus {
+export function reapedStatus(
+  execution: Execution,
+  retry: RetryPolicy | undefined,
+  now: number,
+  why: string,
+): ExecutionStatus {
   const { lease, ...status } = (execution.status ?? {}) as ExecutionStatus & LossFields;
   const { retryAfter: _previousRetry, ...rest } = status;
   const steps = finishedSteps(execution);
@@ -110,8 +129,9 @@ export function reapedStatus(execution: Execution, retry: RetryPolicy | undefine
     completedAt: new Date(now).toISOString(),
     error: {
       type: "RUNTIME_ATTEMPTS_EXHAUSTED",
-      message: `execution "${execution.metadata.name}" lost its worker ${lost} times, the last one ${holder}, each time without finishing a step; ` +
-        `function "${execution.spec.function}" allows ${maxAttempts} attempts (retry.maxAttempts); see the worker logs for why it stopped, then start a new execution`,
+      message: `execution "${execution.metadata.name}" lost its worker ${lost} times, the last one ${holder}, ` +
+        `each time without finishing a step; function "${execution.spec.function}" allows ${maxAttempts} attempts ` +
+        "(retry.maxAttempts); see the worker logs for why it stopped, then start a new execution",
     },
   } as ExecutionStatus;
 }
@@ -138,7 +158,9 @@ export function leaseReconciler(deps: LeaseReconcilerDeps): Reconciler {
     }
     const now = deps.clock.now();
     const pod = execution.status.lease?.pod;
-    const podState = pod === undefined || deps.workerPod === undefined ? undefined : await deps.workerPod(namespace, pod);
+    const podState = pod === undefined || deps.workerPod === undefined
+      ? undefined
+      : await deps.workerPod(namespace, pod);
     const observation = observer.observe(key, execution, now, podState?.gone === false ? podState.restarts : undefined);
     let why = podState === undefined ? undefined : workerDeath(pod!, podState, observation);
     if (why === undefined) {

@@ -7,10 +7,8 @@ export class InvalidScheduleError extends KontinueError {
   readonly schedule: string;
   readonly timeZone: string | undefined;
   constructor(schedule: string, timeZone: string | undefined, why: string, cause?: unknown) {
-    super("CONTROLLER_INVALID_SCHEDULE", `schedule "${schedule}"${timeZone === undefined ? "" : ` in time zone "${timeZone}"`} is invalid: ${why}`, {
-      terminal: true,
-      cause,
-    });
+    const zone = timeZone === undefined ? "" : ` in time zone "${timeZone}"`;
+    super("CONTROLLER_INVALID_SCHEDULE", `schedule "${schedule}"${zone} is invalid: ${why}`, { terminal: true, cause });
     this.name = "InvalidScheduleError";
     this.schedule = schedule;
     this.timeZone = timeZone;
@@ -36,13 +34,16 @@ export function parseCronSchedule(schedule: string, timeZone?: string): CronSche
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
   } catch (error) {
-    throw new InvalidScheduleError(schedule, timeZone, "unknown time zone; use an IANA name such as \"Europe/Berlin\" or \"UTC\"", error);
+    const why = 'unknown time zone; use an IANA name such as "Europe/Berlin" or "UTC"';
+    throw new InvalidScheduleError(schedule, timeZone, why, error);
   }
   const trimmed = schedule.trim();
   const fields = trimmed.split(/\s+/).length;
   const macro = macros.has(trimmed.toLowerCase());
   if (!macro && fields !== 5 && fields !== 6) {
-    throw new InvalidScheduleError(schedule, timeZone, `it has ${fields} field(s); write 5 (minute hour day month weekday), 6 (seconds first) or a macro such as @hourly`);
+    const why = `it has ${fields} field(s); write 5 (minute hour day month weekday), 6 (seconds first) ` +
+      "or a macro such as @hourly";
+    throw new InvalidScheduleError(schedule, timeZone, why);
   }
   const parse = (currentDate: number) => CronExpressionParser.parse(trimmed, { currentDate, tz, strict: false });
   try {

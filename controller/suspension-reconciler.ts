@@ -10,7 +10,13 @@
 // lost it: it is put back to Pending, and a worker replays it and parks it again.
 // Parked executions past their Function's timeoutSeconds (from status.startedAt) fail with a timeout
 // error, after their unfinished children are asked to cancel.
-import { toResourceName, type Execution, type ExecutionStatus, type FunctionResource, type Suspension } from "../crds/index.ts";
+import {
+  toResourceName,
+  type Execution,
+  type ExecutionStatus,
+  type FunctionResource,
+  type Suspension,
+} from "../crds/index.ts";
 import {
   ExecutionTimeoutError,
   apiStatus,
@@ -41,7 +47,7 @@ export function resumeDecision(suspension: Suspension, now: number, lookups: { c
   return until === undefined ? { resume: false } : { resume: false, requeueAfter: until - now };
 }
 
-/** When a parked execution times out (ms): status.startedAt plus the Function's timeoutSeconds; undefined without either. */
+/** When a parked execution times out (ms): status.startedAt plus timeoutSeconds; undefined without either. */
 export function parkedDeadline(execution: Execution, timeoutSeconds: number | undefined): number | undefined {
   const startedAt = Date.parse(execution.status?.startedAt ?? "");
   return timeoutSeconds === undefined || Number.isNaN(startedAt) ? undefined : startedAt + timeoutSeconds * 1000;
@@ -78,7 +84,9 @@ export function suspensionReconciler(deps: SuspensionReconcilerDeps): Reconciler
     if (execution === undefined) return {};
     const phase = execution.status?.phase;
     if (finished.has(phase ?? "")) {
-      if (cached !== undefined && cached.metadata.deletionTimestamp === undefined) await deleteIfSame(deps.resources, cached);
+      if (cached !== undefined && cached.metadata.deletionTimestamp === undefined) {
+        await deleteIfSame(deps.resources, cached);
+      }
       return {};
     }
     // Pending or Executing: a worker is (about to be) on it; it rewrites the Suspension if it parks again.
@@ -87,8 +95,10 @@ export function suspensionReconciler(deps: SuspensionReconcilerDeps): Reconciler
     const now = deps.clock.now();
     const deadline = parkedDeadline(execution, fn?.spec.timeoutSeconds);
     if (deadline !== undefined && deadline <= now) {
-      await cancelChildren(deps.resources.executions, namespace, unfinishedChildren(execution.status?.state?.steps ?? []));
-      await deps.resources.executions.replaceStatus({ ...execution, status: timedOutStatus(execution, fn!.spec.timeoutSeconds!, now) });
+      const children = unfinishedChildren(execution.status?.state?.steps ?? []);
+      await cancelChildren(deps.resources.executions, namespace, children);
+      const status = timedOutStatus(execution, fn!.spec.timeoutSeconds!, now);
+      await deps.resources.executions.replaceStatus({ ...execution, status });
       return {};
     }
     const untilDeadline = deadline === undefined ? undefined : deadline - now;
@@ -110,23 +120,37 @@ export function suspensionReconciler(deps: SuspensionReconcilerDeps): Reconciler
     if (cachedDecision !== undefined && !cachedDecision.resume) return later(cachedDecision);
     const suspension = await deps.resources.suspensions.get(namespace, execution.metadata.name!);
     if (suspension === undefined || suspension.metadata.deletionTimestamp !== undefined) {
-      await deps.resources.executions.replaceStatus({ ...execution, status: { ...execution.status, phase: "Pending" } });
+      await deps.resources.executions.replaceStatus(backToPending(execution));
       deps.onRepair?.(execution);
       return {};
     }
     const decision = decide(suspension);
     if (!decision.resume) return later(decision);
-    await deps.resources.executions.replaceStatus({ ...execution, status: { ...execution.status, phase: "Pending" } });
+    await deps.resources.executions.replaceStatus(backToPending(execution));
     await deleteIfSame(deps.resources, suspension);
     return {};
   };
 }
 
+/** The execution as read (its resourceVersion guards the write), back to Pending. */
+function backToPending(execution: Execution): Execution {
+  return { ...execution, status: { ...execution.status, phase: "Pending" } };
+}
+
 /** Deletes this Suspension as read (uid and resourceVersion): one rewritten or re-created by a later park stays. */
 async function deleteIfSame(resources: KontinueResources, suspension: Suspension): Promise<void> {
-  const { namespace, name, uid, resourceVersion } = suspension.metadata as { namespace: string; name: string; uid?: string; resourceVersion?: string };
+  const { namespace, name, uid, resourceVersion } = suspension.metadata as {
+    namespace: string;
+    name: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
+  const preconditions = {
+    ...(uid === undefined ? {} : { uid }),
+    ...(resourceVersion === undefined ? {} : { resourceVersion }),
+  };
   try {
-    await resources.suspensions.delete(namespace, name, { ...(uid === undefined ? {} : { uid }), ...(resourceVersion === undefined ? {} : { resourceVersion }) });
+    await resources.suspensions.delete(namespace, name, preconditions);
   } catch (error) {
     if (apiStatus(error) !== 409) throw error;
   }

@@ -16,16 +16,22 @@ export type TtlDecision = { delete: true; why: string } | { delete: false; reque
 const finishedPhases = new Set(["Completed", "Failed", "Cancelled"]);
 
 /** When `execution` goes; pure. `parentExists` answers for its spec.parent; `functionTtl` is the Function's default. */
-export function ttlDecision(execution: Execution, now: number, lookups: { parentExists: boolean; functionTtl: number | undefined }): TtlDecision {
+export function ttlDecision(
+  execution: Execution,
+  now: number,
+  lookups: { parentExists: boolean; functionTtl: number | undefined },
+): TtlDecision {
   if (!finishedPhases.has(execution.status?.phase ?? "")) return { delete: false };
-  if (execution.spec.parent !== undefined) {
-    return lookups.parentExists ? { delete: false } : { delete: true, why: `its parent "${execution.spec.parent.name}" is gone` };
+  const parent = execution.spec.parent?.name;
+  if (parent !== undefined) {
+    return lookups.parentExists ? { delete: false } : { delete: true, why: `its parent "${parent}" is gone` };
   }
   const ttl = ttlSeconds(execution.metadata.annotations?.[TTL_ANNOTATION]) ?? lookups.functionTtl;
   const completedAt = Date.parse(execution.status?.completedAt ?? "");
   if (ttl === undefined || Number.isNaN(completedAt)) return { delete: false };
   const due = completedAt + ttl * 1000;
-  return due <= now ? { delete: true, why: `finished at ${execution.status!.completedAt}, ${ttl}s ago or more` } : { delete: false, requeueAfter: due - now };
+  if (due > now) return { delete: false, requeueAfter: due - now };
+  return { delete: true, why: `finished at ${execution.status!.completedAt}, ${ttl}s ago or more` };
 }
 
 /** A TTL in seconds from an annotation or spec field; anything but a whole number ≥ 0 counts as unset. */
@@ -68,8 +74,9 @@ async function deleteTree(deps: TtlReconcilerDeps, execution: Execution): Promis
     if (apiStatus(error) !== 409) throw error;
     return;
   }
-  const children = deps.executions
-    .list()
-    .filter((child) => child.metadata.namespace === namespace && child.spec.parent?.name === name && finishedPhases.has(child.status?.phase ?? ""));
+  const children = deps.executions.list().filter((child) =>
+    child.metadata.namespace === namespace &&
+    child.spec.parent?.name === name &&
+    finishedPhases.has(child.status?.phase ?? ""));
   for (const child of children) await deleteTree(deps, child);
 }

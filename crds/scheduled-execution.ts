@@ -26,7 +26,11 @@ export const scheduledExecutionStatusSchema = {
   properties: {
     observedGeneration: { type: "integer" },
     lastScheduleTime: { type: "string", format: "date-time", description: "The slot of the last execution started." },
-    lastSuccessfulTime: { type: "string", format: "date-time", description: "When the last successful execution finished." },
+    lastSuccessfulTime: {
+      type: "string",
+      format: "date-time",
+      description: "When the last successful execution finished.",
+    },
     nextScheduleTime: { type: "string", format: "date-time", description: "The next slot, absent while suspended." },
     active: { type: "array", items: { type: "string" }, description: "Executions started and not finished yet." },
     conditions: {
