@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Execution } from "../crds/index.ts";
-import { TTL_ANNOTATION, ttlDecision, ttlSeconds } from "./ttl-reconciler.ts";
+import type { Execution, FunctionResource } from "../crds/index.ts";
+import { ManualClock, ResourceClient, type KubeRequest } from "../runtime/index.ts";
+import { TTL_ANNOTATION, ttlDecision, ttlReconciler, ttlSeconds } from "./ttl-reconciler.ts";
 
 const now = Date.parse("2026-01-01T01:00:00Z");
 const execution = (phase: string, extra: { ttl?: string; parent?: string; completedAt?: string } = {}): Execution => ({
@@ -35,5 +36,23 @@ describe("ttlDecision", () => {
 
   it("reads only whole, non-negative seconds", () => {
     expect([ttlSeconds("30"), ttlSeconds(30), ttlSeconds("-1"), ttlSeconds("1.5"), ttlSeconds("soon"), ttlSeconds(undefined)]).toEqual([30, 30, undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe("ttlReconciler", () => {
+  it("reads the Function's spec.ttlSecondsAfterFinished as the default, and deletes by uid", async () => {
+    const deletes: KubeRequest[] = [];
+    const fn = { metadata: { name: "f", namespace: "ns" }, spec: { image: "i", functionName: "f", ttlSecondsAfterFinished: 30 } };
+    const finished = { ...execution("Completed"), metadata: { name: "e", namespace: "ns", uid: "u-1" } };
+    const reconcile = ttlReconciler({
+      executions: { get: (_ns, name) => (name === "e" ? finished : undefined), list: () => [finished] },
+      functions: { get: () => fn as unknown as FunctionResource, list: () => [] },
+      client: new ResourceClient<Execution>(async (request) => void deletes.push(request), "executions"),
+      clock: new ManualClock(now),
+    });
+    expect(await reconcile("ns/e")).toEqual({});
+    expect(deletes.map((d) => [d.method, d.path, (d.body as { preconditions?: unknown }).preconditions])).toEqual([
+      ["DELETE", "/apis/kontinue.cloud/v1alpha1/namespaces/ns/executions/e", { uid: "u-1" }],
+    ]);
   });
 });
