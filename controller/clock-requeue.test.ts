@@ -46,3 +46,18 @@ it("wakes a requeue further away than a timer can wait at the timer's limit, not
   await clock.advance(1);
   expect(added).toEqual([2 ** 31 - 1]);
 });
+
+it("counts requeueAfter from when the reconcile started, though time moved while it ran", async () => {
+  const clock = new ManualClock(0);
+  const added: number[] = [];
+  const reconcile = requeueOnClock(
+    async () => {
+      await clock.advance(400);
+      return { requeueAfter: 1_000 };
+    },
+    { clock, add: () => added.push(clock.now()), signal: new AbortController().signal },
+  );
+  await reconcile("ns/slow");
+  await clock.advance(600);
+  expect(added).toEqual([1_000]);
+});

@@ -19,8 +19,10 @@ const maxTimerMs = 2 ** 31 - 1;
 export function requeueOnClock(reconcile: Reconciler, options: ClockRequeueOptions): Reconciler {
   const wakes = new Map<string, { at: number; abort: AbortController }>();
   return async (key) => {
+    // requeueAfter counts from when the reconcile read the clock, not from when it returned.
+    const startedAt = options.clock.now();
     const result = await reconcile(key);
-    const ms = result.requeueAfter;
+    const ms = result.requeueAfter === undefined ? undefined : startedAt + result.requeueAfter - options.clock.now();
     if (ms === undefined || options.signal.aborted) return {};
     // Now: WorkQueue re-runs a key that is added while it is being reconciled.
     if (ms <= 0) {
