@@ -1,4 +1,4 @@
-// The controller's durability half: resumes suspensions, reaps expired leases, labels and cancels executions.
+// The controller's durability half: suspensions, leases, labels, cancellation, schedules and TTL housekeeping.
 export { runController, startController } from "./run-controller.ts";
 export type { ControllerOptions, ControllerScope, RunningController } from "./run-controller.ts";
 export { WorkQueue, keyOf, splitKey } from "./work-queue.ts";

@@ -182,3 +182,12 @@ it("a name too long for the label its executions carry is a condition, not a fai
   await quiet();
   expect((await rig.cluster.resources.executions.list(rig.cluster.namespace)).items).toEqual([]);
 });
+
+it("deleting a schedule deletes the executions it started (ownerReferences)", async () => {
+  rig = await scheduleRig("sched-delete");
+  await rig.create("gone", {});
+  await rig.advanceTo(firstSlot(rig) + 100);
+  await rig.waitRuns("gone", 1);
+  await rig.schedules.delete(rig.cluster.namespace, "gone");
+  await waitFor("its runs to be collected", () => rig!.runs("gone"), (runs) => runs.length === 0, 10_000);
+});
