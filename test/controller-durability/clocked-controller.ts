@@ -23,7 +23,8 @@ export async function clockedController(prefix: string): Promise<ClockedControll
     cluster,
     clock,
     async startController(override) {
-      controller = await startController({ kubeConfig: cluster.kubeConfig, namespace: cluster.namespace, clock: override ?? clock, log: () => {} });
+      const { kubeConfig, namespace } = cluster;
+      controller = await startController({ kubeConfig, namespace, clock: override ?? clock, log: () => {} });
     },
     async stopController() {
       await controller?.stop();

@@ -20,7 +20,8 @@ export interface ScheduleRig extends ClockedController {
 export async function scheduleRig(prefix: string): Promise<ScheduleRig> {
   const base = await clockedController(prefix);
   const { cluster, clock } = base;
-  const schedules = new ResourceClient<ScheduledExecution>(createKubeHttp(cluster.kubeConfig), PLURALS.scheduledExecutions);
+  const http = createKubeHttp(cluster.kubeConfig);
+  const schedules = new ResourceClient<ScheduledExecution>(http, PLURALS.scheduledExecutions);
   const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
   const rig: ScheduleRig = {
     ...base,
@@ -34,16 +35,21 @@ export async function scheduleRig(prefix: string): Promise<ScheduleRig> {
       }),
     get: (name) => schedules.get(cluster.namespace, name),
     async runs(schedule) {
-      const list = await cluster.resources.executions.list(cluster.namespace, `kontinue.cloud/scheduled-execution=${schedule}`);
+      const selector = `kontinue.cloud/scheduled-execution=${schedule}`;
+      const list = await cluster.resources.executions.list(cluster.namespace, selector);
       return list.items.sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
     },
-    waitRuns: (schedule, count) => waitFor(`${count} execution(s) of "${schedule}"`, () => rig.runs(schedule), (runs) => runs.length === count, 10_000),
+    waitRuns: (schedule, count) => {
+      const what = `${count} execution(s) of "${schedule}"`;
+      return waitFor(what, () => rig.runs(schedule), (runs) => runs.length === count, 10_000);
+    },
     async setPhase(execution, phase) {
       const current = (await cluster.resources.executions.get(cluster.namespace, execution.metadata.name!))!;
       const finished = phase === "Executing" ? {} : { completedAt: new Date(clock.now()).toISOString() };
       // A lease far in the future and no Pod: the reaper leaves it alone.
       const lease = phase === "Executing" ? { lease: { holder: "test", expiresAt: "2100-01-01T00:00:00Z" } } : {};
-      await cluster.resources.executions.replaceStatus({ ...current, status: { ...current.status, phase, ...lease, ...finished } });
+      const status = { ...current.status, phase, ...lease, ...finished };
+      await cluster.resources.executions.replaceStatus({ ...current, status });
     },
     async events(object) {
       const list = await core.listNamespacedEvent({ namespace: cluster.namespace });
