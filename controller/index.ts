@@ -1,11 +1,35 @@
-// The controller's durability half: resumes suspensions, reaps expired leases, labels and cancels executions.
+// The controller's durability half: suspensions, leases, labels, cancellation, schedules and TTL housekeeping.
 export { runController, startController } from "./run-controller.ts";
 export type { ControllerOptions, ControllerScope, RunningController } from "./run-controller.ts";
 export { WorkQueue, keyOf, splitKey } from "./work-queue.ts";
 export type { Reconciler, ReconcileResult, WorkQueueOptions } from "./work-queue.ts";
 export type { Lister } from "./lister.ts";
-export { suspensionReconciler, resumeDecision } from "./suspension-reconciler.ts";
-export type { ResumeDecision } from "./suspension-reconciler.ts";
-export { leaseReconciler, reapedStatus, DEFAULT_MAX_ATTEMPTS } from "./lease-reconciler.ts";
+export { suspensionReconciler, resumeDecision, parkedDeadline, timedOutStatus } from "./suspension-reconciler.ts";
+export type { ResumeDecision, SuspensionReconcilerDeps } from "./suspension-reconciler.ts";
+export {
+  leaseReconciler,
+  reapedStatus,
+  leaseRemainingMs,
+  leaseDurationMs,
+  workerDeath,
+  workerPodState,
+  finishedSteps,
+  lossBackoffMs,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_LOSS_BACKOFF,
+} from "./lease-reconciler.ts";
+export type { LeaseReconcilerDeps, WorkerPodState } from "./lease-reconciler.ts";
+export { LeaseObserver } from "./lease-observer.ts";
+export type { LeaseObservation } from "./lease-observer.ts";
 export { labelReconciler, missingFunctionLabel } from "./label-reconciler.ts";
 export { cancelReconciler, cancelledStatus, needsCancelling } from "./cancel-reconciler.ts";
+export { scheduleReconciler, scheduledExecutionFor, ownedRuns, SCHEDULED_EXECUTION_LABEL, SCHEDULED_AT_ANNOTATION } from "./schedule-reconciler.ts";
+export { planSchedule, scheduledExecutionName, MAX_MISSED_SLOTS } from "./schedule-plan.ts";
+export type { SchedulePlan, ScheduledRun, ScheduleEvent } from "./schedule-plan.ts";
+export { parseCronSchedule, InvalidScheduleError } from "./schedule-cron.ts";
+export type { CronSchedule } from "./schedule-cron.ts";
+export { ttlReconciler, ttlDecision, ttlSeconds, TTL_ANNOTATION } from "./ttl-reconciler.ts";
+export type { TtlDecision } from "./ttl-reconciler.ts";
+export { eventRecorder, eventName } from "./object-event.ts";
+export type { EventRecorder, ObjectEvent, InvolvedObject } from "./object-event.ts";
+export { requeueOnClock } from "./clock-requeue.ts";

@@ -1,11 +1,25 @@
 // Wiring of the controller's durability half: informers on Executions, Suspensions and Functions feed
 // one work queue per reconciler; on start every object is reconciled, so due timers fire at once.
 import type { KubeConfig, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
-import type { Execution, FunctionResource, Suspension } from "../crds/index.ts";
-import { KontinueError, ResourceClient, createKubeHttp, createResourceInformer, kontinueResources, systemClock, type Clock, type KubeHttp, type ResourceInformer } from "../runtime/index.ts";
+import { PLURALS, type Execution, type FunctionResource, type ScheduledExecution, type Suspension } from "../crds/index.ts";
+import {
+  KontinueError,
+  ResourceClient,
+  ServerClock,
+  createKubeHttp,
+  createResourceInformer,
+  kontinueResources,
+  type Clock,
+  type KubeHttp,
+  type ResourceInformer,
+} from "../runtime/index.ts";
 import { cancelReconciler } from "./cancel-reconciler.ts";
+import { requeueOnClock } from "./clock-requeue.ts";
+import { eventRecorder } from "./object-event.ts";
+import { SCHEDULED_EXECUTION_LABEL, scheduleReconciler } from "./schedule-reconciler.ts";
+import { ttlReconciler } from "./ttl-reconciler.ts";
 import { labelReconciler } from "./label-reconciler.ts";
-import { leaseReconciler } from "./lease-reconciler.ts";
+import { leaseReconciler, workerPodState, type WorkerPodState } from "./lease-reconciler.ts";
 import { suspensionReconciler } from "./suspension-reconciler.ts";
 import { WorkQueue, keyOf, type Reconciler } from "./work-queue.ts";
 
@@ -13,7 +27,7 @@ export type ControllerScope = { namespace: string } | { allNamespaces: true };
 
 export type ControllerOptions = ControllerScope & {
   kubeConfig: KubeConfig;
-  /** Default: the system clock. */
+  /** Default: the API server's time (the system clock offset by what API responses' Date headers say). */
   clock?: Clock;
   /** Default: a keep-alive HTTPS transport for the kubeconfig. */
   http?: KubeHttp;
@@ -42,12 +56,20 @@ const optionKeys = new Set(["namespace", "allNamespaces", "kubeConfig", "clock",
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const unknown = Object.keys(options).filter((key) => !optionKeys.has(key));
   if (unknown.length > 0) throw new KontinueError("CONTROLLER_BAD_OPTIONS", `cannot start the controller: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options are ${[...optionKeys].join(", ")}`, { terminal: true });
-  const clock = options.clock ?? systemClock;
+  // Due times and leases written by workers are compared in the API server's time, not this machine's.
+  const server = new ServerClock();
+  const clock = options.clock ?? server;
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const http = options.http ?? createKubeHttp(options.kubeConfig);
+  const http = options.http ?? createKubeHttp(options.kubeConfig, { clock: server.local, onResponse: (r) => server.observe(r.date, r.sentAt, r.receivedAt) });
   const resources = kontinueResources(http);
   const namespace = "namespace" in options ? options.namespace : undefined;
   const queues: WorkQueue[] = [];
+  const stopping = new AbortController();
+  /** A queue whose requeues run on the injected clock (so a ManualClock drives them). */
+  const clockQueue = (name: string, reconcile: Reconciler): WorkQueue => {
+    const created: WorkQueue = queue(name, requeueOnClock(reconcile, { clock, add: (key) => created.add(key), signal: stopping.signal }));
+    return created;
+  };
   const queue = (name: string, reconcile: Reconciler): WorkQueue => {
     const created = new WorkQueue({ name, reconcile, clock, concurrency: 4, onError: (key, error) => log(`${new Date(clock.now()).toISOString()} warn ${name} ${key}: ${(error as Error).message}`) });
     queues.push(created);
@@ -56,14 +78,20 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const common = { kubeConfig: options.kubeConfig, namespace, clock, onError: (error: unknown) => log(`${new Date(clock.now()).toISOString()} warn watch failed, restarting: ${(error as Error).message ?? String(error)}`) };
 
   // The informers are created first; the reconcilers read their caches.
-  const listers = {} as { executions: ResourceInformer<Execution>; suspensions: ResourceInformer<Suspension>; functions: ResourceInformer<FunctionResource> };
+  const listers = {} as {
+    executions: ResourceInformer<Execution>;
+    suspensions: ResourceInformer<Suspension>;
+    functions: ResourceInformer<FunctionResource>;
+    schedules: ResourceInformer<ScheduledExecution>;
+  };
   // Nothing is reconciled until every cache has listed: a reconcile must not mistake "not listed yet" for "gone".
   let synced = false;
   const executionsView = { get: (ns: string, n: string) => listers.executions.get(ns, n), list: () => listers.executions.list() };
   const suspensionsView = { get: (ns: string, n: string) => listers.suspensions.get(ns, n), list: () => listers.suspensions.list() };
   const functionsView = { get: (ns: string, n: string) => listers.functions.get(ns, n), list: () => listers.functions.list() };
+  const schedulesView = { get: (ns: string, n: string) => listers.schedules.get(ns, n), list: () => listers.schedules.list() };
 
-  const pods = await watchPods({ options, http, namespace, log, clock, onGone: (pod) => {
+  const pods = await watchPods({ options, http, namespace, log, clock, onChange: (pod) => {
     if (!synced) return;
     for (const execution of listers.executions.list()) {
       if (execution.metadata.namespace === pod.metadata?.namespace && execution.status?.lease?.pod === pod.metadata?.name) leases.add(keyOf(execution));
@@ -71,9 +99,20 @@ export async function startController(options: ControllerOptions): Promise<Runni
   } });
 
   const labels = queue("label", labelReconciler({ executions: executionsView, client: resources.executions }));
-  const leases = queue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { podGone: pods.gone }) }));
+  const leases = clockQueue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { workerPod: pods.state }) }));
   const cancels = queue("cancel", cancelReconciler({ executions: executionsView, resources, clock }));
-  const suspensions = queue("suspension", suspensionReconciler({ executions: executionsView, suspensions: suspensionsView, functions: functionsView, resources, clock }));
+  const suspensions = clockQueue("suspension", suspensionReconciler({
+    executions: executionsView,
+    suspensions: suspensionsView,
+    functions: functionsView,
+    resources,
+    clock,
+    onRepair: (e) => log(`${new Date(clock.now()).toISOString()} warn execution ${keyOf(e)} was Suspended without a Suspension; put back to Pending`),
+  }));
+  const ttls = clockQueue("ttl", ttlReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock }));
+  const scheduleClient = new ResourceClient<ScheduledExecution>(http, PLURALS.scheduledExecutions);
+  const recordEvent = eventRecorder(http, (error) => log(`${new Date(clock.now()).toISOString()} warn recording an Event failed: ${(error as Error).message}`));
+  const schedules = clockQueue("schedule", scheduleReconciler({ schedules: schedulesView, executions: executionsView, scheduleClient, executionClient: resources.executions, recordEvent, clock }));
 
   const onExecution = (execution: Execution): void => {
     if (!synced) return;
@@ -82,8 +121,11 @@ export async function startController(options: ControllerOptions): Promise<Runni
     leases.add(key);
     cancels.add(key);
     suspensions.add(key);
+    ttls.add(key);
     const parent = execution.spec.parent?.name;
     if (parent !== undefined) suspensions.add(`${execution.metadata.namespace}/${parent}`);
+    const schedule = execution.metadata.labels?.[SCHEDULED_EXECUTION_LABEL];
+    if (schedule !== undefined) schedules.add(`${execution.metadata.namespace}/${schedule}`);
   };
   listers.executions = createResourceInformer<Execution>({ ...common, client: resources.executions, onChange: onExecution, onSynced: () => listers.executions.list().forEach(onExecution) });
   listers.suspensions = createResourceInformer<Suspension>({
@@ -97,32 +139,42 @@ export async function startController(options: ControllerOptions): Promise<Runni
     for (const suspension of listers.suspensions.list()) if (suspension.spec.reason === "NonDeterminism") suspensions.add(keyOf(suspension));
   };
   listers.functions = createResourceInformer<FunctionResource>({ ...common, client: resources.functions, onChange: wakeParked, onSynced: wakeParked });
+  const addSchedules = (): void => void (synced && listers.schedules.list().forEach((schedule) => schedules.add(keyOf(schedule))));
+  listers.schedules = createResourceInformer<ScheduledExecution>({
+    ...common,
+    client: scheduleClient,
+    onChange: (schedule) => synced && schedules.add(keyOf(schedule)),
+    onSynced: addSchedules,
+  });
 
   await pods?.informer.start();
   await listers.functions.start();
   await listers.suspensions.start();
+  await listers.schedules.start();
   await listers.executions.start();
   synced = true;
+  addSchedules();
   listers.executions.list().forEach(onExecution);
   listers.suspensions.list().forEach((suspension) => suspensions.add(keyOf(suspension)));
   wakeParked();
   return {
     async stop() {
-      await Promise.all([listers.executions.stop(), listers.suspensions.stop(), listers.functions.stop(), pods?.informer.stop()]);
+      stopping.abort();
+      await Promise.all([listers.executions.stop(), listers.suspensions.stop(), listers.functions.stop(), listers.schedules.stop(), pods?.informer.stop()]);
       await Promise.all(queues.map((q) => q.stop()));
     },
   };
 }
 
-/** When the controller may list Pods: a cache of them, and a check (cache, then a GET) that a worker's Pod is gone. */
+/** When the controller may list Pods: a cache of them, and a worker Pod's state (cache, then a GET when not cached). */
 async function watchPods(context: {
   options: ControllerOptions;
   http: KubeHttp;
   namespace: string | undefined;
   log: (line: string) => void;
   clock: Clock;
-  onGone: (pod: V1Pod) => void;
-}): Promise<{ informer: ResourceInformer<V1Pod>; gone: (namespace: string, name: string) => Promise<boolean> } | undefined> {
+  onChange: (pod: V1Pod) => void;
+}): Promise<{ informer: ResourceInformer<V1Pod>; state: (namespace: string, name: string) => Promise<WorkerPodState> } | undefined> {
   const client = new ResourceClient<V1Pod & { metadata: V1ObjectMeta }>(context.http, "pods", "/api/v1");
   try {
     await client.list(context.namespace, "kontinue.cloud/no-such-label");
@@ -135,10 +187,10 @@ async function watchPods(context: {
     client,
     namespace: context.namespace,
     clock: context.clock,
-    onChange: (pod, kind) => (kind === "delete" ? context.onGone(pod) : undefined),
+    onChange: (pod) => context.onChange(pod),
   });
   return {
     informer,
-    gone: async (namespace, name) => informer.get(namespace, name) === undefined && (await client.get(namespace, name)) === undefined,
+    state: async (namespace, name) => workerPodState(informer.get(namespace, name) ?? (await client.get(namespace, name))),
   };
 }

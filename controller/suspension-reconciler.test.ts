@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Suspension } from "../crds/index.ts";
-import { resumeDecision } from "./suspension-reconciler.ts";
+import { parkedDeadline, resumeDecision } from "./suspension-reconciler.ts";
 
 const suspension = (spec: Partial<Suspension["spec"]>): Suspension => ({ apiVersion: "kontinue.cloud/v1alpha1", kind: "Suspension", metadata: { name: "p" }, spec: { execution: "p", reason: "Sleep", ...spec } });
 const now = Date.UTC(2026, 0, 1, 12);
@@ -32,5 +32,14 @@ describe("resumeDecision", () => {
     expect(resumeDecision(parked, now, { ...none, functionImage: "img@sha256:1" }).resume).toBe(false);
     expect(resumeDecision(parked, now, { ...none, functionImage: undefined }).resume).toBe(false);
     expect(resumeDecision(parked, now, { ...none, functionImage: "img@sha256:2" }).resume).toBe(true);
+  });
+});
+
+describe("parkedDeadline", () => {
+  it("is status.startedAt plus the Function's timeoutSeconds, and nothing without either", () => {
+    const execution = (startedAt?: string) => ({ apiVersion: "v", kind: "Execution" as const, metadata: { name: "e" }, spec: { function: "f" }, status: startedAt === undefined ? {} : { startedAt } });
+    expect(parkedDeadline(execution("2026-01-01T00:00:00Z"), 90)).toBe(Date.UTC(2026, 0, 1, 0, 1, 30));
+    expect(parkedDeadline(execution("2026-01-01T00:00:00Z"), undefined)).toBeUndefined();
+    expect(parkedDeadline(execution(), 90)).toBeUndefined();
   });
 });

@@ -112,12 +112,19 @@ export const executionStatusSchema = {
         holder: { type: "string" },
         expiresAt: time,
         pod: { type: "string", description: "The holder's Pod, when the worker runs in one: once that Pod is gone the controller hands the execution back at once." },
+        durationSeconds: {
+          type: "integer",
+          minimum: 1,
+          description: "The lease's length: observers time its expiry from when they saw it change, not from expiresAt.",
+        },
       },
     },
     startedAt: time,
     completedAt: time,
     observedImage: { type: "string", description: "The image (or source digest) of the worker that last ran it." },
     revision: { type: "string", description: "The Function revision (image digest prefix) the execution is pinned to." },
+    retryAfter: { ...time, description: "After a lost attempt: no worker claims it before this (server time)." },
+    stepsAtLastLoss: { type: "integer", minimum: 0, description: "Finished steps when it last lost its worker." },
   },
 } as const;
 

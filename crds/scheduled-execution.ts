@@ -1,5 +1,6 @@
 // ScheduledExecution: starts executions on a cron schedule, like a CronJob.
 import { customResourceDefinition } from "./crd-manifest.ts";
+import { conditionSchema } from "./function.ts";
 import type { Resource } from "./resource.ts";
 import type { SchemaType } from "./schema-type.ts";
 
@@ -23,9 +24,21 @@ export const scheduledExecutionSpecSchema = {
 export const scheduledExecutionStatusSchema = {
   type: "object",
   properties: {
-    lastScheduleTime: { type: "string", format: "date-time" },
-    lastSuccessfulTime: { type: "string", format: "date-time" },
-    active: { type: "array", items: { type: "string" } },
+    observedGeneration: { type: "integer" },
+    lastScheduleTime: { type: "string", format: "date-time", description: "The slot of the last execution started." },
+    lastSuccessfulTime: {
+      type: "string",
+      format: "date-time",
+      description: "When the last successful execution finished.",
+    },
+    nextScheduleTime: { type: "string", format: "date-time", description: "The next slot, absent while suspended." },
+    active: { type: "array", items: { type: "string" }, description: "Executions started and not finished yet." },
+    conditions: {
+      type: "array",
+      "x-kubernetes-list-type": "map",
+      "x-kubernetes-list-map-keys": ["type"],
+      items: conditionSchema,
+    },
   },
 } as const;
 
@@ -43,5 +56,6 @@ export const scheduledExecutionCrd = customResourceDefinition({
     { name: "Function", type: "string", jsonPath: ".spec.function" },
     { name: "Suspend", type: "boolean", jsonPath: ".spec.suspend" },
     { name: "Last Schedule", type: "date", jsonPath: ".status.lastScheduleTime" },
+    { name: "Next Schedule", type: "string", jsonPath: ".status.nextScheduleTime", priority: 1 },
   ],
 });

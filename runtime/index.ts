@@ -36,15 +36,17 @@ export type { WorkerOptions, LeaseRecord } from "./worker/worker.ts";
 export type { AttemptOutcome } from "./worker/execution-attempt.ts";
 
 // Shared with the controller: time, the API transport and clients, leases, suspensions.
-export { systemClock, ManualClock } from "./clock.ts";
+export { systemClock, ManualClock, MAX_TIMER_MS } from "./clock.ts";
+export { ServerClock } from "./server-clock.ts";
+export type { ServerClockOptions } from "./server-clock.ts";
 export type { Clock } from "./clock.ts";
 export { createKubeHttp, apiStatus, isTransientFailure, KubeApiError } from "./kube-http.ts";
-export type { KubeHttp, KubeRequest } from "./kube-http.ts";
+export type { KubeHttp, KubeRequest, KubeHttpOptions } from "./kube-http.ts";
 export { ResourceClient, kontinueResources } from "./resource-client.ts";
 export type { KontinueResources, ResourceList } from "./resource-client.ts";
 export { createResourceInformer } from "./resource-informer.ts";
 export type { ResourceInformer, ResourceInformerOptions, ChangeKind } from "./resource-informer.ts";
-export { LeaseLostError, isClaimable, leaseExpired, holdsLease } from "./lease.ts";
+export { LeaseLostError, isClaimable, isPending, claimableIn, leaseExpired, holdsLease } from "./lease.ts";
 export { cancelChildren, childrenToCancel, unfinishedChildren } from "./cancel-children.ts";
 export { sendSignal, SignalRefusedError } from "./send-signal.ts";
 export type { SendSignalOptions, SendSignalResult } from "./send-signal.ts";

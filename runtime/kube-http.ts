@@ -3,6 +3,7 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import http from "node:http";
 import https from "node:https";
+import { systemClock, type Clock } from "./clock.ts";
 import { KontinueError } from "./kontinue-error.ts";
 
 export interface KubeRequest {
@@ -48,8 +49,18 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * A transport for the kubeconfig's current context; credentials are re-read every minute (rotating tokens).
  * Every request has a deadline, so a half-open connection cannot hold a status write or a lease renewal.
  */
-export function createKubeHttp(kubeConfig: KubeConfig, options: { requestTimeoutMs?: number } = {}): KubeHttp {
+export interface KubeHttpOptions {
+  /** Default DEFAULT_REQUEST_TIMEOUT_MS. */
+  requestTimeoutMs?: number;
+  /** Told of every answer: its `Date` header and when (on `clock`) the request went out and the answer came. */
+  onResponse?(response: { date: string | undefined; sentAt: number; receivedAt: number }): void;
+  /** Times requests for `onResponse` (default the system clock). */
+  clock?: Clock;
+}
+
+export function createKubeHttp(kubeConfig: KubeConfig, options: KubeHttpOptions = {}): KubeHttp {
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const clock = options.clock ?? systemClock;
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new KontinueError("RUNTIME_NO_CLUSTER", "cannot reach Kubernetes: the kubeconfig has no current cluster; set KUBECONFIG or a current context", { terminal: true });
   const server = new URL(cluster.server);
@@ -95,6 +106,7 @@ export function createKubeHttp(kubeConfig: KubeConfig, options: { requestTimeout
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
           res.on("error", reject);
           res.on("end", () => {
+            options.onResponse?.({ date: res.headers.date, sentAt, receivedAt: clock.now() });
             const text = Buffer.concat(chunks).toString("utf8");
             let parsed: unknown;
             try {
@@ -115,6 +127,7 @@ export function createKubeHttp(kubeConfig: KubeConfig, options: { requestTimeout
       }, requestTimeoutMs);
       req.on("close", () => clearTimeout(deadline));
       req.on("error", reject);
+      const sentAt = clock.now();
       req.end(body);
     });
   };

@@ -7,9 +7,9 @@ const now = Date.UTC(2026, 0, 1);
 
 describe("leases", () => {
   it("claims a new or Pending execution: Executing, next attempt, lease from now, first start kept", () => {
-    expect(isClaimable(execution())).toBe(true);
-    expect(isClaimable(execution({ phase: "Pending" }))).toBe(true);
-    expect(isClaimable(execution({ phase: "Suspended" }))).toBe(false);
+    expect(isClaimable(execution(), 0)).toBe(true);
+    expect(isClaimable(execution({ phase: "Pending" }), 0)).toBe(true);
+    expect(isClaimable(execution({ phase: "Suspended" }), 0)).toBe(false);
     const claimed = claimedStatus(execution({ phase: "Pending", attempt: 2, startedAt: "2025-12-31T00:00:00.000Z" }), { holder: "w1", leaseMs: 30_000, image: "img" }, now);
     expect(claimed).toMatchObject({ phase: "Executing", attempt: 3, lease: { holder: "w1", expiresAt: "2026-01-01T00:00:30.000Z" }, startedAt: "2025-12-31T00:00:00.000Z", observedImage: "img" });
   });

@@ -27,21 +27,38 @@ export interface LeaseHolder {
 }
 
 /** The lease object for `holder`, valid for `leaseMs` from `now`. */
-export function leaseFor(lease: LeaseHolder, now: number): { holder: string; expiresAt: string; pod?: string } {
-  return { holder: lease.holder, expiresAt: new Date(now + lease.leaseMs).toISOString(), ...(lease.pod === undefined ? {} : { pod: lease.pod }) };
+export function leaseFor(lease: LeaseHolder, now: number): { holder: string; expiresAt: string; pod?: string; durationSeconds: number } {
+  return {
+    holder: lease.holder,
+    expiresAt: new Date(now + lease.leaseMs).toISOString(),
+    ...(lease.pod === undefined ? {} : { pod: lease.pod }),
+    durationSeconds: Math.max(1, Math.round(lease.leaseMs / 1000)),
+  };
 }
 
-/** Whether a worker may claim the execution now: Pending (or never started). */
-export function isClaimable(execution: Execution): boolean {
+/** Pending (or never started) and not being deleted: a worker may claim it once its backoff is over. */
+export function isPending(execution: Execution): boolean {
   const phase = execution.status?.phase;
   return (phase === undefined || phase === "Pending") && execution.metadata.deletionTimestamp === undefined;
+}
+
+/** Whether a worker may claim the execution at `now` (server time): pending, and not backing off. */
+export function isClaimable(execution: Execution, now: number): boolean {
+  return isPending(execution) && claimableIn(execution, now) <= 0;
+}
+
+/** Ms until a lost attempt's backoff (`status.retryAfter`) is over; ≤ 0 when it may be claimed. */
+export function claimableIn(execution: Execution, now: number): number {
+  const retryAfter = Date.parse(execution.status?.retryAfter ?? "");
+  return Number.isNaN(retryAfter) ? 0 : retryAfter - now;
 }
 
 /** The status of an execution just claimed by `lease.holder` at `now`. */
 export function claimedStatus(execution: Execution, lease: LeaseHolder, now: number): ExecutionStatus {
   const status = execution.status ?? {};
+  const { retryAfter: _backoffOver, ...rest } = status;
   return {
-    ...status,
+    ...rest,
     phase: "Executing",
     attempt: (status.attempt ?? 0) + 1,
     lease: leaseFor(lease, now),

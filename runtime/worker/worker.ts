@@ -2,13 +2,14 @@
 // run each attempt, and on stop hand back what it still holds.
 import type { KubeConfig } from "@kubernetes/client-node";
 import { FUNCTION_LABEL, REVISION_LABEL, toResourceName, type Execution } from "../../crds/index.ts";
-import { systemClock, type Clock } from "../clock.ts";
+import type { Clock } from "../clock.ts";
 import type { LogLevel } from "../context.ts";
 import type { FunctionDefinition } from "../define-function.ts";
 import { DEFAULT_JOURNAL_BUDGET_BYTES } from "../journal-budget-error.ts";
 import { KontinueError } from "../kontinue-error.ts";
 import { apiStatus, createKubeHttp, type KubeHttp } from "../kube-http.ts";
-import { claimLease, isClaimable, type LeaseHolder } from "../lease.ts";
+import { claimLease, isClaimable, isPending, type LeaseHolder } from "../lease.ts";
+import { ServerClock } from "../server-clock.ts";
 import { createResourceInformer, type ResourceInformer } from "../resource-informer.ts";
 import { kontinueResources, type KontinueResources } from "../resource-client.ts";
 import { ExecutionAttempt, type AttemptOutcome, type AttemptShared } from "./execution-attempt.ts";
@@ -82,8 +83,11 @@ export class Worker {
     const unknown = Object.keys(options).filter((key) => !optionKeys.has(key));
     if (unknown.length > 0) throw new KontinueError("RUNTIME_BAD_OPTIONS", `cannot start a worker: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options are ${[...optionKeys].join(", ")}`, { terminal: true });
     this.options = options;
-    this.clock = options.clock ?? systemClock;
-    this.resources = kontinueResources(options.http ?? createKubeHttp(options.kubeConfig));
+    // Due times and backoffs written by other machines are compared in the API server's time.
+    const server = new ServerClock();
+    this.clock = options.clock ?? server;
+    const observe = { clock: server.local, onResponse: (r: { date: string | undefined; sentAt: number; receivedAt: number }) => server.observe(r.date, r.sentAt, r.receivedAt) };
+    this.resources = kontinueResources(options.http ?? createKubeHttp(options.kubeConfig, observe));
     this.concurrency = options.concurrency ?? options.definition.concurrency ?? 10;
     const lease: LeaseHolder = {
       holder: options.holder,
@@ -164,7 +168,7 @@ export class Worker {
       return;
     }
     this.held.get(key)?.observe(execution);
-    if (isClaimable(execution)) {
+    if (isPending(execution)) {
       this.claimable.set(key, execution);
       this.scheduleScan();
     } else {
@@ -187,6 +191,8 @@ export class Worker {
       if (this.held.size + this.claiming.size >= this.concurrency) return;
       if (this.held.has(key) || this.claiming.has(key)) continue;
       if (this.lostClaims.get(key) === execution.metadata.resourceVersion) continue;
+      // Backing off after a lost attempt: the periodic scan looks again.
+      if (!isClaimable(execution, this.clock.now())) continue;
       void this.claim(key, execution);
     }
   }
