@@ -37,7 +37,7 @@ export async function sendSignal(options: SendSignalOptions): Promise<SendSignal
   if (typeof name !== "string" || name === "") throw new SignalRefusedError(`cannot signal execution "${execution}": the signal name must be a non-empty string`);
   const payload = toJson(options.payload ?? null, `the payload of signal "${name}"`) ?? null;
   const signal: Signal = { id: options.id ?? randomUUID(), name, payload, sentAt: new Date(options.now ?? Date.now()).toISOString() };
-  for (;;) {
+  for (let tries = 1; ; tries++) {
     const current = await executions.get(namespace, execution);
     if (current === undefined) throw new SignalRefusedError(`cannot signal execution "${execution}" in namespace "${namespace}": it does not exist; check the name with "kubectl get kex -n ${namespace}"`);
     const existing = current.spec.signals?.find((sent) => sent.id === signal.id);
@@ -50,7 +50,8 @@ export async function sendSignal(options: SendSignalOptions): Promise<SendSignal
       await executions.replace({ ...current, spec: { ...current.spec, signals: [...(current.spec.signals ?? []), signal] } });
       return { sent: true, signal };
     } catch (error) {
-      if (apiStatus(error) !== 409) throw error;
+      // Bounded: the execution changes with every step it writes; give up after a while rather than spin.
+      if (apiStatus(error) !== 409 || tries === 20) throw error;
     }
   }
 }

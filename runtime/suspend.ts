@@ -3,6 +3,7 @@
 import { API_VERSION, FUNCTION_LABEL, toResourceName, type Execution, type Suspension, type SuspensionSpec } from "../crds/index.ts";
 import type { Wait } from "./context.ts";
 import type { JournalVersionError, NonDeterminismError } from "./journal.ts";
+import { KontinueError } from "./kontinue-error.ts";
 import { apiStatus } from "./kube-http.ts";
 import type { ResourceClient } from "./resource-client.ts";
 
@@ -49,9 +50,14 @@ export function suspensionFor(execution: Execution, spec: SuspensionSpec): Suspe
 }
 
 /** Creates the Suspension, or replaces a stale one left by an earlier attempt. */
-export async function writeSuspension(client: ResourceClient<Suspension>, suspension: Suspension): Promise<void> {
+export async function writeSuspension(client: ResourceClient<Suspension>, suspension: Suspension, rounds = 10): Promise<void> {
   const { namespace, name } = suspension.metadata as { namespace: string; name: string };
-  for (;;) {
+  for (let round = 0; ; round++) {
+    // Bounded: an old Suspension held by a finalizer, or writers racing, must not spin this attempt for ever.
+    if (round === rounds) {
+      throw new KontinueError("RUNTIME_SUSPENSION_CONFLICT", `cannot write Suspension "${name}" in namespace "${namespace}": it kept changing or being deleted (${rounds} tries); the execution goes back to Pending and parks again on its next attempt`);
+    }
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * round));
     try {
       await client.create(namespace, suspension);
       return;
