@@ -55,13 +55,21 @@ export function ttlReconciler(deps: TtlReconcilerDeps): Reconciler {
     const parent = execution.spec.parent?.name;
     const fn = deps.functions.get(namespace, toResourceName(execution.spec.function));
     const decision = ttlDecision(execution, deps.clock.now(), {
-      parentExists: parent !== undefined && deps.executions.get(namespace, parent) !== undefined,
+      parentExists: parent !== undefined && parentExists(deps.executions, execution, parent),
       functionTtl: ttlSeconds((fn?.spec as { ttlSecondsAfterFinished?: unknown } | undefined)?.ttlSecondsAfterFinished),
     });
     if (!decision.delete) return decision.requeueAfter === undefined ? {} : { requeueAfter: decision.requeueAfter };
     await deleteTree(deps, execution);
     return {};
   };
+}
+
+/** Whether the execution's parent exists: the owner it names by uid (a re-created parent of that name is not it). */
+function parentExists(executions: Lister<Execution>, child: Execution, parent: string): boolean {
+  const namespace = child.metadata.namespace!;
+  const owner = child.metadata.ownerReferences?.find((reference) => reference.kind === "Execution");
+  if (owner === undefined) return executions.get(namespace, parent) !== undefined;
+  return executions.get(namespace, owner.name)?.metadata.uid === owner.uid;
 }
 
 /** Deletes `execution` (by uid: a re-created one of the name stays), then its finished descendants. */

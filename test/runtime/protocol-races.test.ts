@@ -71,14 +71,17 @@ describe("protocol races", () => {
   });
 
   it("does not adopt the child of an earlier parent deleted and re-created under the same name", async () => {
+    // The earlier parent's child names this parent and step but is owned by another uid. (Its owner is kept alive
+    // here, so the garbage collector leaves the child in place, as it does until it gets to it after a delete.)
+    const earlier = await cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, "reborn-earlier", "leaf", { n: 0 }));
     const stale: Execution = executionBody(cluster.namespace, "reborn-1-0", "leaf", { n: 5 });
     stale.spec.parent = { name: "reborn-1", step: 0 };
-    stale.metadata.ownerReferences = [{ apiVersion: API_VERSION, kind: "Execution", name: "reborn-1", uid: "00000000-0000-0000-0000-000000000000" }];
+    stale.metadata.ownerReferences = [{ apiVersion: API_VERSION, kind: "Execution", name: "reborn-earlier", uid: earlier.metadata.uid! }];
     await cluster.resources.executions.create(cluster.namespace, stale);
     workers.push(await startWorker(cluster, "reborn", defineFunction({ run: async (ctx) => ctx.execute("leaf", { n: 1 }) })));
     await createExecution(cluster, "reborn-1", "reborn", null);
     const done = await waitFinished(cluster, "reborn-1");
-    expect(done.status?.phase).toBe("Failed");
+    expect(done.status?.phase, JSON.stringify([done.status, (await cluster.resources.executions.get(cluster.namespace, "reborn-1-0"))?.metadata])).toBe("Failed");
     expect(done.status?.error?.message).toContain('parent "reborn-1" step 0 and is not owned by this execution');
   });
 
