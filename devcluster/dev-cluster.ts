@@ -3,17 +3,13 @@ import { rmSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
-import { ChangeFeed } from "./change-feed.ts";
-import { loadOrCreateCredentials } from "./credentials.ts";
-import { DeletionController } from "./deletion-controller.ts";
+import { createRequestHandler } from "./api/index.ts";
+import { loadOrCreateCredentials, writeKubeconfig } from "./auth/index.ts";
+import { DeletionController } from "./controllers/index.ts";
 import { DevClusterError } from "./dev-cluster-error.ts";
-import { writeKubeconfig } from "./kubeconfig.ts";
-import { ObjectService } from "./object-service.ts";
-import { createRequestHandler } from "./request-handler.ts";
-import { ResourceCatalogue, storageResource } from "./resource-catalogue.ts";
-import { builtinResources } from "./resource-info.ts";
-import type { KubeObject } from "./resource-info.ts";
-import { Store } from "./store.ts";
+import { builtinResources, ObjectService, ResourceCatalogue, storageResource } from "./registry/index.ts";
+import type { KubeObject } from "./registry/index.ts";
+import { ChangeFeed, Store } from "./storage/index.ts";
 
 export interface DevClusterOptions {
   /** Where state.db, the certificate, the token and the kubeconfig live. */

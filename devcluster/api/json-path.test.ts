@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./api-error.ts";
+import { ApiError } from "../registry/api-error.ts";
 import { evaluateJsonPath, parseJsonPath } from "./json-path.ts";
 
 const object = {

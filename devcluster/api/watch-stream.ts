@@ -1,13 +1,9 @@
 // A watch: newline-delimited events on a chunked response, resumed from the change log and then
 // fed live from the write path; selector transitions become ADDED/DELETED, too-old versions a 410 ERROR.
 import type { ServerResponse } from "node:http";
-import { badRequest, gone, internalError } from "./api-error.ts";
-import type { ChangeFeed } from "./change-feed.ts";
-import { matchesSelectors } from "./list-objects.ts";
-import type { Selectors } from "./list-objects.ts";
-import { storageResource, groupVersionOf } from "./resource-catalogue.ts";
-import type { KubeObject, ResourceInfo } from "./resource-info.ts";
-import type { Change, Store } from "./store.ts";
+import { badRequest, gone, groupVersionOf, internalError, matchesSelectors, storageResource } from "../registry/index.ts";
+import type { KubeObject, ResourceInfo, Selectors } from "../registry/index.ts";
+import type { Change, ChangeFeed, Store } from "../storage/index.ts";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 

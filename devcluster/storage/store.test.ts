@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { KubeObject } from "./resource-info.ts";
+import type { KubeObject } from "../registry/resource-info.ts";
 import { Store } from "./store.ts";
 
 const dirs: string[] = [];

@@ -1,8 +1,8 @@
 // `kubectl get` tables (meta.k8s.io/v1 Table): printer columns by JSONPath or, for built-ins, computed cells.
-import { evaluateJsonPath, parseJsonPath, type JsonPathStep } from "./json-path.ts";
-import type { JsonMap } from "./json-value.ts";
-import { formatLabelSelector, labelSelectorFromMatch, type LabelSelectorMatch } from "./label-selector.ts";
-import type { KubeObject, PrinterColumn, ResourceInfo, Table, TableRow } from "./resource-info.ts";
+import { formatLabelSelector, labelSelectorFromMatch } from "../registry/index.ts";
+import type { JsonMap, KubeObject, LabelSelectorMatch, PrinterColumn, ResourceInfo, Table, TableRow } from "../registry/index.ts";
+import { evaluateJsonPath, parseJsonPath } from "./json-path.ts";
+import type { JsonPathStep } from "./json-path.ts";
 
 /** A printer column; `cell` computes the value instead of the JSONPath (built-in kinds). */
 export interface TableColumn extends PrinterColumn {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { builtinResources, resourceInfoFromCrd, type KubeObject } from "./resource-info.ts";
+import { builtinResources, resourceInfoFromCrd, type KubeObject } from "../registry/resource-info.ts";
 import { humanDuration, printerColumnsFor, toTable } from "./table.ts";
 
 const now = new Date("2026-01-10T12:00:00Z");

@@ -1,7 +1,7 @@
 // Reading request bodies (JSON, YAML for apply; protobuf refused) and writing JSON answers and Status errors.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
-import { ApiError, badRequest, internalError } from "./api-error.ts";
+import { ApiError, badRequest, internalError } from "../registry/index.ts";
 
 const maxBodyBytes = 3 * 1024 * 1024;
 

@@ -1,5 +1,5 @@
 // The JSONPath subset of CRD printer columns: `.a.b`, `[0]`, `[*]`, `['k']`, `[?(@.type=="Ready")]`.
-import { badRequest } from "./api-error.ts";
+import { badRequest } from "../registry/index.ts";
 
 export type JsonPathStep = { field: string } | { index: number } | { all: true } | { filter: { path: string[]; operator: "==" | "!="; value: unknown } };
 

@@ -1,12 +1,12 @@
 // The HTTP entry: bearer-token check, then discovery, OpenAPI, health or a resource endpoint.
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ApiError, routeNotFound, unauthorized } from "./api-error.ts";
+import { ApiError, routeNotFound, unauthorized } from "../registry/index.ts";
+import type { ResourceCatalogue } from "../registry/index.ts";
 import { parseApiRoute } from "./api-route.ts";
 import { coreVersions, groupDocument, groupList, resourceList, versionInfo } from "./discovery.ts";
 import { sendError, sendJson } from "./http-io.ts";
 import { openApiV3Document, openApiV3Index } from "./openapi.ts";
-import type { ResourceCatalogue } from "./resource-catalogue.ts";
 import { serveResource } from "./resource-endpoint.ts";
 import type { ResourceEndpointOptions } from "./resource-endpoint.ts";
 

@@ -1,21 +1,11 @@
 // The verbs of one resource endpoint: collection (list, watch, create, deletecollection),
 // item (get, update, patch, delete) and the /status and /scale subresources.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { badRequest, methodNotAllowed, routeNotFound, unsupportedMediaType } from "./api-error.ts";
+import { applyScale, badRequest, groupVersionOf, listObjects, methodNotAllowed, parseFieldSelector, parseLabelSelector, patchObject, patchTypeOf, routeNotFound, toScale, unsupportedMediaType } from "../registry/index.ts";
+import type { DeleteOptions, FieldValidation, KubeObject, ObjectService, PatchRequest, ResourceInfo, Selectors, WriteContext, WriteResult } from "../registry/index.ts";
+import type { ChangeFeed, Store } from "../storage/index.ts";
 import type { ResourceRoute } from "./api-route.ts";
-import type { ChangeFeed } from "./change-feed.ts";
-import { parseFieldSelector } from "./field-selector.ts";
 import { mediaTypeOf, parseBody, readBody, refuseProtobuf, sendJson, sendRaw, successStatus, warningHeaders } from "./http-io.ts";
-import { parseLabelSelector } from "./label-selector.ts";
-import { listObjects } from "./list-objects.ts";
-import type { Selectors } from "./list-objects.ts";
-import type { DeleteOptions, FieldValidation, ObjectService, WriteContext, WriteResult } from "./object-service.ts";
-import { patchObject, patchTypeOf } from "./patch-object.ts";
-import type { PatchRequest } from "./patch-object.ts";
-import { groupVersionOf } from "./resource-catalogue.ts";
-import type { KubeObject, ResourceInfo } from "./resource-info.ts";
-import { applyScale, toScale } from "./scale.ts";
-import type { Store } from "./store.ts";
 import { printerColumnsFor, toTable } from "./table.ts";
 import { serveWatch } from "./watch-stream.ts";
 

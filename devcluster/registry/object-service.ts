@@ -1,8 +1,8 @@
 // The generic registry: get, list, create, update, patch and delete of any served resource,
 // with kube-apiserver's rules for names, resourceVersion, generation, status and finalizers.
 import { randomUUID } from "node:crypto";
-import { alreadyExists, badRequest, conflict, invalid, notFound, ApiError } from "./api-error.ts";
-import type { ChangeFeed } from "./change-feed.ts";
+import type { Change, ChangeFeed, ObjectKey, Store } from "../storage/index.ts";
+import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound } from "./api-error.ts";
 import { decodeObject } from "./decode-object.ts";
 import { cloneJson, jsonEqual } from "./json-value.ts";
 import { hasGeneration, nextGeneration, prepareForCreate, prepareForUpdate, requiresResourceVersion } from "./kind-strategy.ts";
@@ -12,7 +12,6 @@ import type { PatchRequest } from "./patch-object.ts";
 import { groupVersionOf, storageResource } from "./resource-catalogue.ts";
 import type { JSONSchemaProps, KubeObject, ResourceInfo } from "./resource-info.ts";
 import { recordUpdateManager, serverSideApply } from "./server-side-apply.ts";
-import type { Change, ObjectKey, Store } from "./store.ts";
 import { admitObject, validateObjectName } from "./structural-schema.ts";
 
 export type FieldValidation = "Strict" | "Warn" | "Ignore";

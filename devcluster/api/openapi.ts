@@ -1,8 +1,7 @@
 // The OpenAPI v3 documents kubectl reads for apply validation, patch types and `kubectl explain`.
 import { createHash } from "node:crypto";
-import { builtinSchema } from "./builtin-schema.ts";
-import type { JsonMap } from "./json-value.ts";
-import type { JSONSchemaProps, ResourceInfo } from "./resource-info.ts";
+import { builtinSchema } from "../registry/index.ts";
+import type { JsonMap, JSONSchemaProps, ResourceInfo } from "../registry/index.ts";
 
 
 const objectMetaName = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";

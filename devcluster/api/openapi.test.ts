@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openApiHash, openApiV3Document, openApiV3Index, schemaName } from "./openapi.ts";
-import { builtinResources, resourceInfoFromCrd, type KubeObject, type ResourceInfo } from "./resource-info.ts";
+import { builtinResources, resourceInfoFromCrd, type KubeObject, type ResourceInfo } from "../registry/resource-info.ts";
 
 const crd: KubeObject = {
   apiVersion: "apiextensions.k8s.io/v1",

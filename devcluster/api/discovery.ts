@@ -1,6 +1,5 @@
 // Legacy discovery documents: /version, /api, /api/v1, /apis, /apis/{g}, /apis/{g}/{v}.
-import type { ResourceCatalogue } from "./resource-catalogue.ts";
-import type { ResourceInfo } from "./resource-info.ts";
+import type { ResourceCatalogue, ResourceInfo } from "../registry/index.ts";
 
 const subresourceVerbs = ["get", "patch", "update"];
 

@@ -1,8 +1,8 @@
 // Deletion as kube-apiserver and its controllers do it: finalizers, ownerReference GC, namespaces, CRDs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevClusterHttp, widget, widgetCrd, widgets } from "../test/fixtures/devcluster-http.ts";
-import type { DevClusterHttp } from "../test/fixtures/devcluster-http.ts";
-import { waitFor } from "../test/fixtures/wait-for.ts";
+import { startDevClusterHttp, widget, widgetCrd, widgets } from "../../test/fixtures/devcluster-http.ts";
+import type { DevClusterHttp } from "../../test/fixtures/devcluster-http.ts";
+import { waitFor } from "../../test/fixtures/wait-for.ts";
 
 let api: DevClusterHttp;
 const crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";

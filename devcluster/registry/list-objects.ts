@@ -1,4 +1,5 @@
 // List with selectors and pagination: pages ordered by namespace then name, opaque continue tokens.
+import type { Store } from "../storage/index.ts";
 import { badRequest, gone } from "./api-error.ts";
 import { matchesFieldSelector } from "./field-selector.ts";
 import type { FieldSelector } from "./field-selector.ts";
@@ -7,7 +8,6 @@ import type { LabelSelector } from "./label-selector.ts";
 import { present } from "./object-service.ts";
 import { storageResource } from "./resource-catalogue.ts";
 import type { KubeObject, ResourceInfo } from "./resource-info.ts";
-import type { Store } from "./store.ts";
 
 export interface Selectors {
   labelSelector?: LabelSelector;

@@ -3,8 +3,8 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { ApiError } from "./api-error.ts";
-import type { KubeObject } from "./resource-info.ts";
+import { ApiError } from "../registry/index.ts";
+import type { KubeObject } from "../registry/index.ts";
 
 /** etcd's default request limit: kube-apiserver answers a bigger object with a 500 from etcd. */
 const maxObjectBytes = 1.5 * 1024 * 1024;

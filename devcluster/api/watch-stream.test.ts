@@ -1,8 +1,8 @@
 // Watch semantics: initial ADDED, resume from a resourceVersion, selector transitions, bookmarks, timeouts, Tables.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevClusterHttp, widget, widgetCrd, widgets } from "../test/fixtures/devcluster-http.ts";
-import type { DevClusterHttp } from "../test/fixtures/devcluster-http.ts";
-import { waitFor } from "../test/fixtures/wait-for.ts";
+import { startDevClusterHttp, widget, widgetCrd, widgets } from "../../test/fixtures/devcluster-http.ts";
+import type { DevClusterHttp } from "../../test/fixtures/devcluster-http.ts";
+import { waitFor } from "../../test/fixtures/wait-for.ts";
 
 let api: DevClusterHttp;
 const merge = "application/merge-patch+json";

@@ -1,7 +1,7 @@
 // The HTTP surface: authentication, discovery, OpenAPI, media types, lists (pagination, selectors, Tables).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevClusterHttp, widget, widgetCrd, widgets } from "../test/fixtures/devcluster-http.ts";
-import type { DevClusterHttp } from "../test/fixtures/devcluster-http.ts";
+import { startDevClusterHttp, widget, widgetCrd, widgets } from "../../test/fixtures/devcluster-http.ts";
+import type { DevClusterHttp } from "../../test/fixtures/devcluster-http.ts";
 
 let api: DevClusterHttp;
 const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";

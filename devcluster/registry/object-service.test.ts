@@ -1,7 +1,7 @@
 // kube-apiserver's write rules, through devcluster's HTTP API: create, update, patch, status, scale, dry run.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDevClusterHttp, widget, widgetCrd, widgets } from "../test/fixtures/devcluster-http.ts";
-import type { DevClusterHttp } from "../test/fixtures/devcluster-http.ts";
+import { startDevClusterHttp, widget, widgetCrd, widgets } from "../../test/fixtures/devcluster-http.ts";
+import type { DevClusterHttp } from "../../test/fixtures/devcluster-http.ts";
 
 let api: DevClusterHttp;
 

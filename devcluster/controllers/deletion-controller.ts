@@ -1,11 +1,8 @@
 // devcluster's in-process deletion controllers: ownerReference garbage collection (Background,
 // Foreground, Orphan), namespace cleanup, and CRD cleanup. Driven by committed changes, no polling.
-import { crdCleanupFinalizer } from "./crd-lifecycle.ts";
-import type { ObjectService } from "./object-service.ts";
-import { groupVersionOf, storageResource } from "./resource-catalogue.ts";
-import type { ResourceCatalogue } from "./resource-catalogue.ts";
-import type { KubeObject, OwnerReference, ResourceInfo } from "./resource-info.ts";
-import type { Change, ObjectKey, Store } from "./store.ts";
+import { crdCleanupFinalizer, groupVersionOf, storageResource } from "../registry/index.ts";
+import type { KubeObject, ObjectService, OwnerReference, ResourceCatalogue, ResourceInfo } from "../registry/index.ts";
+import type { Change, ObjectKey, Store } from "../storage/index.ts";
 
 export interface DeletionControllerOptions {
   store: Store;
