@@ -31,7 +31,7 @@ describe("discovery", () => {
     expect(groups.kind).toBe("APIGroupList");
     expect(groups.groups.map((group: { name: string }) => group.name)).toEqual(expect.arrayContaining(["apps", "apiextensions.k8s.io", "example.com"]));
     const apps = (await api.call("GET", "/apis/apps/v1")).body;
-    expect(apps.resources.map((resource: { name: string }) => resource.name)).toEqual(["deployments", "deployments/status", "deployments/scale"]);
+    expect(apps.resources.map((resource: { name: string }) => resource.name)).toEqual(["deployments", "deployments/status", "deployments/scale", "replicasets", "replicasets/status", "replicasets/scale"]);
     const example = (await api.call("GET", "/apis/example.com/v1")).body;
     expect(example.resources[0]).toMatchObject({ name: "widgets", singularName: "widget", namespaced: true, kind: "Widget", shortNames: ["wd"], categories: ["toys"] });
     expect((await api.call("GET", "/apis/example.com")).body).toMatchObject({ kind: "APIGroup", preferredVersion: { groupVersion: "example.com/v1" } });

@@ -7,6 +7,8 @@ import { parseApiRoute } from "./api-route.ts";
 import { coreVersions, groupDocument, groupList, resourceList, versionInfo } from "./discovery.ts";
 import { sendError, sendJson } from "./http-io.ts";
 import { openApiV3Document, openApiV3Index } from "./openapi.ts";
+import { servePodLog } from "./pod-log-endpoint.ts";
+import type { PodLogSource } from "./pod-log-endpoint.ts";
 import { serveResource } from "./resource-endpoint.ts";
 import type { ResourceEndpointOptions } from "./resource-endpoint.ts";
 
@@ -16,6 +18,8 @@ export interface RequestHandlerOptions extends ResourceEndpointOptions {
   /** `host:port` clients reach the server at (for /api's serverAddressByClientCIDRs). */
   serverAddress: () => string;
   log: (message: string) => void;
+  /** Where `pods/{name}/log` reads from (the node agent); absent when no node runs Pods. */
+  podLogs?: PodLogSource;
 }
 
 function authorized(request: IncomingMessage, token: string): boolean {
@@ -78,6 +82,10 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       case "resource": {
         const info = catalogue.find(route.group, route.version, route.plural);
         if (!info) throw routeNotFound();
+        if (info.builtin && info.kind === "Pod" && route.subresource === "log" && route.name && route.namespace) {
+          if (method !== "GET") throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+          return servePodLog(options.objects, options.podLogs, { info, namespace: route.namespace, name: route.name, query: url.searchParams, request, response });
+        }
         return serveResource(options, { route, info, request, response, query: url.searchParams });
       }
     }

@@ -232,8 +232,13 @@ async function deleteOptionsOf(call: Call): Promise<{ options: DeleteOptions; dr
     throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
   }
   const orphan = query.get("orphanDependents");
+  const grace = query.get("gracePeriodSeconds");
+  if (grace !== null && !/^-?\d+$/.test(grace)) {
+    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: gracePeriodSeconds: Invalid value: "${grace}": must be an integer`);
+  }
   return {
     options: {
+      ...(grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),
       ...(propagationPolicy ? { propagationPolicy: propagationPolicy as DeleteOptions["propagationPolicy"] } : {}),
       ...(orphan !== null ? { orphanDependents: orphan === "true" } : {}),
     },

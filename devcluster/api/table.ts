@@ -173,6 +173,17 @@ const builtinCells = new Map<string, Record<string, Cell>>([
       Selector: (object) => selectorText(at(object, "spec", "selector")),
     },
   ],
+  [
+    "ReplicaSet",
+    {
+      Desired: (object) => integer(at(object, "spec", "replicas") ?? 1),
+      Current: (object) => integer(at(object, "status", "replicas")),
+      Ready: (object) => integer(at(object, "status", "readyReplicas")),
+      Containers: (object) => containers(object).map((container) => String(container.name ?? "")).join(","),
+      Images: (object) => containers(object).map((container) => String(container.image ?? "")).join(","),
+      Selector: (object) => selectorText(at(object, "spec", "selector")),
+    },
+  ],
   ["RoleBinding", { Role: (object) => `${String(at(object, "roleRef", "kind") ?? "")}/${String(at(object, "roleRef", "name") ?? "")}` }],
   ["ClusterRoleBinding", { Role: (object) => `${String(at(object, "roleRef", "kind") ?? "")}/${String(at(object, "roleRef", "name") ?? "")}` }],
 ]);

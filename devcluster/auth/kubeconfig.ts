@@ -1,4 +1,4 @@
-// The kubeconfig devcluster writes for its clients: cluster `kontinue-dev`, CA, bearer token, namespace `default`.
+// The kubeconfig devcluster writes for its clients (and its Pods): cluster `kontinue-dev`, CA, bearer token, namespace.
 import { renameSync, writeFileSync } from "node:fs";
 import { stringify } from "yaml";
 
@@ -6,6 +6,8 @@ export interface KubeconfigOptions {
   server: string;
   caCertificate: string;
   token: string;
+  /** The context's namespace; default `default`. */
+  namespace?: string;
 }
 
 const clusterName = "kontinue-dev";
@@ -16,7 +18,7 @@ function renderKubeconfig(options: KubeconfigOptions): string {
     kind: "Config",
     clusters: [{ name: clusterName, cluster: { server: options.server, "certificate-authority-data": Buffer.from(options.caCertificate).toString("base64") } }],
     users: [{ name: clusterName, user: { token: options.token } }],
-    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName, namespace: "default" } }],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName, namespace: options.namespace ?? "default" } }],
     "current-context": clusterName,
     preferences: {},
   });

@@ -10,7 +10,8 @@ import { encodeSchemaFile } from "./schema-file.ts";
 
 /** The models devcluster serves or describes: its built-in kinds, plus the meta types of its OpenAPI documents. */
 export const builtinSchemaModels = [
-  "V1Namespace", "V1ConfigMap", "V1Secret", "V1ServiceAccount", "CoreV1Event", "V1Pod", "V1Deployment", "V1Lease",
+  "V1Namespace", "V1ConfigMap", "V1Secret", "V1ServiceAccount", "CoreV1Event", "V1Pod", "V1Deployment", "V1ReplicaSet",
+  "V1Lease",
   "V1Role", "V1RoleBinding", "V1ClusterRole", "V1ClusterRoleBinding", "V1CustomResourceDefinition",
   "V1ObjectMeta", "V1ListMeta", "V1Status", "V1Scale",
 ] as const;

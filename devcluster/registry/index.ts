@@ -3,8 +3,9 @@ export { ApiError, badRequest, gone, internalError, methodNotAllowed, routeNotFo
 export { builtinSchema } from "./builtin-schema.ts";
 export { crdCleanupFinalizer } from "./crd-lifecycle.ts";
 export { parseFieldSelector } from "./field-selector.ts";
+export { cloneJson, isObject, jsonEqual } from "./json-value.ts";
 export type { JsonMap } from "./json-value.ts";
-export { formatLabelSelector, labelSelectorFromMatch, parseLabelSelector } from "./label-selector.ts";
+export { formatLabelSelector, labelSelectorFromMatch, matchesLabelSelector, parseLabelSelector } from "./label-selector.ts";
 export type { LabelSelectorMatch } from "./label-selector.ts";
 export { listObjects, matchesSelectors } from "./list-objects.ts";
 export type { Selectors } from "./list-objects.ts";
@@ -12,6 +13,7 @@ export { ObjectService } from "./object-service.ts";
 export type { DeleteOptions, FieldValidation, WriteContext, WriteResult } from "./object-service.ts";
 export { patchObject, patchTypeOf } from "./patch-object.ts";
 export type { PatchRequest } from "./patch-object.ts";
+export { kubeTime } from "./kube-time.ts";
 export { ResourceCatalogue, groupVersionOf, storageResource } from "./resource-catalogue.ts";
 export { builtinResources } from "./resource-info.ts";
 export type { JSONSchemaProps, KubeObject, OwnerReference, PrinterColumn, ResourceInfo, Table, TableRow } from "./resource-info.ts";

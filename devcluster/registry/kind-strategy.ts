@@ -20,7 +20,9 @@ export function nextGeneration(info: ResourceInfo, live: KubeObject, next: KubeO
   if (current === undefined) return undefined;
   const changed = (() => {
     if (!info.builtin) return !jsonEqual(withoutKeys(live, ["metadata", ...(info.subresources.status ? ["status"] : [])]), withoutKeys(next, ["metadata", ...(info.subresources.status ? ["status"] : [])]));
-    if (info.kind === "Deployment") return !jsonEqual(live.spec, next.spec) || !jsonEqual(live.metadata.annotations ?? {}, next.metadata.annotations ?? {});
+    if (info.kind === "Deployment") {
+      return !jsonEqual(live.spec, next.spec) || !jsonEqual(live.metadata.annotations ?? {}, next.metadata.annotations ?? {});
+    }
     return !jsonEqual(live.spec, next.spec);
   })();
   return changed ? current + 1 : current;
@@ -28,7 +30,21 @@ export function nextGeneration(info: ResourceInfo, live: KubeObject, next: KubeO
 
 /** Whether new objects of this kind carry `metadata.generation`. */
 export function hasGeneration(info: ResourceInfo): boolean {
-  return !info.builtin || info.kind === "Deployment" || info.kind === "CustomResourceDefinition";
+  return !info.builtin || ["Deployment", "ReplicaSet", "CustomResourceDefinition"].includes(info.kind);
+}
+
+/**
+ * How long a DELETE lets the object terminate (kube's graceful deletion): a Pod running on a node gets
+ * the requested grace or its `terminationGracePeriodSeconds`; a Pod on no node, a finished Pod and
+ * every other kind go at once.
+ */
+export function gracefulDeletionSeconds(info: ResourceInfo, live: KubeObject, requested: number | undefined): number {
+  if (!info.builtin || info.kind !== "Pod") return 0;
+  const spec = isObject(live.spec) ? live.spec : {};
+  const phase = isObject(live.status) ? live.status.phase : undefined;
+  if (!spec.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
+  const grace = requested ?? (typeof spec.terminationGracePeriodSeconds === "number" ? spec.terminationGracePeriodSeconds : 30);
+  return Math.max(0, grace);
 }
 
 /** Custom resources and CRDs refuse a PUT without resourceVersion; built-ins take it unconditionally. */
@@ -81,6 +97,7 @@ export function prepareForCreate(info: ResourceInfo, object: KubeObject, now: Da
       return;
   }
   prepareAlways(info, object);
+  if (info.builtin && info.kind === "Pod") object.status = { phase: "Pending", qosClass: "BestEffort" };
 }
 
 /** Defaults and validation on update, in place (`next` already carries what the update may change). */
@@ -104,8 +121,12 @@ function prepareAlways(info: ResourceInfo, object: KubeObject): void {
   if (!info.builtin) return;
   switch (info.kind) {
     case "Deployment":
-      defaultDeployment(object);
-      validateDeployment(object);
+    case "ReplicaSet":
+      defaultWorkload(info.kind, object);
+      validateWorkload(info.kind, object);
+      return;
+    case "Pod":
+      defaultPod(object);
       return;
     case "Secret":
       normalizeSecret(object);
@@ -122,15 +143,26 @@ function normalizeSecret(secret: KubeObject): void {
   delete secret.stringData;
 }
 
-function defaultDeployment(deployment: KubeObject): void {
-  const spec: Json = isObject(deployment.spec) ? deployment.spec : (deployment.spec = {});
+function defaultWorkload(kind: string, workload: KubeObject): void {
+  const spec: Json = isObject(workload.spec) ? workload.spec : (workload.spec = {});
   spec.replicas ??= 1;
-  spec.revisionHistoryLimit ??= 10;
-  spec.progressDeadlineSeconds ??= 600;
-  spec.strategy ??= { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" } };
+  if (kind === "Deployment") {
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
+    spec.strategy ??= { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" } };
+  }
   const template = isObject(spec.template) ? spec.template : undefined;
-  const podSpec = template && isObject(template.spec) ? template.spec : undefined;
-  if (!podSpec) return;
+  if (template && isObject(template.spec)) defaultPodSpec(template.spec);
+}
+
+/** kube's Pod defaults, with the ServiceAccount admission's default account. */
+function defaultPod(pod: KubeObject): void {
+  if (!isObject(pod.spec)) return;
+  defaultPodSpec(pod.spec);
+  pod.spec.serviceAccountName ??= "default";
+}
+
+function defaultPodSpec(podSpec: Json): void {
   podSpec.restartPolicy ??= "Always";
   podSpec.terminationGracePeriodSeconds ??= 30;
   podSpec.dnsPolicy ??= "ClusterFirst";
@@ -147,9 +179,9 @@ function defaultDeployment(deployment: KubeObject): void {
   }
 }
 
-function validateDeployment(deployment: KubeObject): void {
-  const spec = deployment.spec as Json;
-  const name = deployment.metadata.name ?? "";
+function validateWorkload(kind: string, workload: KubeObject): void {
+  const spec = workload.spec as Json;
+  const name = workload.metadata.name ?? "";
   const causes: { field: string; reason: string; message: string }[] = [];
   const template = isObject(spec.template) ? spec.template : undefined;
   const templateLabels = template && isObject(template.metadata) ? (template.metadata.labels as Record<string, string> | undefined) : undefined;
@@ -164,5 +196,5 @@ function validateDeployment(deployment: KubeObject): void {
   if (typeof spec.replicas !== "number" || !Number.isInteger(spec.replicas) || spec.replicas < 0) {
     causes.push({ field: "spec.replicas", reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0` });
   }
-  if (causes.length > 0) throw invalid("Deployment", "apps", name, causes);
+  if (causes.length > 0) throw invalid(kind, "apps", name, causes);
 }

@@ -22,6 +22,7 @@ const podSpecLists = new Map<string, ListMerge>([
 const listsByKind = new Map<string, Map<string, ListMerge>>([
   ["Pod", podSpecLists],
   ["Deployment", podSpecLists],
+  ["ReplicaSet", podSpecLists],
   ["ServiceAccount", new Map<string, ListMerge>([["secrets", { key: "name" }], ["imagePullSecrets", { key: "name" }]])],
 ]);
 

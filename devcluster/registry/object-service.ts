@@ -5,7 +5,7 @@ import type { Change, ChangeFeed, ObjectKey, Store } from "../storage/index.ts";
 import { alreadyExists, ApiError, badRequest, conflict, invalid, notFound } from "./api-error.ts";
 import { decodeObject } from "./decode-object.ts";
 import { cloneJson, jsonEqual } from "./json-value.ts";
-import { hasGeneration, nextGeneration, prepareForCreate, prepareForUpdate, requiresResourceVersion } from "./kind-strategy.ts";
+import { gracefulDeletionSeconds, hasGeneration, nextGeneration, prepareForCreate, prepareForUpdate, requiresResourceVersion } from "./kind-strategy.ts";
 import { kubeTime } from "./kube-time.ts";
 import { patchObject } from "./patch-object.ts";
 import type { PatchRequest } from "./patch-object.ts";
@@ -175,7 +175,8 @@ export class ObjectService {
     if (policy === "Orphan") finalizers.add("orphan");
     if (policy === "Foreground") finalizers.add("foregroundDeletion");
     const blockedBySpec = info.kind === "Namespace" && info.builtin;
-    if (finalizers.size === 0 && !blockedBySpec) {
+    const grace = gracefulDeletionSeconds(info, live, options.gracePeriodSeconds);
+    if (finalizers.size === 0 && !blockedBySpec && grace === 0) {
       if (dryRun) return { type: "deleted", object: live };
       const change = this.#commit(info, "DELETED", live, live);
       return { type: "deleted", object: present(info, change.object) };
@@ -183,10 +184,11 @@ export class ObjectService {
     const next = cloneJson(live);
     next.metadata.finalizers = [...finalizers];
     if (next.metadata.finalizers.length === 0) delete next.metadata.finalizers;
-    if (!next.metadata.deletionTimestamp) {
-      next.metadata.deletionTimestamp = kubeTime(this.#clock());
-      next.metadata.deletionGracePeriodSeconds = 0;
-      if (next.metadata.generation !== undefined) next.metadata.generation += 1;
+    const shortened = grace < (live.metadata.deletionGracePeriodSeconds ?? 0);
+    if (!next.metadata.deletionTimestamp || shortened) {
+      if (!next.metadata.deletionTimestamp && next.metadata.generation !== undefined) next.metadata.generation += 1;
+      next.metadata.deletionTimestamp = kubeTime(new Date(this.#clock().getTime() + grace * 1000));
+      next.metadata.deletionGracePeriodSeconds = grace;
       if (blockedBySpec) next.status = { phase: "Terminating" };
     }
     if (jsonEqual(next, live) || dryRun) return { type: "terminating", object: dryRun ? next : live };

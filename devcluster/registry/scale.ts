@@ -28,7 +28,7 @@ function writePath(object: Record<string, unknown>, path: string, value: unknown
 }
 
 function selectorOf(info: ResourceInfo, object: KubeObject, scale: ScaleSubresource): string | undefined {
-  if (info.builtin && info.kind === "Deployment") {
+  if (info.builtin && (info.kind === "Deployment" || info.kind === "ReplicaSet")) {
     const selector = (object.spec as { selector?: LabelSelectorMatch } | undefined)?.selector;
     return selector ? formatLabelSelector(labelSelectorFromMatch(selector)) : undefined;
   }
