@@ -4,7 +4,7 @@ import { createServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
 import { createRequestHandler } from "./api/index.ts";
-import { loadOrCreateCredentials, ServiceAccountTokens, writeKubeconfig } from "./auth/index.ts";
+import { loadOrCreateCredentials, RbacAuthorizer, ServiceAccountTokens, writeKubeconfig } from "./auth/index.ts";
 import { ClusterObjects, DeletionController, WorkloadControllers } from "./controllers/index.ts";
 import { DevClusterError } from "./dev-cluster-error.ts";
 import { builtinResources, ObjectService, ResourceCatalogue, storageResource } from "./registry/index.ts";
@@ -158,7 +158,13 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
   const server = createServer(
     { cert: credentials.certificate, key: credentials.privateKey },
     createRequestHandler({
-      token: credentials.token,
+      authenticator: { adminToken: credentials.token, serviceAccounts: tokens },
+      authorizer: new RbacAuthorizer({
+        roles: (namespace) => [...store.list("rbac.authorization.k8s.io/roles", { namespace })],
+        roleBindings: (namespace) => [...store.list("rbac.authorization.k8s.io/rolebindings", { namespace })],
+        clusterRoles: () => [...store.list("rbac.authorization.k8s.io/clusterroles")],
+        clusterRoleBindings: () => [...store.list("rbac.authorization.k8s.io/clusterrolebindings")],
+      }),
       catalogue,
       objects,
       store,

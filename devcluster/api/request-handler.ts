@@ -1,11 +1,15 @@
 // The HTTP entry: bearer-token check, then discovery, OpenAPI, health or a resource endpoint.
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { authenticate, forbiddenMessage } from "../auth/index.ts";
+import type { Authenticator, RbacAuthorizer, RequestAttributes } from "../auth/index.ts";
 import { ApiError, routeNotFound, unauthorized } from "../registry/index.ts";
-import type { ResourceCatalogue } from "../registry/index.ts";
+import type { ResourceCatalogue, ResourceInfo } from "../registry/index.ts";
+import { serveAccessReview } from "./access-review-endpoint.ts";
+import { decodeAccessReviewProtobuf } from "./access-review-protobuf.ts";
+import type { ApiRoute } from "./api-route.ts";
 import { parseApiRoute } from "./api-route.ts";
 import { coreVersions, groupDocument, groupList, resourceList, versionInfo } from "./discovery.ts";
-import { sendError, sendJson } from "./http-io.ts";
+import { mediaTypeOf, parseBody, readBody, sendError, sendJson } from "./http-io.ts";
 import { openApiV3Document, openApiV3Index } from "./openapi.ts";
 import { servePodLog } from "./pod-log-endpoint.ts";
 import type { PodLogSource } from "./pod-log-endpoint.ts";
@@ -13,7 +17,8 @@ import { serveResource } from "./resource-endpoint.ts";
 import type { ResourceEndpointOptions } from "./resource-endpoint.ts";
 
 export interface RequestHandlerOptions extends ResourceEndpointOptions {
-  token: string;
+  authenticator: Authenticator;
+  authorizer: RbacAuthorizer;
   catalogue: ResourceCatalogue;
   /** `host:port` clients reach the server at (for /api's serverAddressByClientCIDRs). */
   serverAddress: () => string;
@@ -22,13 +27,23 @@ export interface RequestHandlerOptions extends ResourceEndpointOptions {
   podLogs?: PodLogSource;
 }
 
-function authorized(request: IncomingMessage, token: string): boolean {
-  const header = request.headers.authorization ?? "";
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  if (!match) return false;
-  const given = Buffer.from(match[1]!.trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** kube's request attributes: the verb from the method (list/watch/deletecollection on collections). */
+function attributesOf(route: ApiRoute, info: ResourceInfo | undefined, method: string, path: string, query: URLSearchParams): RequestAttributes {
+  if (route.type !== "resource" || !info) return { kind: "nonResource", verb: method === "HEAD" ? "get" : method.toLowerCase(), path };
+  const collection = route.name === undefined;
+  const verbs: Record<string, string> = collection
+    ? { GET: query.get("watch") === "true" || query.get("watch") === "1" ? "watch" : "list", POST: "create", DELETE: "deletecollection" }
+    : { GET: query.get("watch") === "true" ? "watch" : "get", HEAD: "get", PUT: "update", PATCH: "patch", DELETE: "delete", POST: "create" };
+  const namespace = info.namespaced ? route.namespace : undefined;
+  return {
+    kind: "resource",
+    verb: verbs[method] ?? method.toLowerCase(),
+    apiGroup: info.group,
+    resource: info.plural,
+    ...(route.subresource ? { subresource: route.subresource } : {}),
+    ...(namespace ? { namespace } : {}),
+    ...(route.name !== undefined ? { name: route.name } : {}),
+  };
 }
 
 /** The openapi document path `api/v1` or `apis/{g}/{v}` as group and version. */
@@ -42,10 +57,21 @@ function openApiGroupVersion(path: string): { group: string; version: string } |
 export function createRequestHandler(options: RequestHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
   const { catalogue } = options;
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (!authorized(request, options.token)) throw unauthorized();
+    const authentication = authenticate(request, options.authenticator);
+    if (authentication.type === "unauthenticated") throw unauthorized();
+    if (authentication.type === "impersonationForbidden") {
+      throw new ApiError(403, "Forbidden", `users "${authentication.target}" is forbidden: User "${authentication.user.name}" cannot impersonate resource "users" in API group "" at the cluster scope`, { name: authentication.target, kind: "users" });
+    }
+    const { user } = authentication;
     const url = new URL(request.url ?? "/", "https://devcluster");
     const route = parseApiRoute(url.pathname);
     const method = request.method ?? "GET";
+    const info = route.type === "resource" ? catalogue.find(route.group, route.version, route.plural) : undefined;
+    const attributes = attributesOf(route, info, method, url.pathname, url.searchParams);
+    if (!options.authorizer.authorize(user, attributes)) {
+      const details = attributes.kind === "resource" ? { ...(attributes.name ? { name: attributes.name } : {}), group: attributes.apiGroup, kind: attributes.resource } : undefined;
+      throw new ApiError(403, "Forbidden", forbiddenMessage(user, attributes), details);
+    }
     if (route.type !== "resource" && method !== "GET" && method !== "HEAD") throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     switch (route.type) {
       case "version":
@@ -80,8 +106,14 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
       case "unknown":
         throw routeNotFound();
       case "resource": {
-        const info = catalogue.find(route.group, route.version, route.plural);
         if (!info) throw routeNotFound();
+        if (info.builtin && info.group === "authorization.k8s.io" && method === "POST" && route.name === undefined) {
+          const raw = await readBody(request);
+          const body = mediaTypeOf(request) === "application/vnd.kubernetes.protobuf"
+            ? decodeAccessReviewProtobuf(raw)
+            : parseBody(raw, "application/json", (reason) => `the object provided is unrecognized: ${reason}`);
+          return serveAccessReview(info.kind as "SelfSubjectAccessReview" | "SubjectAccessReview", body, user, options.authorizer, response);
+        }
         if (info.builtin && info.kind === "Pod" && route.subresource === "log" && route.name && route.namespace) {
           if (method !== "GET") throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
           return servePodLog(options.objects, options.podLogs, { info, namespace: route.namespace, name: route.name, query: url.searchParams, request, response });

@@ -134,6 +134,26 @@ function podStatuses(object: KubeObject): JsonMap[] {
   return Array.isArray(statuses) ? (statuses as JsonMap[]) : [];
 }
 
+/** kube's printPod STATUS: a container's waiting or terminated reason over the phase; Terminating while deleted. */
+function podStatusCell(object: KubeObject): unknown {
+  let reason = at(object, "status", "reason") ?? at(object, "status", "phase") ?? "Pending";
+  let running = false;
+  for (const status of [...podStatuses(object)].reverse()) {
+    const waiting = at(status, "state", "waiting", "reason");
+    const terminated = at(status, "state", "terminated") as JsonMap | undefined;
+    if (typeof waiting === "string" && waiting !== "") reason = waiting;
+    else if (terminated && typeof terminated.reason === "string" && terminated.reason !== "") reason = terminated.reason;
+    else if (terminated) reason = integer(terminated.signal) ? `Signal:${integer(terminated.signal)}` : `ExitCode:${integer(terminated.exitCode)}`;
+    else if (status.ready === true && at(status, "state", "running")) running = true;
+  }
+  if (reason === "Completed" && running) {
+    const conditions = at(object, "status", "conditions");
+    const ready = Array.isArray(conditions) && conditions.some((condition) => at(condition, "type") === "Ready" && at(condition, "status") === "True");
+    reason = ready ? "Running" : "NotReady";
+  }
+  return at(object, "metadata", "deletionTimestamp") ? "Terminating" : reason;
+}
+
 /** Computed cells of built-in kinds, by kind and column name, as kube-apiserver's printers fill them. */
 const builtinCells = new Map<string, Record<string, Cell>>([
   ["Namespace", { Status: (object) => at(object, "status", "phase") ?? "Active" }],
@@ -156,8 +176,14 @@ const builtinCells = new Map<string, Record<string, Cell>>([
         const total = count(at(object, "spec", "containers"));
         return `${podStatuses(object).filter((status) => status.ready === true).length}/${total}`;
       },
-      Status: (object) => at(object, "metadata", "deletionTimestamp") ? "Terminating" : (at(object, "status", "reason") ?? at(object, "status", "phase") ?? "Pending"),
-      Restarts: (object) => String(podStatuses(object).reduce((sum, status) => sum + integer(status.restartCount), 0)),
+      Status: podStatusCell,
+      Restarts: (object, now) => {
+        const statuses = podStatuses(object);
+        const restarts = statuses.reduce((sum, status) => sum + integer(status.restartCount), 0);
+        const finished = statuses.map((status) => at(status, "lastState", "terminated", "finishedAt")).filter((time) => typeof time === "string").sort();
+        const last = finished[finished.length - 1];
+        return restarts > 0 && last ? `${restarts} (${since(last, now)} ago)` : String(restarts);
+      },
       IP: (object) => at(object, "status", "podIP") ?? "<none>",
       Node: (object) => at(object, "spec", "nodeName") ?? "<none>",
     },

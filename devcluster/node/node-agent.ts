@@ -59,8 +59,9 @@ export class NodeAgent {
   async close(): Promise<void> {
     this.#queue.close();
     const now = this.#options.clock();
-    await Promise.all([...this.#workers.values()].map((worker) => worker.terminate(now)));
-    await Promise.all([...this.#terminating.values()].map((entry) => entry.done));
+    const workers = [...this.#workers.values(), ...[...this.#terminating.values()].map((entry) => entry.worker)];
+    await Promise.all(workers.map((worker) => worker.terminate(now)));
+    for (const worker of workers) worker.detach();
   }
 
   /** The log of a Pod's container run, for `GET …/pods/{name}/log`. */

@@ -67,6 +67,7 @@ export class PodWorker {
   readonly #stopped: Promise<void>;
   #stop: (() => void) | undefined;
   #stopping = false;
+  #detached = false;
   #pod: KubeObject;
   #startTime: string;
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -113,6 +114,11 @@ export class PodWorker {
     this.#options.writeKubeconfig(join(this.#options.podDir, "kubeconfig"), this.#pod);
     this.#writeStatus();
     for (const container of this.#containers) void this.#runContainer(container);
+  }
+
+  /** Stops writing to the API (devcluster is closing; its store may be gone). */
+  detach(): void {
+    this.#detached = true;
   }
 
   /** SIGTERM to every container, SIGKILL to those still running at `deadline`; resolves when all ended. */
@@ -305,6 +311,7 @@ export class PodWorker {
   }
 
   #writeStatus(): void {
+    if (this.#detached) return;
     const live = this.#options.cluster.find("Pod", this.#pod.metadata.namespace ?? "", this.#pod.metadata.name ?? "");
     if (!live || live.metadata.uid !== this.uid) return;
     const previousConditions = ((live.status as { conditions?: PodCondition[] } | undefined)?.conditions ?? []);
@@ -321,6 +328,7 @@ export class PodWorker {
   }
 
   #event(type: "Normal" | "Warning", reason: string, message: string): void {
+    if (this.#detached) return;
     const live = this.#options.cluster.find("Pod", this.#pod.metadata.namespace ?? "", this.#pod.metadata.name ?? "") ?? this.#pod;
     this.#options.cluster.recordEvent(live, type, reason, message, kubeletSource(this.#options.nodeName));
   }

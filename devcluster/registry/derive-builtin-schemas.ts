@@ -12,7 +12,8 @@ import { encodeSchemaFile } from "./schema-file.ts";
 export const builtinSchemaModels = [
   "V1Namespace", "V1ConfigMap", "V1Secret", "V1ServiceAccount", "CoreV1Event", "V1Pod", "V1Deployment", "V1ReplicaSet",
   "V1Lease",
-  "V1Role", "V1RoleBinding", "V1ClusterRole", "V1ClusterRoleBinding", "V1CustomResourceDefinition",
+  "V1Role", "V1RoleBinding", "V1ClusterRole", "V1ClusterRoleBinding", "V1SelfSubjectAccessReview", "V1SubjectAccessReview",
+  "V1CustomResourceDefinition",
   "V1ObjectMeta", "V1ListMeta", "V1Status", "V1Scale",
 ] as const;
 

@@ -289,6 +289,8 @@ export const builtinResources: ResourceInfo[] = [
   builtin({ group: "rbac.authorization.k8s.io", kind: "RoleBinding", plural: "rolebindings", model: "V1RoleBinding", printerColumns: [column("Role", "string", ".roleRef.name"), ageColumn] }),
   builtin({ group: "rbac.authorization.k8s.io", kind: "ClusterRole", plural: "clusterroles", namespaced: false, model: "V1ClusterRole", printerColumns: [createdAtColumn] }),
   builtin({ group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding", plural: "clusterrolebindings", namespaced: false, model: "V1ClusterRoleBinding", printerColumns: [column("Role", "string", ".roleRef.name"), ageColumn] }),
+  builtin({ group: "authorization.k8s.io", kind: "SelfSubjectAccessReview", plural: "selfsubjectaccessreviews", namespaced: false, model: "V1SelfSubjectAccessReview", verbs: ["create"] }),
+  builtin({ group: "authorization.k8s.io", kind: "SubjectAccessReview", plural: "subjectaccessreviews", namespaced: false, model: "V1SubjectAccessReview", verbs: ["create"] }),
   builtin({
     group: "apiextensions.k8s.io",
     kind: "CustomResourceDefinition",
