@@ -37,13 +37,15 @@ describe("discovery", () => {
     expect((await api.call("GET", "/apis/example.com")).body).toMatchObject({ kind: "APIGroup", preferredVersion: { groupVersion: "example.com/v1" } });
   });
 
-  it("serves OpenAPI v3 for every group-version, 404 for v2, ok for health checks", async () => {
+  it("serves OpenAPI v3 for every group-version, an empty protobuf v2 document, ok for health checks", async () => {
     const index = (await api.call("GET", "/openapi/v3")).body;
     expect(Object.keys(index.paths)).toEqual(expect.arrayContaining(["api/v1", "apis/apps/v1", "apis/example.com/v1"]));
     const document = await api.call("GET", index.paths["apis/example.com/v1"].serverRelativeURL);
     expect(document.code).toBe(200);
     expect(JSON.stringify(document.body)).toContain("x-kubernetes-group-version-kind");
-    expect((await api.call("GET", "/openapi/v2")).body).toMatchObject({ kind: "Status", code: 404 });
+    const v2 = await api.call("GET", "/openapi/v2");
+    expect(v2.code).toBe(200);
+    expect(v2.headers["content-type"]).toBe("application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
     expect((await api.call("GET", "/healthz")).body).toBe("ok");
   });
 

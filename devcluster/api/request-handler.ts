@@ -103,6 +103,11 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
         return sendJson(response, 200, openApiV3Document({ groupVersion: groupVersion.group ? `${groupVersion.group}/${groupVersion.version}` : groupVersion.version, resources }));
       }
       case "openapiV2":
+        // An empty OpenAPI v2 document (protobuf's empty message): kubectl, falling back to v2 for a
+        // group-version with no v3 document, then reports the unknown kind itself.
+        response.writeHead(200, { "Content-Type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf" });
+        response.end();
+        return;
       case "unknown":
         throw routeNotFound();
       case "resource": {

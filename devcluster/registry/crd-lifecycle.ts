@@ -9,7 +9,35 @@ interface CrdSpec {
   group?: string;
   scope?: string;
   names?: { plural?: string; singular?: string; kind?: string; listKind?: string; shortNames?: string[]; categories?: string[] };
-  versions?: { name?: string; served?: boolean; storage?: boolean }[];
+  versions?: { name?: string; served?: boolean; storage?: boolean; schema?: { openAPIV3Schema?: SchemaNode } }[];
+}
+
+interface SchemaNode {
+  type?: unknown;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+  additionalProperties?: SchemaNode | boolean;
+  allOf?: SchemaNode[];
+  anyOf?: SchemaNode[];
+  oneOf?: SchemaNode[];
+  not?: SchemaNode;
+}
+
+type Cause = { field: string; message: string; reason: string };
+
+const schemaTypes = ["array", "boolean", "integer", "number", "object", "string"];
+
+/** kube's structural-schema check of `type`: only the six JSON schema types (or none). */
+function schemaTypeCauses(node: SchemaNode | undefined, path: string, causes: Cause[]): void {
+  if (!node || typeof node !== "object") return;
+  if (node.type !== undefined && (typeof node.type !== "string" || !schemaTypes.includes(node.type))) {
+    causes.push({ field: `${path}.type`, reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(node.type)}: supported values: ${schemaTypes.map((type) => `"${type}"`).join(", ")}` });
+  }
+  for (const [name, child] of Object.entries(node.properties ?? {})) schemaTypeCauses(child, `${path}.properties[${name}]`, causes);
+  schemaTypeCauses(node.items, `${path}.items`, causes);
+  if (typeof node.additionalProperties === "object") schemaTypeCauses(node.additionalProperties, `${path}.additionalProperties`, causes);
+  for (const key of ["allOf", "anyOf", "oneOf"] as const) (node[key] ?? []).forEach((child, index) => schemaTypeCauses(child, `${path}.${key}[${index}]`, causes));
+  schemaTypeCauses(node.not, `${path}.not`, causes);
 }
 
 interface Condition {
@@ -20,11 +48,14 @@ interface Condition {
   lastTransitionTime: string;
 }
 
-/** Throws 422 Invalid when the CRD's names, scope or versions are not what kube-apiserver accepts. */
-export function validateCrd(crd: KubeObject): void {
+/**
+ * Throws 422 Invalid when the CRD's names, scope, versions or schema types are not what kube-apiserver
+ * accepts; on update, `storedVersions` (the live status) must all stay in spec.versions.
+ */
+export function validateCrd(crd: KubeObject, storedVersions: readonly string[] = []): void {
   const spec = (crd.spec ?? {}) as CrdSpec;
   const name = crd.metadata.name ?? "";
-  const causes: { field: string; message: string; reason: string }[] = [];
+  const causes: Cause[] = [];
   const required = (field: string) => causes.push({ field, reason: "FieldValueRequired", message: "Required value" });
   if (!spec.group) required("spec.group");
   if (!spec.names?.plural) required("spec.names.plural");
@@ -40,6 +71,11 @@ export function validateCrd(crd: KubeObject): void {
   else if (versions.filter((version) => version.storage === true).length !== 1) {
     causes.push({ field: "spec.versions", reason: "FieldValueInvalid", message: `Invalid value: []apiextensions.CustomResourceDefinitionVersion{...}: must have exactly one version marked as storage version` });
   }
+  versions.forEach((version, index) => schemaTypeCauses(version.schema?.openAPIV3Schema, `spec.versions[${index}].schema.openAPIV3Schema`, causes));
+  const names = new Set(versions.map((version) => version.name));
+  storedVersions.forEach((stored, index) => {
+    if (!names.has(stored)) causes.push({ field: `status.storedVersions[${index}]`, reason: "FieldValueInvalid", message: `Invalid value: "${stored}": must appear in spec.versions` });
+  });
   if (causes.length > 0) throw invalid("CustomResourceDefinition", "apiextensions.k8s.io", name, causes);
 }
 

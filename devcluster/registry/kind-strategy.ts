@@ -110,7 +110,7 @@ export function prepareForUpdate(info: ResourceInfo, live: KubeObject, next: Kub
       if (!next.metadata.deletionTimestamp) next.status = { ...(isObject(next.status) ? next.status : {}), phase: "Active" };
       return;
     case "CustomResourceDefinition":
-      validateCrd(next);
+      validateCrd(next, ((live.status as { storedVersions?: string[] } | undefined)?.storedVersions) ?? []);
       next.status = crdStatus(next, now);
       return;
   }
