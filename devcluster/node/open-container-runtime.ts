@@ -1,4 +1,5 @@
 // The container runtime the serve options ask for: local processes, or the Docker engine at `dockerHost`.
+import { DevClusterError } from "../dev-cluster-error.ts";
 import type { ContainerRuntime } from "./container-runtime.ts";
 import { ProcessRuntime } from "./process-runtime.ts";
 
@@ -16,7 +17,12 @@ export async function openContainerRuntime(options: OpenContainerRuntimeOptions)
   try {
     await docker.ping();
   } catch (error) {
-    throw new Error(`cannot reach the Docker engine at "${options.dockerHost ?? "DOCKER_HOST"}": ${(error as Error).message}; start it or run devcluster without --docker-host (process mode)`, { cause: error });
+    const where = options.dockerHost ?? "DOCKER_HOST";
+    throw new DevClusterError(
+      "DEVCLUSTER_DOCKER_UNAVAILABLE",
+      `cannot run Pods on the Docker engine at "${where}": ${(error as Error).message}; start it, or serve without --docker-host (process mode)`,
+      { cause: error },
+    );
   }
   return new DockerRuntime({ docker });
 }

@@ -30,7 +30,7 @@ export interface PodWorkerOptions {
   podDir: string;
   /** Writes the Pod's kubeconfig (its ServiceAccount's token) to `path`. */
   writeKubeconfig: (path: string, pod: KubeObject) => void;
-  /** How often to probe before the first success (the kubelet waits a full period); default 250 ms. */
+  /** How often to probe before the first success (the kubelet waits a full period); default 100 ms. */
   firstProbeMillis?: number;
 }
 
@@ -294,7 +294,7 @@ export class PodWorker {
           }
         }
       }
-      const firstProbe = this.#options.firstProbeMillis ?? 250;
+      const firstProbe = this.#options.firstProbeMillis ?? 100;
       await this.#sleep(kind === "readiness" && !everSucceeded ? Math.min(period, firstProbe) : period);
     }
   }
