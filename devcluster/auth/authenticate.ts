@@ -10,17 +10,22 @@ export interface Authenticator {
   serviceAccounts: ServiceAccountTokens;
 }
 
-export type Authentication = { type: "user"; user: UserInfo } | { type: "unauthenticated" } | { type: "impersonationForbidden"; user: UserInfo; target: string };
+export type Authentication =
+  | { type: "user"; user: UserInfo }
+  | { type: "unauthenticated" }
+  | { type: "impersonationForbidden"; user: UserInfo; target: string };
 
 const admin: UserInfo = { name: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] };
 
 function serviceAccountUser(namespace: string, name: string, extraGroups: string[] = []): UserInfo {
-  return { name: `system:serviceaccount:${namespace}:${name}`, groups: ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, ...extraGroups, "system:authenticated"] };
+  const groups = ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, ...extraGroups, "system:authenticated"];
+  return { name: `system:serviceaccount:${namespace}:${name}`, groups };
 }
 
 function headerList(request: IncomingMessage, name: string): string[] {
   const value = request.headers[name];
-  return (Array.isArray(value) ? value : value !== undefined ? [value] : []).flatMap((entry) => entry.split(",")).map((entry) => entry.trim()).filter(Boolean);
+  const values = Array.isArray(value) ? value : value !== undefined ? [value] : [];
+  return values.flatMap((entry) => entry.split(",")).map((entry) => entry.trim()).filter(Boolean);
 }
 
 function sameToken(given: string, expected: string): boolean {
@@ -45,5 +50,6 @@ export function authenticate(request: IncomingMessage, authenticator: Authentica
   if (!user.groups.includes("system:masters")) return { type: "impersonationForbidden", user, target };
   const groups = headerList(request, "impersonate-group");
   const account = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(target);
-  return { type: "user", user: account ? serviceAccountUser(account[1]!, account[2]!, groups) : { name: target, groups: [...groups, "system:authenticated"] } };
+  if (account) return { type: "user", user: serviceAccountUser(account[1]!, account[2]!, groups) };
+  return { type: "user", user: { name: target, groups: [...groups, "system:authenticated"] } };
 }

@@ -67,10 +67,16 @@ export function ruleAllows(rule: PolicyRule, attributes: RequestAttributes): boo
   if (!groups.includes("*") && !groups.includes(attributes.apiGroup)) return false;
   const combined = attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes.resource;
   const resources = rule.resources ?? [];
-  const resourceOk = resources.some((resource) => resource === "*" || resource === combined || (attributes.subresource !== undefined && resource === `*/${attributes.subresource}`));
+  const anySubresource = attributes.subresource !== undefined ? `*/${attributes.subresource}` : undefined;
+  const resourceOk = resources.some((resource) => resource === "*" || resource === combined || resource === anySubresource);
   if (!resourceOk) return false;
   const names = rule.resourceNames ?? [];
   return names.length === 0 || (attributes.name !== undefined && names.includes(attributes.name));
+}
+
+function isSelfReview(attributes: RequestAttributes): boolean {
+  if (attributes.kind !== "resource" || attributes.apiGroup !== "authorization.k8s.io" || attributes.verb !== "create") return false;
+  return attributes.resource === "selfsubjectaccessreviews" || attributes.resource === "selfsubjectrulesreviews";
 }
 
 export class RbacAuthorizer {
@@ -84,7 +90,7 @@ export class RbacAuthorizer {
     if (user.groups.includes("system:masters")) return true;
     if (attributes.kind === "nonResource" && attributes.verb === "get" && pathMatches(discoveryPaths, attributes.path)) return true;
     // Self reviews are open to everyone (kube's system:basic-user role).
-    if (attributes.kind === "resource" && attributes.apiGroup === "authorization.k8s.io" && attributes.verb === "create" && ["selfsubjectaccessreviews", "selfsubjectrulesreviews"].includes(attributes.resource)) return true;
+    if (isSelfReview(attributes)) return true;
     const clusterRoles = new Map(this.#objects.clusterRoles().map((role) => [role.metadata.name, role]));
     const rulesOf = (role: KubeObject | undefined) => ((role?.rules ?? []) as PolicyRule[]);
     for (const binding of this.#objects.clusterRoleBindings() as (KubeObject & Binding)[]) {
@@ -96,7 +102,8 @@ export class RbacAuthorizer {
     const roles = new Map(this.#objects.roles(namespace).map((role) => [role.metadata.name, role]));
     for (const binding of this.#objects.roleBindings(namespace) as (KubeObject & Binding)[]) {
       if (!(binding.subjects ?? []).some((subject) => matchesSubject(subject, user, namespace))) continue;
-      const role = binding.roleRef?.kind === "ClusterRole" ? clusterRoles.get(binding.roleRef.name) : binding.roleRef?.kind === "Role" ? roles.get(binding.roleRef.name) : undefined;
+      const ref = binding.roleRef;
+      const role = ref?.kind === "ClusterRole" ? clusterRoles.get(ref.name) : ref?.kind === "Role" ? roles.get(ref.name) : undefined;
       if (rulesOf(role).some((rule) => ruleAllows(rule, attributes))) return true;
     }
     return false;
@@ -110,5 +117,6 @@ export function forbiddenMessage(user: UserInfo, attributes: RequestAttributes):
   const subject = attributes.name ? `${qualified} "${attributes.name}"` : qualified;
   const combined = attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes.resource;
   const scope = attributes.namespace ? `in the namespace "${attributes.namespace}"` : "at the cluster scope";
-  return `${subject} is forbidden: User "${user.name}" cannot ${attributes.verb} resource "${combined}" in API group "${attributes.apiGroup}" ${scope}`;
+  const action = `cannot ${attributes.verb} resource "${combined}" in API group "${attributes.apiGroup}" ${scope}`;
+  return `${subject} is forbidden: User "${user.name}" ${action}`;
 }

@@ -58,11 +58,26 @@ function templateWithoutHash(template: unknown): unknown {
 function countsOf(replicaSet: KubeObject): ReplicaSetCounts {
   const spec = replicaSet.spec as { replicas?: number };
   const status = (replicaSet.status ?? {}) as { replicas?: number; availableReplicas?: number };
-  return { name: replicaSet.metadata.name ?? "", replicas: spec.replicas ?? 0, current: status.replicas ?? 0, available: status.availableReplicas ?? 0 };
+  return {
+    name: replicaSet.metadata.name ?? "",
+    replicas: spec.replicas ?? 0,
+    current: status.replicas ?? 0,
+    available: status.availableReplicas ?? 0,
+  };
 }
 
 function copiedAnnotations(deployment: KubeObject): Record<string, string> {
   return Object.fromEntries(Object.entries(deployment.metadata.annotations ?? {}).filter(([key]) => !notCopied.has(key)));
+}
+
+function fencepostsOf(spec: DeploymentSpec): { replicas: number; maxSurge: number | string; maxUnavailable: number | string } {
+  const rolling = spec.strategy?.rollingUpdate;
+  return { replicas: spec.replicas ?? 1, maxSurge: rolling?.maxSurge ?? "25%", maxUnavailable: rolling?.maxUnavailable ?? "25%" };
+}
+
+function controllerReference(owner: KubeObject) {
+  const { name = "", uid = "" } = owner.metadata;
+  return { apiVersion: owner.apiVersion, kind: owner.kind, name, uid, controller: true, blockOwnerDeletion: true };
 }
 
 /** The ReplicaSet a Deployment's current template gets: `<deployment>-<hash>`, selector and labels with the hash. */
@@ -71,7 +86,7 @@ export function desiredReplicaSet(deployment: KubeObject, hash: string, revision
   const template = cloneJson(spec.template ?? {});
   template.metadata = { ...template.metadata, labels: { ...template.metadata?.labels, [hashLabel]: hash } };
   const replicas = spec.replicas ?? 1;
-  const surge = spec.strategy?.type === "Recreate" ? 0 : resolveFenceposts({ replicas, maxSurge: spec.strategy?.rollingUpdate?.maxSurge ?? "25%", maxUnavailable: spec.strategy?.rollingUpdate?.maxUnavailable ?? "25%" }).surge;
+  const surge = spec.strategy?.type === "Recreate" ? 0 : resolveFenceposts(fencepostsOf(spec)).surge;
   return {
     apiVersion: "apps/v1",
     kind: "ReplicaSet",
@@ -79,8 +94,13 @@ export function desiredReplicaSet(deployment: KubeObject, hash: string, revision
       name: `${deployment.metadata.name}-${hash}`,
       namespace: deployment.metadata.namespace,
       labels: { ...spec.template?.metadata?.labels, [hashLabel]: hash },
-      annotations: { ...copiedAnnotations(deployment), [revisionAnnotation]: String(revision), [desiredReplicasAnnotation]: String(replicas), [maxReplicasAnnotation]: String(replicas + surge) },
-      ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name ?? "", uid: deployment.metadata.uid ?? "", controller: true, blockOwnerDeletion: true }],
+      annotations: {
+        ...copiedAnnotations(deployment),
+        [revisionAnnotation]: String(revision),
+        [desiredReplicasAnnotation]: String(replicas),
+        [maxReplicasAnnotation]: String(replicas + surge),
+      },
+      ownerReferences: [controllerReference(deployment)],
     },
     spec: {
       replicas: 0,
@@ -128,10 +148,14 @@ export class DeploymentController {
     if (!deployment || deployment.metadata.deletionTimestamp) return {};
     const spec = deployment.spec as DeploymentSpec;
     const owned = this.#cluster.controlledBy("ReplicaSet", deployment.metadata.uid ?? "");
-    let newReplicaSet = owned.find((set) => jsonEqual(templateWithoutHash((set.spec as DeploymentSpec).template), templateWithoutHash(spec.template)));
-    const old = owned.filter((set) => set !== newReplicaSet).sort((a, b) => revisionOf(a) - revisionOf(b) || String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+    const template = templateWithoutHash(spec.template);
+    let newReplicaSet = owned.find((set) => jsonEqual(templateWithoutHash((set.spec as DeploymentSpec).template), template));
+    const created = (set: KubeObject) => String(set.metadata.creationTimestamp);
+    const old = owned
+      .filter((set) => set !== newReplicaSet)
+      .sort((a, b) => revisionOf(a) - revisionOf(b) || created(a).localeCompare(created(b)));
     const maxOldRevision = Math.max(0, ...old.map(revisionOf));
-    let created = false;
+    let createdNew = false;
     if (!newReplicaSet) {
       const collisionCount = (deployment.status as { collisionCount?: number } | undefined)?.collisionCount ?? 0;
       const wanted = desiredReplicaSet(deployment, podTemplateHash(spec.template, collisionCount), maxOldRevision + 1);
@@ -141,7 +165,7 @@ export class DeploymentController {
         return {};
       }
       newReplicaSet = this.#cluster.create("ReplicaSet", namespace, wanted);
-      created = true;
+      createdNew = true;
     } else if (revisionOf(newReplicaSet) <= maxOldRevision) {
       // A rollback to an older template: that ReplicaSet becomes the newest revision.
       newReplicaSet = this.#cluster.update("ReplicaSet", {
@@ -155,9 +179,8 @@ export class DeploymentController {
         metadata: { ...deployment.metadata, annotations: { ...deployment.metadata.annotations, [revisionAnnotation]: String(revisionOf(newReplicaSet)) } },
       });
     }
-    const replicas = spec.replicas ?? 1;
     const strategy = spec.strategy?.type ?? "RollingUpdate";
-    const fenceposts = { replicas, maxSurge: spec.strategy?.rollingUpdate?.maxSurge ?? "25%", maxUnavailable: spec.strategy?.rollingUpdate?.maxUnavailable ?? "25%" };
+    const fenceposts = fencepostsOf(spec);
     const all = new Map([newReplicaSet, ...old].map((set) => [set.metadata.name ?? "", set]));
     if (!spec.paused) {
       const plan = planRollout({ strategy, ...fenceposts, newReplicaSet: countsOf(newReplicaSet), oldReplicaSets: old.map(countsOf) });
@@ -167,7 +190,14 @@ export class DeploymentController {
     const current = [...all.values()].filter((set) => this.#cluster.find("ReplicaSet", namespace, set.metadata.name ?? ""));
     const maxUnavailable = strategy === "Recreate" ? 0 : resolveFenceposts(fenceposts).unavailable;
     const now = this.#clock();
-    const status = deploymentStatus({ deployment, newReplicaSet: all.get(newReplicaSet.metadata.name ?? ""), replicaSets: current, maxUnavailable, createdReplicaSet: created, now: kubeTime(now) });
+    const status = deploymentStatus({
+      deployment,
+      newReplicaSet: all.get(newReplicaSet.metadata.name ?? ""),
+      replicaSets: current,
+      maxUnavailable,
+      createdReplicaSet: createdNew,
+      now: kubeTime(now),
+    });
     if (!jsonEqual(status, deployment.status)) this.#cluster.updateStatus("Deployment", { ...deployment, status });
     const wait = untilProgressDeadline(deployment, status, now);
     return wait === undefined ? {} : { requeueAfter: wait };
@@ -182,7 +212,8 @@ export class DeploymentController {
       spec: { ...(replicaSet.spec as object), replicas },
     });
     const direction = replicas > from ? "up" : "down";
-    this.#cluster.recordEvent(deployment, "Normal", "ScalingReplicaSet", `Scaled ${direction} replica set ${replicaSet.metadata.name} from ${from} to ${replicas}`, source);
+    const message = `Scaled ${direction} replica set ${replicaSet.metadata.name} from ${from} to ${replicas}`;
+    this.#cluster.recordEvent(deployment, "Normal", "ScalingReplicaSet", message, source);
     return scaled;
   }
 

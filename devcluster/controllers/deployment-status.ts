@@ -42,7 +42,9 @@ export interface DeploymentStatusInput {
 const total = (sets: readonly KubeObject[], read: (set: ReplicaSetView) => number | undefined) =>
   sets.reduce((sum, set) => sum + (read(set as ReplicaSetView) ?? 0), 0);
 
-function setCondition(conditions: DeploymentCondition[], next: Omit<DeploymentCondition, "lastTransitionTime">): DeploymentCondition[] {
+type ConditionUpdate = Omit<DeploymentCondition, "lastTransitionTime">;
+
+function setCondition(conditions: DeploymentCondition[], next: ConditionUpdate): DeploymentCondition[] {
   const existing = conditions.find((condition) => condition.type === next.type);
   const keepTransition = existing && existing.status === next.status;
   const keepUpdate = keepTransition && existing.reason === next.reason && existing.message === next.message;
@@ -81,23 +83,26 @@ export function deploymentStatus(input: DeploymentStatusInput): DeploymentStatus
     conditions: previous.conditions ?? [],
     ...(previous.collisionCount !== undefined ? { collisionCount: previous.collisionCount } : {}),
   };
-  status.conditions = setCondition(
-    status.conditions,
-    available >= replicas - input.maxUnavailable
-      ? { type: "Available", status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability.", lastUpdateTime: now }
-      : { type: "Available", status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability.", lastUpdateTime: now },
-  );
+  const set = (type: "Available" | "Progressing", ok: boolean, reason: string, message: string) => {
+    status.conditions = setCondition(status.conditions, { type, status: ok ? "True" : "False", reason, message, lastUpdateTime: now });
+  };
+  if (available >= replicas - input.maxUnavailable) set("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.");
+  else set("Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.");
   const name = newReplicaSet?.metadata.name ?? "";
   const progressing = status.conditions.find((condition) => condition.type === "Progressing");
-  if (input.createdReplicaSet) {
-    status.conditions = setCondition(status.conditions, { type: "Progressing", status: "True", reason: "NewReplicaSetCreated", message: `Created new replica set "${name}"`, lastUpdateTime: now });
-  } else if (newReplicaSet && isDeploymentComplete(deployment, status)) {
-    status.conditions = setCondition(status.conditions, { type: "Progressing", status: "True", reason: "NewReplicaSetAvailable", message: `ReplicaSet "${name}" has successfully progressed.`, lastUpdateTime: now });
-  } else if (newReplicaSet && hasProgressed(previous, status)) {
-    status.conditions = setCondition(status.conditions, { type: "Progressing", status: "True", reason: "ReplicaSetUpdated", message: `ReplicaSet "${name}" is progressing.`, lastUpdateTime: now });
-  } else if (newReplicaSet && progressing && progressing.reason !== "NewReplicaSetAvailable" && timedOut(progressing, spec.progressDeadlineSeconds ?? 600, now)) {
-    status.conditions = setCondition(status.conditions, { type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded", message: `ReplicaSet "${name}" has timed out progressing.`, lastUpdateTime: now });
+  const deadline = spec.progressDeadlineSeconds ?? 600;
+  if (input.createdReplicaSet) set("Progressing", true, "NewReplicaSetCreated", `Created new replica set "${name}"`);
+  else if (!newReplicaSet) return sortConditions(status);
+  else if (isDeploymentComplete(deployment, status)) {
+    set("Progressing", true, "NewReplicaSetAvailable", `ReplicaSet "${name}" has successfully progressed.`);
+  } else if (hasProgressed(previous, status)) set("Progressing", true, "ReplicaSetUpdated", `ReplicaSet "${name}" is progressing.`);
+  else if (progressing && progressing.reason !== "NewReplicaSetAvailable" && timedOut(progressing, deadline, now)) {
+    set("Progressing", false, "ProgressDeadlineExceeded", `ReplicaSet "${name}" has timed out progressing.`);
   }
+  return sortConditions(status);
+}
+
+function sortConditions(status: DeploymentStatus): DeploymentStatus {
   const order = ["Available", "Progressing", "ReplicaFailure"];
   status.conditions.sort((a, b) => order.indexOf(a.type) - order.indexOf(b.type));
   return status;

@@ -36,7 +36,9 @@ export function podFromTemplate(replicaSet: KubeObject): KubeObject {
       namespace: replicaSet.metadata.namespace,
       ...(template.metadata?.labels ? { labels: { ...template.metadata.labels } } : {}),
       ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
-      ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: replicaSet.metadata.name ?? "", uid: replicaSet.metadata.uid ?? "", controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        { apiVersion: "apps/v1", kind: "ReplicaSet", name: replicaSet.metadata.name ?? "", uid: replicaSet.metadata.uid ?? "", controller: true, blockOwnerDeletion: true },
+      ],
     },
     spec: structuredClone(template.spec ?? {}),
   };

@@ -57,12 +57,14 @@ export class ImageCache {
     this.#options = options;
   }
 
+  /** Resolves the reference again each time (a tag may move); unpacks only what is not cached yet. */
   pull(reference: string): Promise<CachedImage> {
     let pending = this.#pending.get(reference);
     if (!pending) {
       pending = this.#pull(reference);
       this.#pending.set(reference, pending);
-      pending.catch(() => this.#pending.delete(reference));
+      const forget = () => this.#pending.delete(reference);
+      pending.then(forget, forget);
     }
     return pending;
   }

@@ -190,7 +190,8 @@ export class PodWorker {
       container.delay = restartDelay(this.#options.backoff, container.delay, Date.now() - (container.runStartedAt ?? Date.now()));
       container.status.lastState = container.status.state;
       const pod = `${this.#pod.metadata.name}_${this.#pod.metadata.namespace}(${this.uid})`;
-      this.#setState(container, { waiting: { reason: "CrashLoopBackOff", message: `back-off ${Math.round(container.delay / 1000)}s restarting failed container=${container.spec.name} pod=${pod}` } });
+      const message = `back-off ${Math.round(container.delay / 1000)}s restarting failed container=${container.spec.name} pod=${pod}`;
+      this.#setState(container, { waiting: { reason: "CrashLoopBackOff", message } });
       this.#event("Warning", "BackOff", `Back-off restarting failed container ${container.spec.name} in pod ${pod}`);
       await this.#sleep(container.delay);
       if (this.#stopping) return;
@@ -245,12 +246,16 @@ export class PodWorker {
     void this.#probeLoop(container, running, "readiness");
     void this.#probeLoop(container, running, "liveness");
     const exit = await running.exited;
-    await Promise.all([new Promise((resolve) => running.stdout.once("close", resolve)), new Promise((resolve) => running.stderr.once("close", resolve))].map((closed) => Promise.race([closed, this.#sleepPlain(200)])));
+    // The last output may trail the exit: wait (briefly) for both streams to close.
+    const closed = (stream: NodeJS.ReadableStream) => new Promise((resolve) => stream.once("close", resolve));
+    await Promise.all([running.stdout, running.stderr].map((stream) => Promise.race([closed(stream), this.#sleepPlain(200)])));
     log.end();
     container.running = undefined;
     container.status.started = false;
     const reason = exit.exitCode === 0 ? "Completed" : "Error";
-    this.#setState(container, { terminated: { exitCode: exit.exitCode, ...(exit.signal ? { signal: exit.exitCode - 128 } : {}), reason, startedAt, finishedAt: kubeTime(this.#options.clock()), containerID: running.id } });
+    const finishedAt = kubeTime(this.#options.clock());
+    const signal = exit.signal ? { signal: exit.exitCode - 128 } : {};
+    this.#setState(container, { terminated: { exitCode: exit.exitCode, ...signal, reason, startedAt, finishedAt, containerID: running.id } });
     container.killing = undefined;
     return exit.exitCode;
   }
@@ -262,8 +267,9 @@ export class PodWorker {
   async #probeLoop(container: Container, running: RunningContainer, kind: "readiness" | "liveness"): Promise<void> {
     const probe = kind === "readiness" ? container.spec.readinessProbe : container.spec.livenessProbe;
     if (!probe) return;
+    const label = kind === "readiness" ? "Readiness" : "Liveness";
     if (probe.exec) {
-      this.#event("Warning", "Unhealthy", `${kind === "readiness" ? "Readiness" : "Liveness"} probe: exec probes are not run by devcluster's node agent; treated as passing`);
+      this.#event("Warning", "Unhealthy", `${label} probe: exec probes are not run by devcluster's node agent; treated as passing`);
     }
     await this.#sleep((probe.initialDelaySeconds ?? 0) * 1000);
     const period = (probe.periodSeconds ?? 10) * 1000;
@@ -282,7 +288,7 @@ export class PodWorker {
         failures += 1;
         successes = 0;
         if (failures >= (probe.failureThreshold ?? 3) || (kind === "readiness" && !everSucceeded && failures === 1)) {
-          if (everSucceeded || kind === "liveness") this.#event("Warning", "Unhealthy", `${kind === "readiness" ? "Readiness" : "Liveness"} probe failed: ${result.message ?? ""}`);
+          if (everSucceeded || kind === "liveness") this.#event("Warning", "Unhealthy", `${label} probe failed: ${result.message ?? ""}`);
           if (kind === "readiness" && container.status.ready && failures >= (probe.failureThreshold ?? 3)) this.#setReady(container, false);
           if (kind === "liveness" && failures >= (probe.failureThreshold ?? 3)) {
             container.killing = "liveness";
