@@ -15,6 +15,27 @@ function positiveSeconds(value: string): number {
   return seconds;
 }
 
+function runnerMode(value: string): "process" | "docker" | "off" {
+  if (value === "process" || value === "docker" || value === "off") return value;
+  throw new InvalidArgumentError(`"${value}" is not a runner; use process, docker or off`);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface ServeFlags {
+  data: string;
+  port: number;
+  host: string;
+  watchHistory: number;
+  runner?: "process" | "docker" | "off";
+  dockerHost?: string;
+  restartBackoff?: number;
+  maxRestartBackoff?: number;
+  insecureRegistry: string[];
+}
+
 export function registerClusterCommand(program: Command): void {
   const cluster = program.command("cluster").description("the embedded Kubernetes-API-compatible cluster (devcluster)");
   cluster
@@ -24,9 +45,24 @@ export function registerClusterCommand(program: Command): void {
     .option("--port <n>", "HTTPS port (0 picks a free port)", portNumber, 0)
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--watch-history <seconds>", "how long watches can resume from an old resourceVersion (older: 410 Gone)", positiveSeconds, 300)
-    .action(async (options: { data: string; port: number; host: string; watchHistory: number }) => {
+    .option("--runner <mode>", "what runs Deployments' Pods: process, docker (default with --docker-host) or off", runnerMode)
+    .option("--docker-host <url>", "run Pods' containers on this Docker engine (unix:///path or tcp://host:port)")
+    .option("--restart-backoff <seconds>", "wait before the first restart of a crashed container (doubles after)", positiveSeconds)
+    .option("--max-restart-backoff <seconds>", "longest wait between restarts of a crashed container", positiveSeconds)
+    .option("--insecure-registry <host:port>", "pull Pods' images from this registry over plain HTTP (repeatable; loopback always is)", collect, [])
+    .action(async (options: ServeFlags) => {
       const { startDevCluster } = await import("../devcluster/index.ts");
-      const devCluster = await startDevCluster({ dataDir: resolve(options.data), port: options.port, host: options.host, historyMillis: options.watchHistory * 1000 });
+      const devCluster = await startDevCluster({
+        dataDir: resolve(options.data),
+        port: options.port,
+        host: options.host,
+        historyMillis: options.watchHistory * 1000,
+        ...(options.runner ? { runner: options.runner } : {}),
+        ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
+        ...(options.restartBackoff !== undefined ? { restartBackoffMillis: options.restartBackoff * 1000 } : {}),
+        ...(options.maxRestartBackoff !== undefined ? { maxRestartBackoffMillis: options.maxRestartBackoff * 1000 } : {}),
+        insecureRegistries: options.insecureRegistry,
+      });
       process.stdout.write(`devcluster serving at ${devCluster.url}; kubeconfig: ${devCluster.kubeconfigPath}\n`);
       await new Promise<void>((done) => {
         const stop = () => {

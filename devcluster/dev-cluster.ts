@@ -3,17 +3,14 @@ import { rmSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
-import { ChangeFeed } from "./change-feed.ts";
-import { loadOrCreateCredentials } from "./credentials.ts";
-import { DeletionController } from "./deletion-controller.ts";
+import { createRequestHandler } from "./api/index.ts";
+import { loadOrCreateCredentials, RbacAuthorizer, ServiceAccountTokens, writeKubeconfig } from "./auth/index.ts";
+import { ClusterObjects, DeletionController, WorkloadControllers } from "./controllers/index.ts";
 import { DevClusterError } from "./dev-cluster-error.ts";
-import { writeKubeconfig } from "./kubeconfig.ts";
-import { ObjectService } from "./object-service.ts";
-import { createRequestHandler } from "./request-handler.ts";
-import { ResourceCatalogue, storageResource } from "./resource-catalogue.ts";
-import { builtinResources } from "./resource-info.ts";
-import type { KubeObject } from "./resource-info.ts";
-import { Store } from "./store.ts";
+import { builtinResources, ObjectService, ResourceCatalogue, storageResource } from "./registry/index.ts";
+import type { KubeObject } from "./registry/index.ts";
+import { defaultRestartBackoff, NodeAgent, openContainerRuntime } from "./node/index.ts";
+import { ChangeFeed, Store } from "./storage/index.ts";
 
 export interface DevClusterOptions {
   /** Where state.db, the certificate, the token and the kubeconfig live. */
@@ -30,6 +27,19 @@ export interface DevClusterOptions {
   bookmarkIntervalMillis?: number;
   /** Where internal errors are reported; default stderr. */
   log?: (message: string) => void;
+  /**
+   * What runs Deployments: "process" (default without `dockerHost`) or "docker" (default with it) run the
+   * Deployment and ReplicaSet controllers and a node agent; "off" runs none of them (workload status stays as written).
+   */
+  runner?: "process" | "docker" | "off";
+  /** The Docker engine docker mode runs containers on, e.g. `unix:///var/run/docker.sock`. */
+  dockerHost?: string;
+  /** The wait before restarting a crashed container the first time (doubling after); default 10 000. */
+  restartBackoffMillis?: number;
+  /** The longest wait between restarts; default 300 000 (5 minutes). */
+  maxRestartBackoffMillis?: number;
+  /** Registries (`host:port`) Pods' images are pulled from over plain HTTP; loopback ones always are. */
+  insecureRegistries?: string[];
 }
 
 export interface DevCluster {
@@ -41,7 +51,8 @@ export interface DevCluster {
 }
 
 const defaultNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
-const knownOptions = new Set(["dataDir", "port", "host", "clock", "historyMillis", "bookmarkIntervalMillis", "log"]);
+const knownOptions = new Set(["dataDir", "port", "host", "clock", "historyMillis", "bookmarkIntervalMillis", "log", "runner", "dockerHost", "restartBackoffMillis",
+  "maxRestartBackoffMillis", "insecureRegistries"]);
 
 function urlHost(host: string): string {
   if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
@@ -74,6 +85,8 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
   const crdResource = storageResource(crdInfo);
   const refreshCatalogue = () => catalogue.setCustomResourceDefinitions([...store.list(crdResource)]);
   let deletion: DeletionController | undefined;
+  let workloads: WorkloadControllers | undefined;
+  let node: NodeAgent | undefined;
   const objects = new ObjectService({
     store,
     feed,
@@ -81,9 +94,47 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
     afterCommit: (change) => {
       if (change.resource === crdResource) refreshCatalogue();
       deletion?.notify(change);
+      workloads?.notify(change);
+      node?.notify(change);
     },
   });
   deletion = new DeletionController({ store, objects, catalogue, log });
+  const runner = options.runner ?? (options.dockerHost ? "docker" : "process");
+  const clusterObjects = (manager: string) => new ClusterObjects({ objects, store, catalogue, manager, clock });
+  let url = "";
+  const tokens = new ServiceAccountTokens(credentials.token);
+  if (runner !== "off") {
+    workloads = new WorkloadControllers({
+      deployments: clusterObjects("deployment-controller"),
+      replicaSets: clusterObjects("replicaset-controller"),
+      clock,
+      log,
+    });
+    const runtime = await openContainerRuntime({
+      mode: runner,
+      dockerHost: options.dockerHost,
+      cacheDir: join(dataDir, "images"),
+      insecureRegistries: options.insecureRegistries ?? [],
+    });
+    node = new NodeAgent({
+      cluster: clusterObjects("kubelet"),
+      scheduler: clusterObjects("default-scheduler"),
+      runtime,
+      clock,
+      log,
+      backoff: {
+        ...defaultRestartBackoff,
+        ...(options.restartBackoffMillis !== undefined ? { initialMillis: options.restartBackoffMillis } : {}),
+        ...(options.maxRestartBackoffMillis !== undefined ? { maxMillis: options.maxRestartBackoffMillis } : {}),
+      },
+      podsDir: join(dataDir, "pods"),
+      writeKubeconfig: (path, pod) => {
+        const namespace = pod.metadata.namespace ?? "default";
+        const account = (pod.spec as { serviceAccountName?: string }).serviceAccountName ?? "default";
+        writeKubeconfig(path, { server: url, caCertificate: credentials.caCertificate, token: tokens.issue({ namespace, name: account }), namespace });
+      },
+    });
+  }
   refreshCatalogue();
   const namespaceInfo = builtinResources.find((info) => info.kind === "Namespace")!;
   for (const name of defaultNamespaces) {
@@ -93,6 +144,7 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
     }
   }
   deletion.recover();
+  workloads?.recover();
   const compaction = setInterval(() => {
     try {
       store.compact(clock());
@@ -105,7 +157,24 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
   let address = "";
   const server = createServer(
     { cert: credentials.certificate, key: credentials.privateKey },
-    createRequestHandler({ token: credentials.token, catalogue, objects, store, feed, clock, serverAddress: () => address, log, bookmarkIntervalMillis: options.bookmarkIntervalMillis ?? 5_000 }),
+    createRequestHandler({
+      authenticator: { adminToken: credentials.token, serviceAccounts: tokens },
+      authorizer: new RbacAuthorizer({
+        roles: (namespace) => [...store.list("rbac.authorization.k8s.io/roles", { namespace })],
+        roleBindings: (namespace) => [...store.list("rbac.authorization.k8s.io/rolebindings", { namespace })],
+        clusterRoles: () => [...store.list("rbac.authorization.k8s.io/clusterroles")],
+        clusterRoleBindings: () => [...store.list("rbac.authorization.k8s.io/clusterrolebindings")],
+      }),
+      catalogue,
+      objects,
+      store,
+      feed,
+      clock,
+      serverAddress: () => address,
+      log,
+      bookmarkIntervalMillis: options.bookmarkIntervalMillis ?? 5_000,
+      ...(node ? { podLogs: node.podLog.bind(node) } : {}),
+    }),
   );
   // Tracked by hand: closeAllConnections() misses TLS sockets whose request ended (idle keep-alive, ended watches).
   const sockets = new Set<Socket>();
@@ -125,15 +194,17 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
     });
   } catch (error) {
     deletion.close();
+    workloads?.close();
     clearInterval(compaction);
     store.close();
     throw new DevClusterError("DEVCLUSTER_LISTEN_FAILED", `cannot start devcluster on "${host}:${options.port ?? 0}": ${error instanceof Error ? error.message : String(error)}; pick another --port or stop what listens there`, { cause: error });
   }
   const port = (server.address() as AddressInfo).port;
   address = `${urlHost(host)}:${port}`;
-  const url = `https://${address}`;
+  url = `https://${address}`;
   const kubeconfigPath = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfigPath, { server: url, caCertificate: credentials.caCertificate, token: credentials.token });
+  node?.recover();
 
   let closing: Promise<void> | undefined;
   return {
@@ -146,9 +217,13 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
         rmSync(kubeconfigPath, { force: true });
         clearInterval(compaction);
         deletion?.close();
+        workloads?.close();
+        const stopped = node?.close() ?? Promise.resolve();
         server.close(() => {
-          store.close();
-          resolve();
+          void stopped.then(() => {
+            store.close();
+            resolve();
+          });
         });
         for (const socket of sockets) socket.destroy();
       });

@@ -1,6 +1,6 @@
-// Writes devcluster/builtin-schemas.json from @kubernetes/client-node's models: `npm run devcluster:schemas`.
+// Writes devcluster/registry/builtin-schemas.json from @kubernetes/client-node's models: `npm run devcluster:schemas`.
 import { writeFile } from "node:fs/promises";
-import { deriveBuiltinSchemaFile } from "../devcluster/derive-builtin-schemas.ts";
+import { deriveBuiltinSchemaFile } from "../devcluster/registry/derive-builtin-schemas.ts";
 
-await writeFile(new URL("../devcluster/builtin-schemas.json", import.meta.url), deriveBuiltinSchemaFile());
-console.log("wrote devcluster/builtin-schemas.json");
+await writeFile(new URL("../devcluster/registry/builtin-schemas.json", import.meta.url), deriveBuiltinSchemaFile());
+console.log("wrote devcluster/registry/builtin-schemas.json");

@@ -1,0 +1,37 @@
+// Pod IPs on loopback: every live Pod gets its own 127.x.y.z (Linux routes all of 127/8 to lo),
+// so two Pods can each bind the same port.
+
+export class PodIpPool {
+  readonly #base: number;
+  readonly #size: number;
+  readonly #used = new Map<string, number>();
+
+  /** Addresses from `first` (default 127.1.0.1) on, `size` of them (default 65 000). */
+  constructor(options: { first?: string; size?: number } = {}) {
+    const parts = (options.first ?? "127.1.0.1").split(".").map(Number);
+    this.#base = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+    this.#size = options.size ?? 65_000;
+  }
+
+  /** The Pod's address (the same one again for the same uid). */
+  allocate(uid: string): string {
+    const existing = this.#used.get(uid);
+    if (existing !== undefined) return this.#format(existing);
+    const taken = new Set(this.#used.values());
+    for (let offset = 0; offset < this.#size; offset++) {
+      const address = this.#base + offset;
+      if ((address & 0xff) === 0 || (address & 0xff) === 0xff || taken.has(address)) continue;
+      this.#used.set(uid, address);
+      return this.#format(address);
+    }
+    throw new Error(`devcluster's node has no free Pod IP left (${this.#size} in use); delete some Pods`);
+  }
+
+  release(uid: string): void {
+    this.#used.delete(uid);
+  }
+
+  #format(address: number): string {
+    return [address >>> 24, (address >>> 16) & 0xff, (address >>> 8) & 0xff, address & 0xff].join(".");
+  }
+}
