@@ -40,7 +40,7 @@ it("hands an execution whose lease expired back to Pending, and fails it past re
   const holdBriefly = async (execution: Execution, attempt: number) =>
     cluster.resources.executions.replaceStatus({
       ...execution,
-      status: { ...execution.status, phase: "Executing", attempt, lease: { holder: "ghost-worker", expiresAt: new Date(Date.now() + 300).toISOString() } },
+      status: { ...execution.status, phase: "Executing", attempt, lease: { holder: "ghost-worker", expiresAt: new Date(Date.now() + 1_000).toISOString(), durationSeconds: 1 } },
     });
   const held = await holdBriefly(created, 1);
   // While the lease is live, the controller leaves it alone.
