@@ -2,8 +2,13 @@
 // one work queue per reconciler; on start every object is reconciled, so due timers fire at once.
 import type { KubeConfig, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
 import type { Execution, FunctionResource, Suspension } from "../crds/index.ts";
-import { KontinueError, ResourceClient, createKubeHttp, createResourceInformer, kontinueResources, systemClock, type Clock, type KubeHttp, type ResourceInformer } from "../runtime/index.ts";
+import { hostname } from "node:os";
+import { KontinueError, ResourceClient, createKubeHttp, createResourceInformer, systemClock, type Clock, type KubeHttp, type ResourceInformer } from "../runtime/index.ts";
 import { cancelReconciler } from "./cancel-reconciler.ts";
+import { projectExecution } from "./execution-projection.ts";
+import { controllerResources } from "./hydrating-execution-client.ts";
+import { startLeaderElection, type LeaderElectionOptions } from "./leader-election.ts";
+import { createWorkloadReconcilers } from "./workload-reconcilers.ts";
 import { labelReconciler } from "./label-reconciler.ts";
 import { leaseReconciler } from "./lease-reconciler.ts";
 import { suspensionReconciler } from "./suspension-reconciler.ts";
@@ -21,7 +26,14 @@ export type ControllerOptions = ControllerScope & {
   signal?: AbortSignal;
   /** Where log lines go (default stderr). */
   log?: (line: string) => void;
+  /**
+   * Default: on, with Lease `kontinue-controller` in the controller's namespace (the scope's, else
+   * "default"); only the holder runs reconcilers. "disabled" runs them at once.
+   */
+  leaderElection?: LeaderElectionSettings | "disabled";
 };
+
+export type LeaderElectionSettings = Partial<Omit<LeaderElectionOptions, "http" | "clock" | "log">>;
 
 /** Runs the controller until `signal` aborts. Resolves once it has stopped. */
 export async function runController(options: ControllerOptions): Promise<void> {
@@ -34,10 +46,12 @@ export async function runController(options: ControllerOptions): Promise<void> {
 
 export interface RunningController {
   stop(): Promise<void>;
+  /** Whether this controller's reconcilers run (it leads, or leader election is disabled). */
+  isLeader(): boolean;
 }
 
 /** Starts the controller and resolves once its informers have listed everything. */
-const optionKeys = new Set(["namespace", "allNamespaces", "kubeConfig", "clock", "http", "signal", "log"]);
+const optionKeys = new Set(["namespace", "allNamespaces", "kubeConfig", "clock", "http", "signal", "log", "leaderElection"]);
 
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const unknown = Object.keys(options).filter((key) => !optionKeys.has(key));
@@ -45,8 +59,13 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const clock = options.clock ?? systemClock;
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const http = options.http ?? createKubeHttp(options.kubeConfig);
-  const resources = kontinueResources(http);
   const namespace = "namespace" in options ? options.namespace : undefined;
+  if (options.leaderElection !== "disabled") {
+    const election = { namespace: namespace ?? "default", ...options.leaderElection, http, clock, log };
+    const elector = await startLeaderElection(election, () => startController({ ...options, http, leaderElection: "disabled" }));
+    return { stop: () => elector.stop(), isLeader: () => elector.isLeader() };
+  }
+  const resources = controllerResources(http);
   const queues: WorkQueue[] = [];
   const queue = (name: string, reconcile: Reconciler): WorkQueue => {
     const created = new WorkQueue({ name, reconcile, clock, concurrency: 4, onError: (key, error) => log(`${new Date(clock.now()).toISOString()} warn ${name} ${key}: ${(error as Error).message}`) });
@@ -70,6 +89,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
     }
   } });
 
+  const workloads = createWorkloadReconcilers({
+    kubeConfig: options.kubeConfig, http, resources, namespace, clock, log, queue, instance: hostname(),
+    executions: executionsView, functions: functionsView, suspensions: suspensionsView,
+  });
   const labels = queue("label", labelReconciler({ executions: executionsView, client: resources.executions }));
   const leases = queue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { podGone: pods.gone }) }));
   const cancels = queue("cancel", cancelReconciler({ executions: executionsView, resources, clock }));
@@ -85,30 +108,41 @@ export async function startController(options: ControllerOptions): Promise<Runni
     const parent = execution.spec.parent?.name;
     if (parent !== undefined) suspensions.add(`${execution.metadata.namespace}/${parent}`);
   };
-  listers.executions = createResourceInformer<Execution>({ ...common, client: resources.executions, onChange: onExecution, onSynced: () => listers.executions.list().forEach(onExecution) });
+  listers.executions = createResourceInformer<Execution>({ ...common, client: resources.executions, transform: projectExecution, onChange: (execution, kind) => {
+    workloads.executionChanged(execution, kind);
+    onExecution(execution);
+  }, onSynced: () => listers.executions.list().forEach(onExecution) });
   listers.suspensions = createResourceInformer<Suspension>({
     ...common,
     client: resources.suspensions,
-    onChange: (suspension) => synced && suspensions.add(keyOf(suspension)),
+    onChange: (suspension) => {
+      workloads.suspensionChanged(suspension);
+      if (synced) suspensions.add(keyOf(suspension));
+    },
     onSynced: () => synced && listers.suspensions.list().forEach((suspension) => suspensions.add(keyOf(suspension))),
   });
   const wakeParked = (): void => {
     if (!synced) return;
     for (const suspension of listers.suspensions.list()) if (suspension.spec.reason === "NonDeterminism") suspensions.add(keyOf(suspension));
   };
-  listers.functions = createResourceInformer<FunctionResource>({ ...common, client: resources.functions, onChange: wakeParked, onSynced: wakeParked });
+  listers.functions = createResourceInformer<FunctionResource>({ ...common, client: resources.functions, onChange: (fn, kind) => {
+    workloads.functionChanged(fn, kind);
+    wakeParked();
+  }, onSynced: wakeParked });
 
   await pods?.informer.start();
   await listers.functions.start();
   await listers.suspensions.start();
   await listers.executions.start();
+  await workloads.start();
   synced = true;
   listers.executions.list().forEach(onExecution);
   listers.suspensions.list().forEach((suspension) => suspensions.add(keyOf(suspension)));
   wakeParked();
   return {
+    isLeader: () => true,
     async stop() {
-      await Promise.all([listers.executions.stop(), listers.suspensions.stop(), listers.functions.stop(), pods?.informer.stop()]);
+      await Promise.all([listers.executions.stop(), listers.suspensions.stop(), listers.functions.stop(), pods?.informer.stop(), workloads.stop()]);
       await Promise.all(queues.map((q) => q.stop()));
     },
   };
