@@ -67,7 +67,7 @@ describe("ExecutionIndex", () => {
     index.observe(execution("a", { phase: "Pending" }, { "kontinue.cloud/revision": "r1" }), "update");
     expect(Object.fromEntries(index.revisionCounts("ns/process-order"))).toEqual({ r1: { pending: 2, executing: 0, suspended: 0 } });
     expect(index.heldByPod("ns/process-order").size).toBe(0);
-    expect(index.executionsOf("ns/process-order").sort()).toEqual(["ns/a", "ns/b", "ns/c", "ns/e"]);
+    expect([...index.executionsOf("ns/process-order")].sort()).toEqual(["ns/a", "ns/b", "ns/c", "ns/e"]);
     expect(index.revisionCounts("ns/other").size).toBe(0);
   });
 });
