@@ -151,9 +151,12 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
       liveRevisions: live,
       conditions,
     };
-    await reportTransitions(fn, status);
     // Compared as JSON values: the API server may order keys differently than they were written.
-    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(status)), fn.status ?? {})) await deps.clients.functions.replaceStatus({ ...fn, status });
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(status)), fn.status ?? {})) {
+      // Guarded by the cached resourceVersion: a reconcile from a stale cache fails here, before its Events.
+      await deps.clients.functions.replaceStatus({ ...fn, status });
+      await reportTransitions(fn, status);
+    }
     return requeueAfter === undefined ? {} : { requeueAfter };
 
     function podsOf(revision: string): V1Pod[] {
