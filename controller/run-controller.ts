@@ -31,6 +31,8 @@ export type ControllerOptions = ControllerScope & {
    * "default"); only the holder runs reconcilers. "disabled" runs them at once.
    */
   leaderElection?: LeaderElectionSettings | "disabled";
+  /** Called after every reconcile with its queue ("function", "lease", …), key and duration in ms. */
+  onReconciled?: (queue: string, key: string, milliseconds: number, failed: boolean) => void;
 };
 
 export type LeaderElectionSettings = Partial<Omit<LeaderElectionOptions, "http" | "clock" | "log">>;
@@ -51,7 +53,7 @@ export interface RunningController {
 }
 
 /** Starts the controller and resolves once its informers have listed everything. */
-const optionKeys = new Set(["namespace", "allNamespaces", "kubeConfig", "clock", "http", "signal", "log", "leaderElection"]);
+const optionKeys = new Set(["namespace", "allNamespaces", "kubeConfig", "clock", "http", "signal", "log", "leaderElection", "onReconciled"]);
 
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const unknown = Object.keys(options).filter((key) => !optionKeys.has(key));
@@ -68,7 +70,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const resources = controllerResources(http);
   const queues: WorkQueue[] = [];
   const queue = (name: string, reconcile: Reconciler): WorkQueue => {
-    const created = new WorkQueue({ name, reconcile, clock, concurrency: 4, onError: (key, error) => log(`${new Date(clock.now()).toISOString()} warn ${name} ${key}: ${(error as Error).message}`) });
+    const created = new WorkQueue({ name, reconcile, clock, concurrency: 4, onError: (key, error) => log(`${new Date(clock.now()).toISOString()} warn ${name} ${key}: ${(error as Error).message}`),
+      onReconciled: (key, ms, failed) => options.onReconciled?.(name, key, ms, failed) });
     queues.push(created);
     return created;
   };
