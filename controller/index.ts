@@ -21,6 +21,7 @@ export { desiredReplicas, replicasFor, scalingProblem, scalingSettings } from ".
 export type { ReplicaDecision, RevisionCounts, ScalingSettings } from "./desired-replicas.ts";
 export { imageRevision, revisionOf } from "./image-revision.ts";
 export { projectExecution } from "./execution-projection.ts";
+export { HydratingExecutionClient, controllerResources } from "./hydrating-execution-client.ts";
 export type { ExecutionProjection } from "./execution-projection.ts";
 export { ExecutionIndex } from "./execution-index.ts";
 export { deploymentName, workerIdentityName } from "./workload-labels.ts";
