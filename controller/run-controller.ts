@@ -1,8 +1,8 @@
 // Wiring of the controller's durability half: informers on Executions, Suspensions and Functions feed
 // one work queue per reconciler; on start every object is reconciled, so due timers fire at once.
 import type { KubeConfig, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
-import type { Execution, FunctionResource, Suspension } from "../crds/index.ts";
 import { hostname } from "node:os";
+import type { Execution, FunctionResource, Suspension } from "../crds/index.ts";
 import { KontinueError, ResourceClient, createKubeHttp, createResourceInformer, systemClock, type Clock, type KubeHttp, type ResourceInformer } from "../runtime/index.ts";
 import { cancelReconciler } from "./cancel-reconciler.ts";
 import { projectExecution } from "./execution-projection.ts";
