@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunningController } from "../../controller/index.ts";
 import { REVISION_LABEL } from "../../crds/index.ts";
+import { Kubectl } from "../fixtures/kubectl.ts";
 import { testCluster, waitFor, type TestCluster } from "../runtime/runtime-harness.ts";
 import {
   applyFunction,
@@ -75,6 +76,17 @@ it("pins new executions to the active revision and scales up from the watch even
   expect(ready!.status).toMatchObject({ replicas: 3, readyReplicas: 3 });
   const reasons = (await eventsAbout(clients, cluster.namespace, "orders")).map((e) => e.reason);
   expect(reasons).toEqual(expect.arrayContaining(["RevisionDeployed", "RevisionActivated", "ScaledUp"]));
+
+  const kubectl = new Kubectl(cluster.kubeconfigPath);
+  try {
+    const table = await kubectl.ok(["get", "kfn", "orders", "-n", cluster.namespace]);
+    expect(table.split("\n")[0]!.split(/\s+/)).toEqual(["NAME", "FUNCTION", "READY", "REASON", "DESIRED", "REPLICAS", "PENDING", "EXECUTING", "REVISION", "AGE"]);
+    expect(table.split("\n")[1]!.split(/\s+/).slice(0, 9)).toEqual(["orders", "orders", "True", "WorkersReady", "3", "3", "7", "0", A]);
+    const described = await kubectl.ok(["describe", "function", "orders", "-n", cluster.namespace]);
+    expect(described).toMatch(/Normal\s+ScaledUp\s+.*revision aaaaaaaaaaaaaaaa: \d → 3 replicas/);
+  } finally {
+    kubectl.dispose();
+  }
 });
 
 it("on a new image, moves executions that ran no step to the new revision; the old one keeps its own, then drains", async () => {
