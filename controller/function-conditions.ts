@@ -23,40 +23,55 @@ export interface ConditionInputs {
 
 type Judgement = { status: "True" | "False"; reason: string; message: string };
 
+const yes = (reason: string, message: string): Judgement => ({ status: "True", reason, message });
+const no = (reason: string, message: string): Judgement => ({ status: "False", reason, message });
+
 export function readyCondition(inputs: ConditionInputs): Judgement {
   const { image, active, podTrouble } = inputs;
-  if ("problem" in image) return { status: "False", reason: image.problem, message: image.message };
-  if (podTrouble !== undefined) return { status: "False", ...podTrouble };
+  if ("problem" in image) return no(image.problem, image.message);
+  if (podTrouble !== undefined) return no(podTrouble.reason, podTrouble.message);
   const wanted = active?.desiredReplicas ?? 0;
   const ready = active?.readyReplicas ?? 0;
-  if (wanted === 0) return { status: "True", reason: "ScaledToZero", message: `revision ${image.revision} is deployed at zero replicas; a Pending execution starts a worker` };
-  if (ready >= wanted) return { status: "True", reason: "WorkersReady", message: `${ready} of ${wanted} workers of revision ${image.revision} are ready` };
-  return { status: "False", reason: "WorkersStarting", message: `${ready} of ${wanted} workers of revision ${image.revision} are ready; see "kubectl get pods -l kontinue.cloud/revision=${image.revision}"` };
+  const revision = image.revision;
+  if (wanted === 0) return yes("ScaledToZero", `revision ${revision} is deployed at zero replicas; a Pending execution starts a worker`);
+  const workers = `${ready} of ${wanted} workers of revision ${revision} are ready`;
+  if (ready >= wanted) return yes("WorkersReady", workers);
+  return no("WorkersStarting", `${workers}; see "kubectl get pods -l kontinue.cloud/revision=${revision}"`);
 }
 
 export function scalingCondition(inputs: ConditionInputs): Judgement {
   const { image, scalingProblem, settings, active, limit, live } = inputs;
-  if (scalingProblem !== undefined) return { status: "False", reason: "InvalidScaling", message: `${scalingProblem}; replicas are left as they are` };
-  if ("problem" in image) return { status: "False", reason: image.problem, message: "no revision to scale: see the Ready condition" };
+  if (scalingProblem !== undefined) return no("InvalidScaling", `${scalingProblem}; replicas are left as they are`);
+  if ("problem" in image) return no(image.problem, "no revision to scale: see the Ready condition");
   const work = live.reduce((sum, revision) => sum + (revision.pending ?? 0) + (revision.executing ?? 0), 0);
   const replicas = live.reduce((sum, revision) => sum + (revision.desiredReplicas ?? 0), 0);
   const cooling = live.find((revision) => revision.cooldownSince !== undefined);
   if (cooling !== undefined) {
     const at = new Date(Date.parse(cooling.cooldownSince!) + settings.cooldownSeconds * 1000).toISOString();
-    return { status: "True", reason: "CoolingDown", message: `revision ${cooling.id} keeps ${cooling.desiredReplicas} replicas until ${at} (cooldownSeconds ${settings.cooldownSeconds}), then follows the lower desire` };
+    const keeps = `revision ${cooling.id} keeps ${cooling.desiredReplicas} replicas until ${at}`;
+    return yes("CoolingDown", `${keeps} (cooldownSeconds ${settings.cooldownSeconds}), then follows the lower desire`);
   }
-  if (work === 0 && replicas === 0) return { status: "True", reason: "NoExecutions", message: "nothing is Pending or Executing: scaled to zero" };
+  if (work === 0 && replicas === 0) return yes("NoExecutions", "nothing is Pending or Executing: scaled to zero");
   const counts = `${active?.pending ?? 0} pending + ${active?.executing ?? 0} executing`;
   if (limit === "maxReplicas") {
-    return { status: "True", reason: "AtMaxReplicas", message: `${counts} want more workers than maxReplicas ${settings.maxReplicas}; raise spec.scaling.maxReplicas to run them sooner` };
+    const raise = "raise spec.scaling.maxReplicas to run them sooner";
+    return yes("AtMaxReplicas", `${counts} want more workers than maxReplicas ${settings.maxReplicas}; ${raise}`);
   }
-  if (limit === "minReplicas") return { status: "True", reason: "AtMinReplicas", message: `${counts}; held at minReplicas ${settings.minReplicas}` };
-  return { status: "True", reason: "ScalingActive", message: `${counts} → ${active?.desiredReplicas ?? 0} replicas (targetPendingPerReplica ${settings.targetPendingPerReplica})` };
+  if (limit === "minReplicas") return yes("AtMinReplicas", `${counts}; held at minReplicas ${settings.minReplicas}`);
+  const target = `targetPendingPerReplica ${settings.targetPendingPerReplica}`;
+  return yes("ScalingActive", `${counts} → ${active?.desiredReplicas ?? 0} replicas (${target})`);
 }
 
 /** `judgement` as a condition, keeping lastTransitionTime when the status did not change. */
-export function toCondition(type: string, judgement: Judgement, previous: readonly Condition[] | undefined, now: number, generation: number | undefined): Condition {
+export function toCondition(
+  type: string,
+  judgement: Judgement,
+  previous: readonly Condition[] | undefined,
+  now: number,
+  generation: number | undefined,
+): Condition {
   const before = previous?.find((condition) => condition.type === type);
-  const lastTransitionTime = before !== undefined && before.status === judgement.status && before.lastTransitionTime !== undefined ? before.lastTransitionTime : new Date(now).toISOString();
+  const kept = before !== undefined && before.status === judgement.status ? before.lastTransitionTime : undefined;
+  const lastTransitionTime = kept ?? new Date(now).toISOString();
   return { type, ...judgement, lastTransitionTime, ...(generation === undefined ? {} : { observedGeneration: generation }) };
 }
