@@ -66,7 +66,7 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
       objects.filter((object) => object.metadata.namespace === namespace && object.metadata.labels?.[FUNCTION_LABEL] === name);
     const deployments = new Map(mine(deps.deployments.list()).map((d) => [d.metadata.labels?.[REVISION_LABEL] ?? "", d]));
     const previous = new Map((fn.status?.liveRevisions ?? []).map((revision) => [revision.id, revision]));
-    const ids = new Set([...(active === undefined ? [] : [active]), ...[...counts.keys()].filter((id) => id !== ""), ...deployments.keys(), ...previous.keys()]);
+    const ids = new Set([...(active === undefined ? [] : [active]), ...counts.keys(), ...deployments.keys(), ...previous.keys()]);
     ids.delete("");
 
     if (ids.size > 0) await ensureIdentity(fn);
@@ -86,39 +86,44 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
         const remaining = drainingSince + (fn.spec.revisions?.drainGraceSeconds ?? 60) * 1000 - now;
         if (remaining <= 0) {
           if (deployment !== undefined && (await deps.clients.deployments.delete(namespace, deployment.metadata.name!))) {
-            await event(fn, "Normal", "RevisionDrained", `revision ${id} has no unfinished executions: removed Deployment "${deployment.metadata.name}"`);
+            const removed = `removed Deployment "${deployment.metadata.name}"`;
+            await event(fn, "Normal", "RevisionDrained", `revision ${id} has no unfinished executions: ${removed}`);
           }
           continue;
         }
         later(remaining);
       }
-      const revisionImage = id === active ? fn.spec.image : (deployment?.spec?.template.spec?.containers[0]?.image ?? before?.image ?? deps.index.imageOf(key, id));
+      const deployed = deployment?.spec?.template.spec?.containers[0]?.image;
+      const revisionImage = id === active ? fn.spec.image : (deployed ?? before?.image ?? deps.index.imageOf(key, id));
       const entry: LiveRevision = { id, ...(revisionImage === undefined ? {} : { image: revisionImage }), ...own };
       if (drainingSince !== undefined) entry.drainingSince = time(drainingSince);
       if (revisionImage === undefined) {
         await deps.events.record(fn, {
           type: "Warning",
           reason: "RevisionImageUnknown",
-          message: `${unfinished} executions are pinned to revision ${id}, whose image is not known any more; cancel them, or deploy that image again to finish them`,
+          message:
+            `${unfinished} executions are pinned to revision ${id}, whose image is not known any more; ` +
+            "cancel them, or deploy that image again to finish them",
           once: `revision-image-unknown-${id}`,
         });
         live.push({ ...entry, desiredReplicas: 0, replicas: 0, readyReplicas: 0 });
         continue;
       }
       const current = deployment?.spec?.replicas ?? 0;
+      const held = { replicas: current, cooldownSince: parse(before?.cooldownSince) };
       const decision =
-        scalingIssue === undefined
-          ? desiredReplicas({ counts: own, settings, now, current: { replicas: current, cooldownSince: parse(before?.cooldownSince) } })
-          : { replicas: current, desired: current };
+        scalingIssue === undefined ? desiredReplicas({ counts: own, settings, now, current: held }) : { replicas: current, desired: current };
       if ("requeueAfter" in decision && decision.requeueAfter !== undefined) later(decision.requeueAfter);
       if (id === active && "limit" in decision) activeLimit = decision.limit;
       if (decision.replicas < current) await markBusyPods(id);
       const written = await applyDeployment(fn, { id, image: revisionImage }, decision.replicas, deployment);
       if (written.outcome === "created") {
-        await event(fn, "Normal", "RevisionDeployed", `created Deployment "${written.object.metadata.name}" for revision ${id} (${revisionImage}) with ${decision.replicas} replicas`);
+        const created = `created Deployment "${written.object.metadata.name}" for revision ${id} (${revisionImage})`;
+        await event(fn, "Normal", "RevisionDeployed", `${created} with ${decision.replicas} replicas`);
       } else if (decision.replicas !== current) {
-        const why = `${own.pending} pending + ${own.executing} executing`;
-        await event(fn, "Normal", decision.replicas > current ? "ScaledUp" : "ScaledDown", `revision ${id}: ${current} → ${decision.replicas} replicas (${why}, targetPendingPerReplica ${settings.targetPendingPerReplica})`);
+        const why = `${own.pending} pending + ${own.executing} executing, targetPendingPerReplica ${settings.targetPendingPerReplica}`;
+        const reason = decision.replicas > current ? "ScaledUp" : "ScaledDown";
+        await event(fn, "Normal", reason, `revision ${id}: ${current} → ${decision.replicas} replicas (${why})`);
       }
       const cooldownSince = "cooldownSince" in decision ? decision.cooldownSince : undefined;
       live.push({
@@ -132,7 +137,15 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
 
     const activeEntry = live.find((revision) => revision.id === active);
     const activePods = active === undefined ? [] : podsOf(active);
-    const inputs: ConditionInputs = { image, scalingProblem: scalingIssue, settings, active: activeEntry, limit: activeLimit, live, podTrouble: podTrouble(activePods) };
+    const inputs: ConditionInputs = {
+      image,
+      scalingProblem: scalingIssue,
+      settings,
+      active: activeEntry,
+      limit: activeLimit,
+      live,
+      podTrouble: podTrouble(activePods),
+    };
     const conditions = [
       toCondition("Ready", readyCondition(inputs), fn.status?.conditions, now, fn.metadata.generation),
       toCondition("Scaling", scalingCondition(inputs), fn.status?.conditions, now, fn.metadata.generation),
