@@ -49,6 +49,8 @@ export class ExecutionIndex {
   private readonly members = new Map<string, Set<string>>();
   /** An image seen run for a revision (status.observedImage), by `function/revision`. */
   private readonly images = new Map<string, string>();
+  /** One copy of each function key, shared by its executions' entries. */
+  private readonly functionKeys = new Map<string, string>();
 
   /** Takes in an informer event. */
   observe(execution: Execution, kind: "add" | "update" | "delete"): void {
@@ -59,8 +61,10 @@ export class ExecutionIndex {
       this.entries.delete(key);
       return;
     }
+    const functionKey = functionKeyOf(execution);
+    if (!this.functionKeys.has(functionKey)) this.functionKeys.set(functionKey, functionKey);
     const entry: Entry = {
-      function: functionKeyOf(execution),
+      function: this.functionKeys.get(functionKey)!,
       revision: execution.metadata.labels?.[REVISION_LABEL] ?? "",
       bucket: bucketOf(execution),
       pod: execution.status?.phase === "Executing" ? execution.status.lease?.pod : undefined,

@@ -17,13 +17,34 @@ export type ExecutionProjection = Execution & {
 
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration";
 
+/**
+ * One copy of the strings many executions share (apiVersion, kind, namespace, function, label values,
+ * phase): decoded JSON gives every object its own. Bounded, so arbitrary values cannot grow it forever.
+ */
+const shared = new Map<string, string>();
+const sharedLimit = 10_000;
+function share<T extends string | undefined>(value: T): T {
+  if (value === undefined) return value;
+  const found = shared.get(value);
+  if (found !== undefined) return found as T;
+  if (shared.size < sharedLimit) shared.set(value, value);
+  return value;
+}
+
 export function projectExecution(execution: Execution): ExecutionProjection {
   const { managedFields: _managedFields, annotations, ...metadata } = execution.metadata;
   const { arguments: _arguments, ...spec } = execution.spec;
   const kept = annotations === undefined ? undefined : Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== lastApplied));
+  if (metadata.namespace !== undefined) metadata.namespace = share(metadata.namespace);
+  if (metadata.labels !== undefined) {
+    const labels: Record<string, string> = {};
+    for (const key in metadata.labels) labels[key] = share(metadata.labels[key]!);
+    metadata.labels = labels;
+  }
+  spec.function = share(spec.function);
   const projection: ExecutionProjection = {
-    apiVersion: execution.apiVersion,
-    kind: execution.kind,
+    apiVersion: share(execution.apiVersion),
+    kind: share(execution.kind),
     metadata: kept === undefined || Object.keys(kept).length === 0 ? metadata : { ...metadata, annotations: kept },
     spec,
     journalSteps: execution.status?.state?.steps?.length ?? 0,
@@ -32,6 +53,7 @@ export function projectExecution(execution: Execution): ExecutionProjection {
   if (children.length > 0) projection.waitingFor = children;
   if (execution.status !== undefined) {
     const { state: _state, result: _result, error: _error, ...status } = execution.status;
+    if (status.phase !== undefined) status.phase = share(status.phase);
     projection.status = status;
   }
   return projection;
