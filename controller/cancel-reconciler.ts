@@ -1,7 +1,8 @@
 // Cancels executions no worker holds (Pending, Suspended): phase Cancelled, children asked to cancel,
 // the Suspension deleted. An execution a worker holds is cancelled by that worker.
 import type { Execution, ExecutionStatus } from "../crds/index.ts";
-import { cancelChildren, unfinishedChildren, type Clock, type KontinueResources } from "../runtime/index.ts";
+import { cancelChildren, type Clock, type KontinueResources } from "../runtime/index.ts";
+import { waitingFor } from "./execution-projection.ts";
 import type { Lister } from "./lister.ts";
 import { splitKey, type Reconciler } from "./work-queue.ts";
 
@@ -26,7 +27,7 @@ export function cancelReconciler(deps: { executions: Lister<Execution>; resource
     const execution = deps.executions.get(namespace, name);
     if (execution === undefined) return {};
     const runningChildren = () =>
-      unfinishedChildren(execution.status?.state?.steps ?? []).filter((child) => {
+      waitingFor(execution).filter((child) => {
         const found = deps.executions.get(namespace, child);
         return found !== undefined && found.spec.cancelRequested !== true && !["Completed", "Failed", "Cancelled"].includes(found.status?.phase ?? "");
       });

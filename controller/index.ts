@@ -1,6 +1,7 @@
-// The controller's durability half: suspensions, leases, labels, cancellation, schedules and TTL housekeeping.
+// The controller: Functions into worker Deployments per revision scaled by queue depth; resumes suspensions,
+// reaps expired leases, labels and cancels executions, runs schedules, deletes finished ones; one leader at a time.
 export { runController, startController } from "./run-controller.ts";
-export type { ControllerOptions, ControllerScope, RunningController } from "./run-controller.ts";
+export type { ControllerOptions, ControllerScope, RunningController, LeaderElectionSettings } from "./run-controller.ts";
 export { WorkQueue, keyOf, splitKey } from "./work-queue.ts";
 export type { Reconciler, ReconcileResult, WorkQueueOptions } from "./work-queue.ts";
 export type { Lister } from "./lister.ts";
@@ -33,3 +34,18 @@ export type { TtlDecision } from "./ttl-reconciler.ts";
 export { eventRecorder, eventName } from "./object-event.ts";
 export type { EventRecorder, ObjectEvent, InvolvedObject } from "./object-event.ts";
 export { requeueOnClock } from "./clock-requeue.ts";
+export { startLeaderElection, DEFAULT_LEASE_NAME } from "./leader-election.ts";
+export type { LeaderElector, LeaderElectionOptions } from "./leader-election.ts";
+export { functionReconciler } from "./function-reconciler.ts";
+export { revisionReconciler, pinningDecision } from "./revision-reconciler.ts";
+export type { PinningDecision } from "./revision-reconciler.ts";
+export { desiredDeployment, workerEnv } from "./desired-deployment.ts";
+export { desiredRole, desiredRoleBinding, desiredServiceAccount, WORKER_RULES } from "./desired-rbac.ts";
+export { desiredReplicas, replicasFor, scalingProblem, scalingSettings } from "./desired-replicas.ts";
+export type { ReplicaDecision, RevisionCounts, ScalingSettings } from "./desired-replicas.ts";
+export { imageRevision, revisionOf } from "./image-revision.ts";
+export { projectExecution } from "./execution-projection.ts";
+export { HydratingExecutionClient, controllerResources } from "./hydrating-execution-client.ts";
+export type { ExecutionProjection } from "./execution-projection.ts";
+export { ExecutionIndex } from "./execution-index.ts";
+export { deploymentName, workerIdentityName } from "./workload-labels.ts";

@@ -1,6 +1,7 @@
-// Wiring of the controller's durability half: informers on Executions, Suspensions and Functions feed
+// Wiring of the controller: informers on Executions, Suspensions, Functions, ScheduledExecutions and Pods feed
 // one work queue per reconciler; on start every object is reconciled, so due timers fire at once.
 import type { KubeConfig, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
+import { hostname } from "node:os";
 import { PLURALS, type Execution, type FunctionResource, type ScheduledExecution, type Suspension } from "../crds/index.ts";
 import {
   KontinueError,
@@ -8,16 +9,19 @@ import {
   ServerClock,
   createKubeHttp,
   createResourceInformer,
-  kontinueResources,
   type Clock,
   type KubeHttp,
   type ResourceInformer,
 } from "../runtime/index.ts";
 import { cancelReconciler } from "./cancel-reconciler.ts";
 import { requeueOnClock } from "./clock-requeue.ts";
+import { projectExecution } from "./execution-projection.ts";
+import { controllerResources } from "./hydrating-execution-client.ts";
+import { startLeaderElection, type LeaderElectionOptions } from "./leader-election.ts";
 import { eventRecorder } from "./object-event.ts";
 import { SCHEDULED_EXECUTION_LABEL, scheduleReconciler } from "./schedule-reconciler.ts";
 import { ttlReconciler } from "./ttl-reconciler.ts";
+import { createWorkloadReconcilers } from "./workload-reconcilers.ts";
 import { labelReconciler } from "./label-reconciler.ts";
 import { leaseReconciler, workerPodState, type WorkerPodState } from "./lease-reconciler.ts";
 import { suspensionReconciler } from "./suspension-reconciler.ts";
@@ -35,7 +39,16 @@ export type ControllerOptions = ControllerScope & {
   signal?: AbortSignal;
   /** Where log lines go (default stderr). */
   log?: (line: string) => void;
+  /**
+   * Default: on, with Lease `kontinue-controller` in the controller's namespace (the scope's, else
+   * "default"); only the holder runs reconcilers. "disabled" runs them at once.
+   */
+  leaderElection?: LeaderElectionSettings | "disabled";
+  /** Called after every reconcile with its queue ("function", "lease", …), key and duration in ms. */
+  onReconciled?: (queue: string, key: string, milliseconds: number, failed: boolean) => void;
 };
+
+export type LeaderElectionSettings = Partial<Omit<LeaderElectionOptions, "http" | "clock" | "log">>;
 
 /** Runs the controller until `signal` aborts. Resolves once it has stopped. */
 export async function runController(options: ControllerOptions): Promise<void> {
@@ -48,10 +61,12 @@ export async function runController(options: ControllerOptions): Promise<void> {
 
 export interface RunningController {
   stop(): Promise<void>;
+  /** Whether this controller's reconcilers run (it leads, or leader election is disabled). */
+  isLeader(): boolean;
 }
 
 /** Starts the controller and resolves once its informers have listed everything. */
-const optionKeys = new Set(["namespace", "allNamespaces", "kubeConfig", "clock", "http", "signal", "log"]);
+const optionKeys = new Set(["namespace", "allNamespaces", "kubeConfig", "clock", "http", "signal", "log", "leaderElection", "onReconciled"]);
 
 export async function startController(options: ControllerOptions): Promise<RunningController> {
   const unknown = Object.keys(options).filter((key) => !optionKeys.has(key));
@@ -61,8 +76,13 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const clock = options.clock ?? server;
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const http = options.http ?? createKubeHttp(options.kubeConfig, { clock: server.local, onResponse: (r) => server.observe(r.date, r.sentAt, r.receivedAt) });
-  const resources = kontinueResources(http);
   const namespace = "namespace" in options ? options.namespace : undefined;
+  if (options.leaderElection !== "disabled") {
+    const election = { namespace: namespace ?? "default", ...options.leaderElection, http, clock, log };
+    const elector = await startLeaderElection(election, () => startController({ ...options, http, clock, leaderElection: "disabled" }));
+    return { stop: () => elector.stop(), isLeader: () => elector.isLeader() };
+  }
+  const resources = controllerResources(http);
   const queues: WorkQueue[] = [];
   const stopping = new AbortController();
   /** A queue whose requeues run on the injected clock (so a ManualClock drives them). */
@@ -71,7 +91,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
     return created;
   };
   const queue = (name: string, reconcile: Reconciler): WorkQueue => {
-    const created = new WorkQueue({ name, reconcile, clock, concurrency: 4, onError: (key, error) => log(`${new Date(clock.now()).toISOString()} warn ${name} ${key}: ${(error as Error).message}`) });
+    const created = new WorkQueue({ name, reconcile, clock, concurrency: 4, onError: (key, error) => log(`${new Date(clock.now()).toISOString()} warn ${name} ${key}: ${(error as Error).message}`),
+      onReconciled: (key, ms, failed) => options.onReconciled?.(name, key, ms, failed) });
     queues.push(created);
     return created;
   };
@@ -98,6 +119,10 @@ export async function startController(options: ControllerOptions): Promise<Runni
     }
   } });
 
+  const workloads = createWorkloadReconcilers({
+    kubeConfig: options.kubeConfig, http, resources, namespace, clock, log, queue, instance: hostname(),
+    executions: executionsView, functions: functionsView, suspensions: suspensionsView,
+  });
   const labels = queue("label", labelReconciler({ executions: executionsView, client: resources.executions }));
   const leases = clockQueue("lease", leaseReconciler({ executions: executionsView, functions: functionsView, client: resources.executions, clock, ...(pods === undefined ? {} : { workerPod: pods.state }) }));
   const cancels = queue("cancel", cancelReconciler({ executions: executionsView, resources, clock }));
@@ -127,18 +152,27 @@ export async function startController(options: ControllerOptions): Promise<Runni
     const schedule = execution.metadata.labels?.[SCHEDULED_EXECUTION_LABEL];
     if (schedule !== undefined) schedules.add(`${execution.metadata.namespace}/${schedule}`);
   };
-  listers.executions = createResourceInformer<Execution>({ ...common, client: resources.executions, onChange: onExecution, onSynced: () => listers.executions.list().forEach(onExecution) });
+  listers.executions = createResourceInformer<Execution>({ ...common, client: resources.executions, transform: projectExecution, onChange: (execution, kind) => {
+    workloads.executionChanged(execution, kind);
+    onExecution(execution);
+  }, onSynced: () => listers.executions.list().forEach(onExecution) });
   listers.suspensions = createResourceInformer<Suspension>({
     ...common,
     client: resources.suspensions,
-    onChange: (suspension) => synced && suspensions.add(keyOf(suspension)),
+    onChange: (suspension) => {
+      workloads.suspensionChanged(suspension);
+      if (synced) suspensions.add(keyOf(suspension));
+    },
     onSynced: () => synced && listers.suspensions.list().forEach((suspension) => suspensions.add(keyOf(suspension))),
   });
   const wakeParked = (): void => {
     if (!synced) return;
     for (const suspension of listers.suspensions.list()) if (suspension.spec.reason === "NonDeterminism") suspensions.add(keyOf(suspension));
   };
-  listers.functions = createResourceInformer<FunctionResource>({ ...common, client: resources.functions, onChange: wakeParked, onSynced: wakeParked });
+  listers.functions = createResourceInformer<FunctionResource>({ ...common, client: resources.functions, onChange: (fn, kind) => {
+    workloads.functionChanged(fn, kind);
+    wakeParked();
+  }, onSynced: wakeParked });
   const addSchedules = (): void => void (synced && listers.schedules.list().forEach((schedule) => schedules.add(keyOf(schedule))));
   listers.schedules = createResourceInformer<ScheduledExecution>({
     ...common,
@@ -152,15 +186,24 @@ export async function startController(options: ControllerOptions): Promise<Runni
   await listers.suspensions.start();
   await listers.schedules.start();
   await listers.executions.start();
+  await workloads.start();
   synced = true;
   addSchedules();
   listers.executions.list().forEach(onExecution);
   listers.suspensions.list().forEach((suspension) => suspensions.add(keyOf(suspension)));
   wakeParked();
   return {
+    isLeader: () => true,
     async stop() {
       stopping.abort();
-      await Promise.all([listers.executions.stop(), listers.suspensions.stop(), listers.functions.stop(), listers.schedules.stop(), pods?.informer.stop()]);
+      await Promise.all([
+        listers.executions.stop(),
+        listers.suspensions.stop(),
+        listers.functions.stop(),
+        listers.schedules.stop(),
+        pods?.informer.stop(),
+        workloads.stop(),
+      ]);
       await Promise.all(queues.map((q) => q.stop()));
     },
   };

@@ -18,6 +18,8 @@ export interface WorkQueueOptions {
   /** Keys reconciled at once (default 4). */
   concurrency?: number;
   onError?(key: string, error: unknown): void;
+  /** After every reconcile: how long it took (by the clock), and whether it threw. */
+  onReconciled?(key: string, milliseconds: number, failed: boolean): void;
 }
 
 const baseBackoffMs = 5;
@@ -89,11 +91,14 @@ export class WorkQueue {
   }
 
   private async process(key: string): Promise<void> {
+    const started = this.options.clock.now();
     try {
       const result = await this.options.reconcile(key);
+      this.options.onReconciled?.(key, this.options.clock.now() - started, false);
       this.failures.delete(key);
       if (result.requeueAfter !== undefined) this.addAfter(key, result.requeueAfter);
     } catch (error) {
+      this.options.onReconciled?.(key, this.options.clock.now() - started, true);
       const failures = (this.failures.get(key) ?? 0) + 1;
       this.failures.set(key, failures);
       this.options.onError?.(key, error);

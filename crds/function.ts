@@ -25,6 +25,19 @@ export const retrySchema = {
   },
 } as const;
 
+export const revisionsSchema = {
+  type: "object",
+  description: "How the workers of earlier revisions (image digests) are retired.",
+  properties: {
+    drainGraceSeconds: {
+      type: "integer",
+      minimum: 0,
+      default: 60,
+      description: "Seconds a revision with no unfinished executions keeps its Deployment before it is removed.",
+    },
+  },
+} as const;
+
 export const conditionSchema = {
   type: "object",
   required: ["type", "status"],
@@ -48,10 +61,30 @@ export const functionSpecSchema = {
     scaling: scalingSchema,
     concurrency: { type: "integer", minimum: 1, default: 10, description: "Executions one worker runs at once." },
     retry: retrySchema,
+    revisions: revisionsSchema,
     timeoutSeconds: { type: "integer", minimum: 1 },
     env: { type: "array", items: passthrough },
     resources: passthrough,
     serviceAccountName: { type: "string" },
+  },
+} as const;
+
+const time = { type: "string", format: "date-time" } as const;
+
+export const liveRevisionSchema = {
+  type: "object",
+  required: ["id"],
+  properties: {
+    id: { type: "string", description: "The first 16 hex digits of the image digest." },
+    image: { type: "string", description: "The image reference, by digest." },
+    desiredReplicas: { type: "integer" },
+    replicas: { type: "integer" },
+    readyReplicas: { type: "integer" },
+    pending: { type: "integer" },
+    executing: { type: "integer" },
+    suspended: { type: "integer" },
+    cooldownSince: { ...time, description: "When the desire fell below the replicas; they follow it cooldownSeconds later." },
+    drainingSince: { ...time, description: "When the last unfinished execution left this (inactive) revision." },
   },
 } as const;
 
@@ -65,6 +98,13 @@ export const functionStatusSchema = {
     desiredReplicas: { type: "integer" },
     pending: { type: "integer" },
     executing: { type: "integer" },
+    suspended: { type: "integer" },
+    activeRevision: { type: "string", description: "The revision new executions are pinned to (from spec.image)." },
+    liveRevisions: {
+      type: "array",
+      description: "Revisions with unfinished executions, the active one, and those still draining.",
+      items: liveRevisionSchema,
+    },
     conditions: {
       type: "array",
       "x-kubernetes-list-type": "map",
@@ -76,6 +116,8 @@ export const functionStatusSchema = {
 
 export type Scaling = SchemaType<typeof scalingSchema>;
 export type RetryPolicy = SchemaType<typeof retrySchema>;
+export type RevisionPolicy = SchemaType<typeof revisionsSchema>;
+export type LiveRevision = SchemaType<typeof liveRevisionSchema>;
 export type Condition = SchemaType<typeof conditionSchema>;
 export type FunctionSpec = SchemaType<typeof functionSpecSchema>;
 export type FunctionStatus = SchemaType<typeof functionStatusSchema>;
@@ -89,10 +131,15 @@ export const functionCrd = customResourceDefinition({
   status: functionStatusSchema,
   printerColumns: [
     { name: "Function", type: "string", jsonPath: ".spec.functionName" },
+    { name: "Ready", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: "Reason", type: "string", jsonPath: '.status.conditions[?(@.type=="Ready")].reason' },
     { name: "Desired", type: "integer", jsonPath: ".status.desiredReplicas" },
-    { name: "Ready", type: "integer", jsonPath: ".status.readyReplicas" },
+    { name: "Replicas", type: "integer", jsonPath: ".status.readyReplicas" },
     { name: "Pending", type: "integer", jsonPath: ".status.pending" },
-    { name: "Executing", type: "integer", jsonPath: ".status.executing", priority: 1 },
-    { name: "Image", type: "string", jsonPath: ".spec.image" },
+    { name: "Executing", type: "integer", jsonPath: ".status.executing" },
+    { name: "Suspended", type: "integer", jsonPath: ".status.suspended", priority: 1 },
+    { name: "Revision", type: "string", jsonPath: ".status.activeRevision" },
+    { name: "Scaling", type: "string", jsonPath: '.status.conditions[?(@.type=="Scaling")].reason', priority: 1 },
+    { name: "Image", type: "string", jsonPath: ".spec.image", priority: 1 },
   ],
 });

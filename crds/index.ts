@@ -2,14 +2,23 @@
 export { GROUP, VERSION, API_VERSION, CATEGORY, customResourceDefinition } from "./crd-manifest.ts";
 export type { CustomResourceDefinition, PrinterColumn, KindNames } from "./crd-manifest.ts";
 export { crdManifests, crdFileName, PLURALS } from "./crd-manifests.ts";
-export { FUNCTION_LABEL, REVISION_LABEL, PARENT_UID_LABEL, PARENT_CLOSE_LABEL } from "./labels.ts";
+export {
+  FUNCTION_LABEL,
+  REVISION_LABEL,
+  RESCUED_FROM_ANNOTATION,
+  APP_NAME_LABEL,
+  MANAGED_BY_LABEL,
+  MANAGED_BY,
+  PARENT_UID_LABEL,
+  PARENT_CLOSE_LABEL,
+} from "./labels.ts";
 export { toResourceName } from "./resource.ts";
 export type { Resource } from "./resource.ts";
 export type { SchemaType, StructuralSchema } from "./schema-type.ts";
 export { executionCrd } from "./execution.ts";
 export type { Execution, ExecutionSpec, ExecutionStatus, ExecutionPhase, ExecutionState, JournalEntry, ErrorInfo, Signal } from "./execution.ts";
 export { functionCrd } from "./function.ts";
-export type { FunctionResource, FunctionSpec, FunctionStatus, Scaling, RetryPolicy, Condition } from "./function.ts";
+export type { FunctionResource, FunctionSpec, FunctionStatus, Scaling, RetryPolicy, RevisionPolicy, LiveRevision, Condition } from "./function.ts";
 export { suspensionCrd } from "./suspension.ts";
 export type { Suspension, SuspensionSpec, SuspensionStatus, SuspensionReason } from "./suspension.ts";
 export { scheduledExecutionCrd } from "./scheduled-execution.ts";

@@ -18,6 +18,11 @@ export interface ResourceInformerOptions<T extends KubernetesObject> {
   onSynced?(): void;
   onError?(error: unknown): void;
   clock?: Clock;
+  /**
+   * What the cache keeps of each object it takes in (e.g. a projection without large fields), applied
+   * before `onChange` sees it; the cache and the callbacks only ever hold the transformed object.
+   */
+  transform?(object: T): T;
 }
 
 export interface ResourceInformer<T> {
@@ -43,16 +48,26 @@ export function createResourceInformer<T extends KubernetesObject>(options: Reso
   let stopped = false;
   let failures = 0;
   let restarting = false;
+  // client-node's cache stores the decoded object and hands that same object to the callbacks, which it
+  // runs before anything else can read the cache: replacing its contents here is what the cache keeps.
+  const transformInPlace = (object: T): T => {
+    if (options.transform === undefined) return object;
+    const transformed = options.transform(object);
+    if (transformed === object) return object;
+    const target = object as Record<string, unknown>;
+    for (const key of Object.keys(target)) delete target[key];
+    return Object.assign(object, transformed);
+  };
 
   // client-node is loaded on first start, so importing the runtime (the SDK in a Function file, the
   // builder, the CLI) does not pay for it.
   const create = async (): Promise<Informer<T> & ObjectCache<T>> => {
     const { makeInformer } = await import("./kube-client.ts");
     const created = makeInformer<T>(options.kubeConfig, path, listFn, options.labelSelector);
-    created.on("add", (object) => options.onChange(object, "add"));
+    created.on("add", (object) => options.onChange(transformInPlace(object), "add"));
     created.on("update", (object) => {
       failures = 0;
-      options.onChange(object, "update");
+      options.onChange(transformInPlace(object), "update");
     });
     created.on("delete", (object) => options.onChange(object, "delete"));
     created.on("error", (error) => {
