@@ -13,7 +13,7 @@ export interface FunctionManifestOptions {
 export function functionManifest(options: FunctionManifestOptions): FunctionResource {
   const { settings } = options;
   // `revisions` joins the CRD's FunctionSpec with issue 8; the intersection keeps this compiling until then.
-  const spec: FunctionSpec & { revisions?: FunctionSettings["revisions"] } = {
+  const spec: FunctionSpec = {
     image: options.image,
     functionName: options.functionName,
     ...(settings.scaling ? { scaling: settings.scaling } : {}),

@@ -26,7 +26,8 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
   const kubeconfigPath = options.kubeconfig ? resolve(options.kubeconfig) : cluster!.kubeconfigPath;
   const { kubeConfig, namespace } = connect({ kubeconfig: kubeconfigPath, ...(options.namespace ? { namespace: options.namespace } : {}) });
   await applyCrds(kubeConfig);
-  const controller = await startController({ kubeConfig, namespace, log: (line) => say(`[controller] ${line}`) });
+  // One developer's loop: no standby to elect against, and a restarted `kontinue dev` must not wait out a Lease.
+  const controller = await startController({ kubeConfig, namespace, leaderElection: "disabled", log: (line) => say(`[controller] ${line}`) });
   const workers = new FunctionProcesses({ kubeconfigPath, namespace, log: (name, line) => say(`[${name}] ${line}`) });
 
   const digests = new Map<string, string>();

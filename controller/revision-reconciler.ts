@@ -18,10 +18,9 @@ export type PinningDecision =
 
 const finished = new Set(["Completed", "Failed", "Cancelled"]);
 
-/** The revision the worker that claimed it reported (status.revision), when the schema has it. */
+/** The revision the worker that claimed it reported (status.revision). */
 function claimedRevision(execution: Execution): string | undefined {
-  const status = execution.status as { revision?: unknown } | undefined;
-  return typeof status?.revision === "string" ? status.revision : undefined;
+  return execution.status?.revision;
 }
 
 /** What to do about an execution's revision; pure. `suspension` is the execution's, if any. */

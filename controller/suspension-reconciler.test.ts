@@ -42,4 +42,11 @@ describe("parkedDeadline", () => {
     expect(parkedDeadline(execution("2026-01-01T00:00:00Z"), undefined)).toBeUndefined();
     expect(parkedDeadline(execution(), 90)).toBeUndefined();
   });
+
+  it("resumes a pinned non-deterministic execution once it moved off the revision it diverged on", () => {
+    const image = `reg/fn@sha256:${"a".repeat(64)}`;
+    const parked = suspension({ reason: "NonDeterminism", image });
+    expect(resumeDecision(parked, now, { ...none, functionImage: `reg/fn@sha256:${"b".repeat(64)}`, executionRevision: "a".repeat(16) }).resume).toBe(false);
+    expect(resumeDecision(parked, now, { ...none, functionImage: image, executionRevision: "b".repeat(16) })).toEqual({ resume: true, why: `it moved to revision ${"b".repeat(16)}` });
+  });
 });

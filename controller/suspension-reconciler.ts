@@ -11,6 +11,7 @@
 // Parked executions past their Function's timeoutSeconds (from status.startedAt) fail with a timeout
 // error, after their unfinished children are asked to cancel.
 import {
+  REVISION_LABEL,
   toResourceName,
   type Execution,
   type ExecutionStatus,
@@ -26,6 +27,7 @@ import {
   type Clock,
   type KontinueResources,
 } from "../runtime/index.ts";
+import { revisionOf } from "./image-revision.ts";
 import type { Lister } from "./lister.ts";
 import { splitKey, type Reconciler } from "./work-queue.ts";
 
@@ -37,11 +39,24 @@ const finished = new Set(["Completed", "Failed", "Cancelled"]);
 export function resumeDecision(
   suspension: Suspension,
   now: number,
-  lookups: { childPhase(name: string): string | undefined; functionImage: string | undefined; signals?: readonly Signal[] },
+  lookups: {
+    childPhase(name: string): string | undefined;
+    functionImage: string | undefined;
+    signals?: readonly Signal[];
+    /** The execution's `kontinue.cloud/revision` label, if it is pinned. */
+    executionRevision?: string;
+  },
 ): ResumeDecision {
   const spec = suspension.spec;
   if (spec.reason === "NonDeterminism") {
-    return lookups.functionImage !== undefined && lookups.functionImage !== spec.image ? { resume: true, why: `the function's image changed to "${lookups.functionImage}"` } : { resume: false };
+    // Pinned to a revision: resumes once the controller moved it off the revision it diverged on.
+    const diverged = revisionOf(spec.image);
+    if (lookups.executionRevision !== undefined && diverged !== undefined) {
+      return lookups.executionRevision !== diverged ? { resume: true, why: `it moved to revision ${lookups.executionRevision}` } : { resume: false };
+    }
+    return lookups.functionImage !== undefined && lookups.functionImage !== spec.image
+      ? { resume: true, why: `the function's image changed to "${lookups.functionImage}"` }
+      : { resume: false };
   }
   const until = spec.until === undefined ? undefined : Date.parse(spec.until);
   if (until !== undefined && until <= now) return { resume: true, why: `due at ${spec.until}` };
@@ -120,6 +135,7 @@ export function suspensionReconciler(deps: SuspensionReconcilerDeps): Reconciler
         },
         functionImage: fn?.spec.image,
         signals: execution.spec.signals ?? [],
+        ...(execution.metadata.labels?.[REVISION_LABEL] === undefined ? {} : { executionRevision: execution.metadata.labels[REVISION_LABEL] }),
       });
     const later = (decision: ResumeDecision & { resume: false }) => {
       const requeue = Math.min(decision.requeueAfter ?? Infinity, untilDeadline ?? Infinity);

@@ -56,7 +56,7 @@ export function ttlReconciler(deps: TtlReconcilerDeps): Reconciler {
     const fn = deps.functions.get(namespace, toResourceName(execution.spec.function));
     const decision = ttlDecision(execution, deps.clock.now(), {
       parentExists: parent !== undefined && parentExists(deps.executions, execution, parent),
-      functionTtl: ttlSeconds((fn?.spec as { ttlSecondsAfterFinished?: unknown } | undefined)?.ttlSecondsAfterFinished),
+      functionTtl: ttlSeconds(execution.spec.ttlSecondsAfterFinished) ?? fn?.spec.ttlSecondsAfterFinished,
     });
     if (!decision.delete) return decision.requeueAfter === undefined ? {} : { requeueAfter: decision.requeueAfter };
     await deleteTree(deps, execution);

@@ -62,6 +62,11 @@ export const functionSpecSchema = {
     concurrency: { type: "integer", minimum: 1, default: 10, description: "Executions one worker runs at once." },
     retry: retrySchema,
     revisions: revisionsSchema,
+    ttlSecondsAfterFinished: {
+      type: "integer",
+      minimum: 0,
+      description: "Delete a finished execution (with its children) this long after it finishes; unset keeps it.",
+    },
     timeoutSeconds: { type: "integer", minimum: 1 },
     env: { type: "array", items: passthrough },
     resources: passthrough,

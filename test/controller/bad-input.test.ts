@@ -6,21 +6,26 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunningController } from "../../controller/index.ts";
 import { API_VERSION, RESCUED_FROM_ANNOTATION, REVISION_LABEL } from "../../crds/index.ts";
 import { apiStatus } from "../../runtime/index.ts";
-import { testCluster, waitFor, type TestCluster } from "../runtime/runtime-harness.ts";
-import { applyFunction, condition, createExecutions, eventsAbout, pinnedImage, revisionOfDigit, setStatus, startTestController, workloadClients, type WorkloadClients } from "./workload-harness.ts";
+import { waitFor, type TestCluster } from "../runtime/runtime-harness.ts";
+import { clusterWithoutRunner, applyFunction, condition, createExecutions, eventsAbout, pinnedImage, revisionOfDigit, setStatus, startTestController, workloadClients, type WorkloadClients } from "./workload-harness.ts";
 
 let cluster: TestCluster;
 let clients: WorkloadClients;
 let controller: RunningController;
 const lines: string[] = [];
 
+let stopCluster: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
-  cluster = await testCluster("bad-input");
+  const own = await clusterWithoutRunner("bad-input");
+  cluster = own.cluster;
+  stopCluster = own.stop;
   clients = workloadClients(cluster);
   controller = await startTestController(cluster, lines);
 });
 afterAll(async () => {
   await controller?.stop();
+  await stopCluster?.();
 });
 
 const getFunction = (name: string) => cluster.resources.functions.get(cluster.namespace, name);

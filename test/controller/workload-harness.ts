@@ -4,7 +4,9 @@ import type { CoreV1Event, V1Deployment, V1ObjectMeta, V1Pod } from "@kubernetes
 import { startController, type RunningController } from "../../controller/index.ts";
 import { API_VERSION, FUNCTION_LABEL, toResourceName, type Execution, type FunctionResource } from "../../crds/index.ts";
 import { ResourceClient, createKubeHttp, type KubeHttp } from "../../runtime/index.ts";
-import type { TestCluster } from "../runtime/runtime-harness.ts";
+import { rmSync } from "node:fs";
+import { applyCrds, serveDevCluster } from "../fixtures/devcluster-fixture.ts";
+import { testCluster, type TestCluster } from "../runtime/runtime-harness.ts";
 
 type Meta<T> = T & { metadata: V1ObjectMeta };
 
@@ -88,4 +90,21 @@ export function condition(fn: FunctionResource | undefined, type: string) {
 
 export function startTestController(cluster: TestCluster, lines: string[] = []): Promise<RunningController> {
   return startController({ kubeConfig: cluster.kubeConfig, namespace: cluster.namespace, log: (line) => lines.push(line) });
+}
+
+/**
+ * A devcluster of its own that runs no Pods (`--runner off`), so Deployment status and Pods stay as these
+ * scenarios write them, playing the cluster's part; `stop` ends it.
+ */
+export async function clusterWithoutRunner(prefix: string): Promise<{ cluster: TestCluster; stop(): Promise<void> }> {
+  const served = await serveDevCluster({ extraArgs: ["--runner", "off"] });
+  await applyCrds(served.kubeconfigPath);
+  const cluster = await testCluster(prefix, served.kubeconfigPath);
+  return {
+    cluster,
+    async stop() {
+      await served.stop();
+      rmSync(served.dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -4,10 +4,11 @@
 // the tests write Deployment status as a cluster would.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunningController } from "../../controller/index.ts";
-import { REVISION_LABEL } from "../../crds/index.ts";
+import { API_VERSION, REVISION_LABEL } from "../../crds/index.ts";
 import { Kubectl } from "../fixtures/kubectl.ts";
-import { testCluster, waitFor, type TestCluster } from "../runtime/runtime-harness.ts";
+import { waitFor, type TestCluster } from "../runtime/runtime-harness.ts";
 import {
+  clusterWithoutRunner,
   applyFunction,
   condition,
   createExecutions,
@@ -28,13 +29,18 @@ const lines: string[] = [];
 const A = revisionOfDigit("a");
 const B = revisionOfDigit("b");
 
+let stopCluster: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
-  cluster = await testCluster("workload");
+  const own = await clusterWithoutRunner("workload");
+  cluster = own.cluster;
+  stopCluster = own.stop;
   clients = workloadClients(cluster);
   controller = await startTestController(cluster, lines);
 });
 afterAll(async () => {
   await controller?.stop();
+  await stopCluster?.();
 });
 
 const getFunction = (name: string) => cluster.resources.functions.get(cluster.namespace, name);
@@ -92,7 +98,12 @@ it("pins new executions to the active revision and scales up from the watch even
 it("on a new image, moves executions that ran no step to the new revision; the old one keeps its own, then drains", async () => {
   // Two executions have run a step on revision A and are parked: they stay on A.
   const step = { seq: 0, kind: "sleep" as const, name: "wait", status: "waiting" as const, startedAt: new Date().toISOString(), attempts: 1 };
-  for (const name of ["o-1", "o-2"]) await setStatus(cluster, name, { phase: "Suspended", attempt: 1, state: { steps: [step] } });
+  for (const name of ["o-1", "o-2"]) {
+    // Parked as a worker parks: the Suspension first (else the controller repairs a Suspended execution without one).
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    await cluster.resources.suspensions.create(cluster.namespace, { apiVersion: API_VERSION, kind: "Suspension", metadata: { name, namespace: cluster.namespace }, spec: { execution: name, reason: "Sleep", until } });
+    await setStatus(cluster, name, { phase: "Suspended", attempt: 1, state: { steps: [{ ...step, until }] } });
+  }
   const fn = (await getFunction("orders"))!;
   await cluster.resources.functions.mergePatch(cluster.namespace, "orders", { spec: { image: pinnedImage("b") } });
   await waitFor("the new Deployment", () => getDeployment(`orders-${B}`), (d) => d?.spec?.replicas === 3);
