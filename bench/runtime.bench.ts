@@ -133,7 +133,7 @@ try {
         const start = performance.now();
         for (let i = 0; i < 1000; i++) await ctx.store(`s${i}`, () => i);
         if (ctx.attempt > 1) replayMs.push(performance.now() - start);
-        await ctx.sleep(2_000);
+        await ctx.sleep(3_000);
         return "done";
       },
     }),

@@ -47,4 +47,13 @@ describe("ServerClock", () => {
     clock.observe("not a date", 0, 10);
     expect(clock.offsetMs).toBeUndefined();
   });
+
+  it("never runs backwards when a new response moves the estimate back (regression: a sleep's remaining time shrank)", () => {
+    const local = new ManualClock(1_000_000);
+    const clock = new ServerClock({ local });
+    clock.observe(new Date(1_000_000).toUTCString(), 999_000, 1_000_000);
+    const first = clock.now();
+    clock.observe(new Date(1_000_000).toUTCString(), 1_000_000, 1_000_000);
+    expect(clock.now()).toBeGreaterThanOrEqual(first);
+  });
 });

@@ -19,14 +19,17 @@ export class ServerClock implements Clock {
   readonly local: Clock;
   private lower = -Infinity;
   private upper = Infinity;
+  private last = -Infinity;
 
   constructor(options: ServerClockOptions = {}) {
     this.local = options.local ?? monotonic;
   }
 
-  /** The server's time now (ms since the epoch): local time until a response has been observed. */
+  /** The server's time now (ms since the epoch): local time until a response has been observed. Never goes back. */
   now(): number {
-    return this.local.now() + (this.offsetMs ?? 0);
+    // A new sample can move the offset estimate back a little; time read twice must not run backwards.
+    this.last = Math.max(this.last, this.local.now() + (this.offsetMs ?? 0));
+    return this.last;
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
