@@ -3,30 +3,22 @@
 // Events that say what to do, no Deployment churn, no crash loop. And the rescue of an execution parked
 // for non-determinism once a newer revision is deployed.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { RunningController } from "../../controller/index.ts";
 import { API_VERSION, RESCUED_FROM_ANNOTATION, REVISION_LABEL } from "../../crds/index.ts";
 import { apiStatus } from "../../runtime/index.ts";
 import { waitFor, type TestCluster } from "../runtime/runtime-harness.ts";
-import { clusterWithoutRunner, applyFunction, condition, createExecutions, eventsAbout, pinnedImage, revisionOfDigit, setStatus, startTestController, workloadClients, type WorkloadClients } from "./workload-harness.ts";
+import { startWorkloadRig, type WorkloadRig, applyFunction, condition, createExecutions, eventsAbout, pinnedImage, revisionOfDigit, setStatus, type WorkloadClients } from "./workload-harness.ts";
 
 let cluster: TestCluster;
 let clients: WorkloadClients;
-let controller: RunningController;
 const lines: string[] = [];
 
-let stopCluster: (() => Promise<void>) | undefined;
+let rig: WorkloadRig | undefined;
 
 beforeAll(async () => {
-  const own = await clusterWithoutRunner("bad-input");
-  cluster = own.cluster;
-  stopCluster = own.stop;
-  clients = workloadClients(cluster);
-  controller = await startTestController(cluster, lines);
+  rig = await startWorkloadRig("bad-input", lines);
+  ({ cluster, clients } = rig);
 });
-afterAll(async () => {
-  await controller?.stop();
-  await stopCluster?.();
-});
+afterAll(() => rig?.stop());
 
 const getFunction = (name: string) => cluster.resources.functions.get(cluster.namespace, name);
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));

@@ -92,17 +92,30 @@ export function startTestController(cluster: TestCluster, lines: string[] = []):
   return startController({ kubeConfig: cluster.kubeConfig, namespace: cluster.namespace, log: (line) => lines.push(line) });
 }
 
+/** What a workload scenario runs on: its own devcluster without a runner, clients, and a controller. */
+export interface WorkloadRig {
+  cluster: TestCluster;
+  clients: WorkloadClients;
+  controller: RunningController;
+  /** Stops the controller, then the devcluster. */
+  stop(): Promise<void>;
+}
+
 /**
  * A devcluster of its own that runs no Pods (`--runner off`), so Deployment status and Pods stay as these
- * scenarios write them, playing the cluster's part; `stop` ends it.
+ * scenarios write them, playing the cluster's part; and the controller on it, logging into `lines`.
  */
-export async function clusterWithoutRunner(prefix: string): Promise<{ cluster: TestCluster; stop(): Promise<void> }> {
+export async function startWorkloadRig(prefix: string, lines: string[]): Promise<WorkloadRig> {
   const served = await serveDevCluster({ extraArgs: ["--runner", "off"] });
   await applyCrds(served.kubeconfigPath);
   const cluster = await testCluster(prefix, served.kubeconfigPath);
+  const controller = await startTestController(cluster, lines);
   return {
     cluster,
+    clients: workloadClients(cluster),
+    controller,
     async stop() {
+      await controller.stop();
       await served.stop();
       rmSync(served.dataDir, { recursive: true, force: true });
     },

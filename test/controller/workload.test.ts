@@ -3,12 +3,12 @@
 // an old one, and reports it all in the Function's status and v1 Events. devcluster runs no Pods yet, so
 // the tests write Deployment status as a cluster would.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { RunningController } from "../../controller/index.ts";
 import { API_VERSION, REVISION_LABEL } from "../../crds/index.ts";
 import { Kubectl } from "../fixtures/kubectl.ts";
 import { waitFor, type TestCluster } from "../runtime/runtime-harness.ts";
 import {
-  clusterWithoutRunner,
+  startWorkloadRig,
+  type WorkloadRig,
   applyFunction,
   condition,
   createExecutions,
@@ -17,31 +17,22 @@ import {
   reportDeploymentStatus,
   revisionOfDigit,
   setStatus,
-  startTestController,
-  workloadClients,
   type WorkloadClients,
 } from "./workload-harness.ts";
 
 let cluster: TestCluster;
 let clients: WorkloadClients;
-let controller: RunningController;
 const lines: string[] = [];
 const A = revisionOfDigit("a");
 const B = revisionOfDigit("b");
 
-let stopCluster: (() => Promise<void>) | undefined;
+let rig: WorkloadRig | undefined;
 
 beforeAll(async () => {
-  const own = await clusterWithoutRunner("workload");
-  cluster = own.cluster;
-  stopCluster = own.stop;
-  clients = workloadClients(cluster);
-  controller = await startTestController(cluster, lines);
+  rig = await startWorkloadRig("workload", lines);
+  ({ cluster, clients } = rig);
 });
-afterAll(async () => {
-  await controller?.stop();
-  await stopCluster?.();
-});
+afterAll(() => rig?.stop());
 
 const getFunction = (name: string) => cluster.resources.functions.get(cluster.namespace, name);
 const getDeployment = (name: string) => clients.deployments.get(cluster.namespace, name);
