@@ -2,9 +2,10 @@
 // reconciler's own API calls (real devcluster objects, the reconciler called directly with caches the
 // test controls): a Suspension written by a later park is never deleted, a stale cached Suspension never
 // resumes early, a Suspended execution without a Suspension is repaired, a parked execution past its
-// timeout fails and cancels its children.
+// timeout fails and cancels its children, and a finished execution's children are cancelled though its
+// worker died before it could.
 import { beforeAll, expect, it } from "vitest";
-import { suspensionReconciler, type Lister } from "../../controller/index.ts";
+import { cancelReconciler, suspensionReconciler, type Lister } from "../../controller/index.ts";
 import { API_VERSION, PLURALS, type Execution, type FunctionResource, type Suspension } from "../../crds/index.ts";
 import { ManualClock, ResourceClient, createKubeHttp, kontinueResources, type KontinueResources } from "../../runtime/index.ts";
 import { createFunction, executionBody, testCluster, type TestCluster } from "../runtime/runtime-harness.ts";
@@ -147,4 +148,20 @@ it("fails a parked execution past its timeoutSeconds, after asking its unfinishe
   const { execution: early, suspension: earlySuspension } = await parked("not-yet", future, { startedAt: new Date(clock.now() - 30_000).toISOString() });
   const result = await reconcilerFor(resources, [early], [earlySuspension], [fn])(`${cluster.namespace}/not-yet`);
   expect(result.requeueAfter, "looks again at the deadline, before the sleep's end").toBe(30_000);
+});
+
+it("asks a completed execution's waited-for children to cancel when its worker died before it did", async () => {
+  const { resources } = await rig();
+  const child = (name: string) => cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, name, "parker", null));
+  const [loser, abandoned] = [await child("race-loser"), await child("race-abandoned")];
+  const steps = [
+    { seq: 0, kind: "execute" as const, name: "loser", status: "running" as const, startedAt: past, attempts: 1, child: loser.metadata.name! },
+    { seq: 1, kind: "execute" as const, name: "kept", status: "waiting" as const, startedAt: past, attempts: 1, child: abandoned.metadata.name!, parentClose: "abandon" as const },
+  ];
+  const created = await cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, "race-winner", "parker", null));
+  const completed = await cluster.resources.executions.replaceStatus({ ...created, status: { phase: "Completed", attempt: 1, result: 1, state: { steps } } });
+  await cancelReconciler({ executions: cache([completed, loser, abandoned]), resources, clock })(`${cluster.namespace}/race-winner`);
+  expect((await cluster.resources.executions.get(cluster.namespace, "race-loser"))?.spec.cancelRequested).toBe(true);
+  expect((await cluster.resources.executions.get(cluster.namespace, "race-abandoned"))?.spec.cancelRequested).toBeUndefined();
+  expect((await cluster.resources.executions.get(cluster.namespace, "race-winner"))?.status?.phase).toBe("Completed");
 });

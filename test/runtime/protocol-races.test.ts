@@ -123,7 +123,8 @@ describe("protocol races", () => {
     await createExecution(cluster, "race-1", "racer", null);
     const done = await waitFinished(cluster, "race-1", 20_000);
     expect(done.status?.result).toBe(42);
-    expect((await cluster.resources.executions.get(cluster.namespace, "race-1-1"))?.spec.cancelRequested).toBe(true);
+    // The loser is asked to cancel after the parent's result is written, so this waits for it.
+    await waitFor("the losing child to be asked to cancel", () => cluster.resources.executions.get(cluster.namespace, "race-1-1"), (c) => c?.spec.cancelRequested === true);
   });
 
   it("delivers signals sent with `kontinue signal`, before and during the wait, once per id", { timeout: 180_000 }, async () => {
