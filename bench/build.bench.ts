@@ -201,7 +201,8 @@ const cleanDigests = async () => {
   const built = await buildFunctions({ dir, base, target, insecureRegistry: true, cache: new BuildCache({ dir: await temporary("repro-cache") }) });
   return built.map((b) => b.image.root.descriptor.digest).join();
 };
-const kontinueSame = (await cleanDigests()) === (await cleanDigests());
+const [firstDigests, secondDigests] = [await cleanDigests(), await cleanDigests()];
+const kontinueSame = firstDigests === secondDigests;
 
 // conventional
 const sources = await discoverFunctions(dir);

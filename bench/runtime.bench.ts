@@ -200,7 +200,7 @@ try {
   async function completedByWatch(names: Set<string>): Promise<void> {
     const left = new Set(names);
     await new Promise<void>((resolve, reject) => {
-      void new Watch(kubeConfig).watch(`/apis/${API_VERSION}/namespaces/${namespace}/executions`, {}, (type, object: Execution) => {
+      void new Watch(kubeConfig).watch(`/apis/${API_VERSION}/namespaces/${namespace}/executions`, {}, (_type, object: Execution) => {
         if (object.status?.phase === "Completed" && left.delete(object.metadata.name!) && left.size === 0) resolve();
       }, (error) => (left.size === 0 ? resolve() : reject(error ?? new Error("the watch ended"))));
     });

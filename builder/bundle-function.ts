@@ -1,6 +1,6 @@
 // Bundles one Function: the worker entry plus the user's file and its node_modules, `kontinue` kept external.
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { build, type BuildFailure, type Plugin } from "esbuild";
+import { build, type BuildFailure, type BuildResult, type Plugin } from "esbuild";
 import { BuildError } from "./build-error.ts";
 import { bundleFailure } from "./bundle-diagnostics.ts";
 import { hashFile, resolutionInputs } from "./bundle-inputs.ts";
@@ -48,7 +48,7 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
       });
     },
   };
-  let result;
+  let result: BuildResult<{ metafile: true; write: false }>;
   try {
     result = await build({
       stdin: { contents: workerEntry(source), resolveDir: dir, sourcefile: "kontinue-worker-entry.mjs", loader: "js" },

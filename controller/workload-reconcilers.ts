@@ -9,7 +9,7 @@ import { ExecutionIndex, functionKeyOf } from "./execution-index.ts";
 import { functionReconciler, type WorkloadClients } from "./function-reconciler.ts";
 import type { Lister } from "./lister.ts";
 import { revisionReconciler } from "./revision-reconciler.ts";
-import { WorkQueue, keyOf, type Reconciler } from "./work-queue.ts";
+import { type WorkQueue, keyOf, type Reconciler } from "./work-queue.ts";
 
 type Meta<T> = T & { metadata: V1ObjectMeta };
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { JournalEntry, Signal } from "../crds/index.ts";
 import { ManualClock } from "./clock.ts";
 import { ExecutionContext, type ChildState, type Context, type ContextHost, type Wait } from "./context.ts";
-import { Journal, NonDeterminismError } from "./journal.ts";
+import { Journal, type NonDeterminismError } from "./journal.ts";
 import { isKontinueError } from "./kontinue-error.ts";
 
 type Outcome = { kind: "returned"; value: unknown } | { kind: "threw"; error: unknown } | { kind: "parked"; waits: Wait[] } | { kind: "diverged"; error: NonDeterminismError } | { kind: "drained" };

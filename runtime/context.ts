@@ -7,7 +7,7 @@ import { durationArgument, functionArgument, optionsArgument, stringArgument, In
 import type { Clock } from "./clock.ts";
 import type { FunctionDefinition } from "./define-function.ts";
 import type { Duration } from "./duration.ts";
-import type { CallIdentity, Journal, NonDeterminismError, StepKind } from "./journal.ts";
+import type { CallIdentity, Journal, NextStep, NonDeterminismError, StepKind } from "./journal.ts";
 import { toJson } from "./json-value.ts";
 import { KontinueError, isKontinueError } from "./kontinue-error.ts";
 import { SettleOrder, type Outcome } from "./settle-order.ts";
@@ -63,7 +63,9 @@ export interface SignalOptions {
   timeout?: Duration;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: matches any definition whatever its result type (variance)
 type ArgsOf<F> = F extends FunctionDefinition<infer A, any> ? A : unknown;
+// biome-ignore lint/suspicious/noExplicitAny: matches any definition whatever its argument type (variance)
 type ResultOf<F> = F extends FunctionDefinition<any, infer R> ? Awaited<R> : unknown;
 
 export interface Context {
@@ -442,7 +444,7 @@ export class ExecutionContext implements Context {
   /** A synchronous recorded value: the journal's on replay, else a new one, written with the next checkpoint. */
   private recorded(kind: "now" | "random", produce: () => number): number {
     if (this.ended) return produce();
-    let step;
+    let step: NextStep;
     try {
       step = this.journal.next({ kind, name: kind });
     } catch (error) {
@@ -500,7 +502,7 @@ export class ExecutionContext implements Context {
       this.checkDrained();
       return never();
     }
-    let step;
+    let step: NextStep;
     try {
       step = this.journal.next(identity);
     } catch (error) {

@@ -36,6 +36,7 @@ export interface FunctionOptions<Args, Result> {
   revisions?: FunctionRevisions;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: an unannotated definition accepts and returns anything, as its run does
 export interface FunctionDefinition<Args = any, Result = any> extends FunctionOptions<Args, Result> {
   readonly [brand]: true;
 }

@@ -295,7 +295,7 @@ describe("replay order", () => {
   // The scenario that found the first version's bug: branches whose fetches finish out of program order, then a
   // step named the same in every branch, then a park. The first version handed branches each other's values.
   it.each([
-    ["the same step name in every branch", (item: string) => `process`],
+    ["the same step name in every branch", (_item: string) => `process`],
     ["a step name per branch", (item: string) => `process-${item}`],
   ])("regression: out-of-order fetches then %s keep their values across a park", async (_, processName) => {
     const items = ["a", "b", "c"];

@@ -72,7 +72,7 @@ export function evaluateJsonPath(steps: JsonPathStep[], object: unknown): unknow
         const child = field(value, step.field);
         if (child !== undefined) next.push(child);
       } else if (!Array.isArray(value)) {
-        continue;
+        // Index, slice and wildcard steps select nothing from a value that is not a list.
       } else if ("index" in step) {
         const child = value[step.index < 0 ? value.length + step.index : step.index];
         if (child !== undefined) next.push(child);

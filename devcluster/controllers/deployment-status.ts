@@ -126,7 +126,7 @@ function timedOut(condition: DeploymentCondition, deadlineSeconds: number, now: 
 /** Milliseconds until a rollout in progress times out (to look again then), undefined when none is. */
 export function untilProgressDeadline(deployment: KubeObject, status: DeploymentStatus, now: Date): number | undefined {
   const progressing = status.conditions.find((condition) => condition.type === "Progressing");
-  if (!progressing || progressing.status !== "True" || progressing.reason === "NewReplicaSetAvailable") return undefined;
+  if (progressing?.status !== "True" || progressing.reason === "NewReplicaSetAvailable") return undefined;
   const deadline = (deployment.spec as { progressDeadlineSeconds?: number }).progressDeadlineSeconds ?? 600;
   return Math.max(0, Date.parse(progressing.lastUpdateTime) + deadline * 1000 + 1000 - now.getTime());
 }

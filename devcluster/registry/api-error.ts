@@ -86,7 +86,7 @@ export function routeNotFound(): ApiError {
   return new ApiError(404, "NotFound", "the server could not find the requested resource", {});
 }
 
-export function methodNotAllowed(verb: string, subject: Subject): ApiError {
+export function methodNotAllowed(_verb: string, subject: Subject): ApiError {
   return new ApiError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`, detailsOf({ ...subject, name: undefined }));
 }
 

@@ -32,7 +32,7 @@ function splitTerms(text: string): string[] {
   return terms;
 }
 
-function unescape(text: string, whole: string): string {
+function unescapeValue(text: string, whole: string): string {
   let result = "";
   for (let index = 0; index < text.length; index++) {
     const char = text[index]!;
@@ -56,10 +56,10 @@ function parseTerm(term: string, whole: string): FieldRequirement {
       index++;
       continue;
     }
-    if (char === "!" && term[index + 1] === "=") return { field: term.slice(0, index).trim(), operator: "!=", value: unescape(term.slice(index + 2), whole) };
+    if (char === "!" && term[index + 1] === "=") return { field: term.slice(0, index).trim(), operator: "!=", value: unescapeValue(term.slice(index + 2), whole) };
     if (char === "=") {
       const skip = term[index + 1] === "=" ? 2 : 1;
-      return { field: term.slice(0, index).trim(), operator: "=", value: unescape(term.slice(index + skip), whole) };
+      return { field: term.slice(0, index).trim(), operator: "=", value: unescapeValue(term.slice(index + skip), whole) };
     }
   }
   throw badRequest(`invalid selector: '${whole}'; can't understand '${term}'`);

@@ -139,7 +139,7 @@ export interface ResourceInfo {
   shortNames: string[];
   categories: string[];
   verbs: string[];
-  subresources: { status?: {}; scale?: ScaleSubresource };
+  subresources: { status?: Record<string, never>; scale?: ScaleSubresource };
   schema?: JSONSchemaProps;
   /** The resourceVersion of the CRD that defines `schema` (objects written after it were admitted under it); absent for built-in kinds. */
   schemaRevision?: number;
@@ -308,7 +308,7 @@ interface CrdVersion {
   name: string;
   served?: boolean;
   schema?: { openAPIV3Schema?: JSONSchemaProps };
-  subresources?: { status?: {}; scale?: ScaleSubresource };
+  subresources?: { status?: Record<string, never>; scale?: ScaleSubresource };
   additionalPrinterColumns?: PrinterColumn[];
   selectableFields?: { jsonPath: string }[];
 }

@@ -313,7 +313,7 @@ spec:
       containers:
 ${containers}`;
     const web = (image: string, env: string) => `      - name: web\n        image: ${image}\n        env: ${env}\n`;
-    await kubectl.ok(inNamespace("apply", "-f", "-"), { input: manifest(web("nginx:1.27", '[{name: A, value: "1"}, {name: B, value: "2"}]') + "      - {name: sidecar, image: envoy:1}\n") });
+    await kubectl.ok(inNamespace("apply", "-f", "-"), { input: manifest(`${web("nginx:1.27", '[{name: A, value: "1"}, {name: B, value: "2"}]')}      - {name: sidecar, image: envoy:1}\n`) });
     await kubectl.ok(inNamespace("apply", "-f", "-"), { input: manifest(web("nginx:1.28", '[{name: B, value: "3"}]')) });
     type Containers = { name: string; image: string; env?: { name: string; value: string }[] }[];
     const containers = async () => JSON.parse(await kubectl.ok(inNamespace("get", "deployment", "multi", "-o", "jsonpath={.spec.template.spec.containers}"))) as Containers;

@@ -27,7 +27,7 @@ it("an execution for a function with no Function resource stays Pending, says so
   await createExecutions(cluster, "ghost", ["ghost-1"]);
   const events = await waitFor("FunctionNotFound", () => eventsAbout(clients, cluster.namespace, "ghost-1"), (found) => found.length > 0);
   expect(events[0]).toMatchObject({ type: "Warning", reason: "FunctionNotFound", involvedObject: { kind: "Execution", name: "ghost-1" } });
-  expect(events[0]!.message).toBe('function "ghost" has no Function resource "ghost" in namespace "' + cluster.namespace + '"; the execution stays Pending until one is applied (e.g. "kontinue deploy")');
+  expect(events[0]!.message).toBe(`function "ghost" has no Function resource "ghost" in namespace "${cluster.namespace}"; the execution stays Pending until one is applied (e.g. "kontinue deploy")`);
   // More changes to the execution do not repeat the Event.
   await cluster.resources.executions.mergePatch(cluster.namespace, "ghost-1", { metadata: { annotations: { touched: "yes" } } });
   await settle();
