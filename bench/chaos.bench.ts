@@ -30,10 +30,19 @@ const namespace = "chaos";
 await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
 const http = createKubeHttp(kubeConfig);
 const resources = kontinueResources(http);
-await resources.functions.create(namespace, { apiVersion: API_VERSION, kind: "Function", metadata: { name: "chaos-flow", namespace }, spec: { image: "source", functionName: "chaosFlow", retry: { maxAttempts: 50 } } });
+await resources.functions.create(namespace, {
+  apiVersion: API_VERSION,
+  kind: "Function",
+  metadata: { name: "chaos-flow", namespace },
+  spec: { image: "source", functionName: "chaosFlow", retry: { maxAttempts: 50 } },
+});
 
 const kontinue = (args: string[], env: Record<string, string> = {}): ChildProcess =>
-  spawn(process.execPath, [join(repository, "bin/kontinue.js"), ...args, "--kubeconfig", kubeconfigPath, "-n", namespace], { cwd: repository, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "ignore"] });
+  spawn(
+    process.execPath,
+    [join(repository, "bin/kontinue.js"), ...args, "--kubeconfig", kubeconfigPath, "-n", namespace],
+    { cwd: repository, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "ignore"] },
+  );
 
 // Each worker has a Pod object named after it (what a kubelet would show); a killed worker's Pod is deleted, as
 // its ReplicaSet would replace it, so the controller hands its executions back without waiting for the lease.
@@ -48,8 +57,20 @@ interface ChaosWorker {
 }
 const startWorker = async (): Promise<ChaosWorker> => {
   const pod = `chaos-worker-${generation++}`;
-  await http({ method: "POST", path: pods, body: { apiVersion: "v1", kind: "Pod", metadata: { name: pod, namespace }, spec: { nodeName: "chaos-bench", containers: [{ name: "worker", image: "chaos" }] } } });
-  const child = kontinue(["worker", "bench/functions/chaosFlow.ts", "--concurrency", "40", "--lease-seconds", "10", "--grace", "1"], { CHAOS_LOG: log, POD_NAME: pod });
+  await http({
+    method: "POST",
+    path: pods,
+    body: {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: pod, namespace },
+      spec: { nodeName: "chaos-bench", containers: [{ name: "worker", image: "chaos" }] },
+    },
+  });
+  const child = kontinue(
+    ["worker", "bench/functions/chaosFlow.ts", "--concurrency", "40", "--lease-seconds", "10", "--grace", "1"],
+    { CHAOS_LOG: log, POD_NAME: pod },
+  );
   const worker: ChaosWorker = { child, pod, ready: false };
   child.stdout!.on("data", (chunk: Buffer) => {
     if (chunk.toString().includes("runs function")) worker.ready = true;
@@ -62,7 +83,12 @@ let controller = kontinue(["controller"]);
 const t0 = performance.now();
 await Promise.all(
   Array.from({ length: executions }, (_, i) =>
-    resources.executions.create(namespace, { apiVersion: API_VERSION, kind: "Execution", metadata: { name: `chaos-${i}`, namespace, labels: { [FUNCTION_LABEL]: "chaos-flow" } }, spec: { function: "chaosFlow", arguments: { i } } }),
+    resources.executions.create(namespace, {
+      apiVersion: API_VERSION,
+      kind: "Execution",
+      metadata: { name: `chaos-${i}`, namespace, labels: { [FUNCTION_LABEL]: "chaos-flow" } },
+      spec: { function: "chaosFlow", arguments: { i } },
+    }),
   ),
 );
 
@@ -83,7 +109,9 @@ const poller = (async () => {
     const now = await list();
     if (now.length > 0) latest = now;
     for (const kill of [...recovering]) {
-      const stillHeld = latest.some((e) => kill.held.has(e.metadata.name!) && e.status?.phase === "Executing" && e.status.lease?.pod === kill.pod);
+      const stillHeld = latest.some(
+        (e) => kill.held.has(e.metadata.name!) && e.status?.phase === "Executing" && e.status.lease?.pod === kill.pod,
+      );
       if (!stillHeld) {
         recoveries.push(performance.now() - kill.killedAt);
         recovering.splice(recovering.indexOf(kill), 1);
@@ -101,13 +129,19 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, killEveryMs));
   const items = latest;
   const done = roots(items).filter(finished).length;
-  console.log(`${((performance.now() - t0) / 1000).toFixed(1)} s: ${done}/${executions} roots finished, ${kills} kills`);
+  console.log(
+    `${((performance.now() - t0) / 1000).toFixed(1)} s: ${done}/${executions} roots finished, ${kills} kills`,
+  );
   if (items.length > 0 && done === executions) break;
   // SIGKILL the oldest worker that is up and start a replacement; time until nothing is held by the dead one.
   const index = workers.findIndex((worker) => worker.ready);
   if (index < 0) continue;
   const [victim] = workers.splice(index, 1) as [ChaosWorker];
-  const held = new Set(items.filter((e) => e.status?.phase === "Executing" && e.status.lease?.pod === victim.pod).map((e) => e.metadata.name!));
+  const held = new Set(
+    items
+      .filter((e) => e.status?.phase === "Executing" && e.status.lease?.pod === victim.pod)
+      .map((e) => e.metadata.name!),
+  );
   victim.child.kill("SIGKILL");
   killed.add(victim.child.pid!);
   kills++;
@@ -135,7 +169,9 @@ await poller;
 const drainSeconds = (performance.now() - t0) / 1000;
 const items = roots(latest);
 const completed = items.filter((e) => e.status?.phase === "Completed");
-const correct = completed.filter((e) => JSON.stringify(e.status?.result) === JSON.stringify(expectedResult((e.spec.arguments as { i: number }).i)));
+const correct = completed.filter(
+  (e) => JSON.stringify(e.status?.result) === JSON.stringify(expectedResult((e.spec.arguments as { i: number }).i)),
+);
 
 // A body that ran again counts as a re-run unless the run before it was on a worker that was killed.
 const runs = new Map<string, number[]>();
@@ -155,10 +191,16 @@ for (const pids of runs.values()) {
 console.log("");
 console.log(`completed                                   ${completed.length}/${executions}`);
 console.log(`failed                                      ${items.filter((e) => e.status?.phase === "Failed").length}`);
-console.log(`checkpointed steps re-run                   ${reRuns} (must be 0; ${inFlightAtKill} steps in flight at a kill ran again)`);
+console.log(
+  `checkpointed steps re-run                   ${reRuns} (must be 0; ${inFlightAtKill} steps in flight at a kill ran again)`,
+);
 console.log(`results equal to an uninterrupted run       ${correct.length}/${executions}`);
-console.log(`time to drain                               ${drainSeconds.toFixed(1)} s (${kills} workers SIGKILLed, devcluster and controller restarted once)`);
-console.log(`slowest recovery (kill → held executions running elsewhere)  ${(Math.max(...recoveries) / 1000).toFixed(2)} s (median ${(recoveries.sort((a, b) => a - b)[Math.floor(recoveries.length / 2)]! / 1000).toFixed(2)} s)`);
+console.log(
+  `time to drain                               ${drainSeconds.toFixed(1)} s (${kills} workers SIGKILLed, devcluster and controller restarted once)`,
+);
+console.log(
+  `slowest recovery (kill → held executions running elsewhere)  ${(Math.max(...recoveries) / 1000).toFixed(2)} s (median ${(recoveries.sort((a, b) => a - b)[Math.floor(recoveries.length / 2)]! / 1000).toFixed(2)} s)`,
+);
 for (const worker of workers) worker.child.kill("SIGKILL");
 controller.kill("SIGKILL");
 await cluster.stop();

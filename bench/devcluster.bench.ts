@@ -35,7 +35,9 @@ function cpuSeconds(pid: number): number {
 }
 
 function residentMegabytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((entry) => entry.startsWith("VmRSS:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((entry) => entry.startsWith("VmRSS:"));
   return Number(line?.split(/\s+/)[1] ?? Number.NaN) / 1024;
 }
 
@@ -44,7 +46,16 @@ function execution(name: string): object {
     apiVersion: "kontinue.cloud/v1alpha1",
     kind: "Execution",
     metadata: { name, labels: { "kontinue.cloud/function": "process-order" } },
-    spec: { function: "processOrder", arguments: { orderId: name, items: [{ sku: "A-1", quantity: 2 }, { sku: "B-7", quantity: 1 }] } },
+    spec: {
+      function: "processOrder",
+      arguments: {
+        orderId: name,
+        items: [
+          { sku: "A-1", quantity: 2 },
+          { sku: "B-7", quantity: 1 },
+        ],
+      },
+    },
   };
 }
 
@@ -60,9 +71,22 @@ try {
   const idleRss = residentMegabytes(serverPid);
   const pool = new Pool(server, { connect: { ca }, connections: 8, pipelining: 1 });
 
-  async function call(method: "POST" | "PATCH", path: string, body: object, contentType = "application/json"): Promise<{ resourceVersion: string; name: string }> {
-    const response = await pool.request({ method, path, body: JSON.stringify(body), headers: { authorization, "content-type": contentType, accept: "application/json" } });
-    const answer = (await response.body.json()) as { metadata?: { resourceVersion: string; name: string }; message?: string };
+  async function call(
+    method: "POST" | "PATCH",
+    path: string,
+    body: object,
+    contentType = "application/json",
+  ): Promise<{ resourceVersion: string; name: string }> {
+    const response = await pool.request({
+      method,
+      path,
+      body: JSON.stringify(body),
+      headers: { authorization, "content-type": contentType, accept: "application/json" },
+    });
+    const answer = (await response.body.json()) as {
+      metadata?: { resourceVersion: string; name: string };
+      message?: string;
+    };
     if (response.statusCode >= 300) throw new Error(`${method} ${path} → ${response.statusCode}: ${answer.message}`);
     return { resourceVersion: answer.metadata!.resourceVersion, name: answer.metadata!.name };
   }
@@ -72,16 +96,29 @@ try {
   const delivered = new Map<string, number>();
   const informerConfig = loadKubeConfig(cluster.kubeconfigPath);
   const custom = informerConfig.makeApiClient(k8s.CustomObjectsApi);
-  const informer = k8s.makeInformer<k8s.KubernetesObject>(informerConfig, executionsPath, () =>
-    custom.listNamespacedCustomObject({ group: "kontinue.cloud", version: "v1alpha1", namespace, plural: "executions" }) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>,
+  const informer = k8s.makeInformer<k8s.KubernetesObject>(
+    informerConfig,
+    executionsPath,
+    () =>
+      custom.listNamespacedCustomObject({
+        group: "kontinue.cloud",
+        version: "v1alpha1",
+        namespace,
+        plural: "executions",
+      }) as Promise<k8s.KubernetesListObject<k8s.KubernetesObject>>,
   );
-  const record = (object: k8s.KubernetesObject) => delivered.set(`${object.metadata?.name}@${object.metadata?.resourceVersion}`, performance.now());
+  const record = (object: k8s.KubernetesObject) =>
+    delivered.set(`${object.metadata?.name}@${object.metadata?.resourceVersion}`, performance.now());
   informer.on("add", record);
   informer.on("update", record);
   await informer.start();
 
   /** Runs `count` operations with `writers` concurrent writers; returns operations per second and delivery latencies. */
-  async function run(count: number, writers: number, operation: (index: number) => Promise<{ resourceVersion: string; name: string }>) {
+  async function run(
+    count: number,
+    writers: number,
+    operation: (index: number) => Promise<{ resourceVersion: string; name: string }>,
+  ) {
     let next = 0;
     const keys: string[] = [];
     const serverCpuBefore = cpuSeconds(serverPid);
@@ -99,9 +136,19 @@ try {
     const seconds = (performance.now() - started) / 1000;
     const serverCpuMicros = ((cpuSeconds(serverPid) - serverCpuBefore) * 1e6) / count;
     const deadline = performance.now() + 10_000;
-    while (keys.some((key) => !delivered.has(key)) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-    const latencies = keys.filter((key) => delivered.has(key)).map((key) => Math.max(0, delivered.get(key)! - acknowledged.get(key)!)).sort((a, b) => a - b);
-    return { perSecond: count / seconds, serverCpuMicros, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), missed: keys.length - latencies.length };
+    while (keys.some((key) => !delivered.has(key)) && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    const latencies = keys
+      .filter((key) => delivered.has(key))
+      .map((key) => Math.max(0, delivered.get(key)! - acknowledged.get(key)!))
+      .sort((a, b) => a - b);
+    return {
+      perSecond: count / seconds,
+      serverCpuMicros,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      missed: keys.length - latencies.length,
+    };
   }
 
   const create = (index: number) => call("POST", executionsPath, execution(`bench-${index}`));
@@ -111,7 +158,21 @@ try {
   const createEight = await run(stored - created, 8, (index) => create(created + index));
   created = stored;
   const statusPatch = (index: number) =>
-    call("PATCH", `${executionsPath}/bench-${index % stored}/status`, { status: { phase: "Executing", attempt: 1 + Math.floor(index / stored), lease: { holder: `worker-${index % 8}`, expiresAt: new Date(Date.now() + 30_000).toISOString().replace(/\.\d+Z$/, "Z") } } }, "application/merge-patch+json");
+    call(
+      "PATCH",
+      `${executionsPath}/bench-${index % stored}/status`,
+      {
+        status: {
+          phase: "Executing",
+          attempt: 1 + Math.floor(index / stored),
+          lease: {
+            holder: `worker-${index % 8}`,
+            expiresAt: new Date(Date.now() + 30_000).toISOString().replace(/\.\d+Z$/, "Z"),
+          },
+        },
+      },
+      "application/merge-patch+json",
+    );
   const statusOne = await run(1000, 1, statusPatch);
   const statusEight = await run(5000, 8, (index) => statusPatch(1000 + index));
   const rss = residentMegabytes(serverPid);
@@ -125,7 +186,9 @@ try {
   database.pragma("synchronous = NORMAL");
   database.exec("CREATE TABLE objects (name TEXT PRIMARY KEY, rv INTEGER, data TEXT) WITHOUT ROWID");
   const insert = database.prepare("INSERT INTO objects (name, rv, data) VALUES (?, ?, ?)");
-  const insertOne = database.transaction((index: number) => insert.run(`bench-${index}`, index, JSON.stringify(execution(`bench-${index}`))));
+  const insertOne = database.transaction((index: number) =>
+    insert.run(`bench-${index}`, index, JSON.stringify(execution(`bench-${index}`))),
+  );
   const referenceStart = performance.now();
   for (let index = 0; index < stored; index++) insertOne(index);
   const referencePerSecond = stored / ((performance.now() - referenceStart) / 1000);
@@ -133,7 +196,8 @@ try {
   rmSync(referenceDir, { recursive: true, force: true });
 
   const rate = (value: number) => `${value.toFixed(0).padStart(7)} /s`;
-  const cpu = (result: { serverCpuMicros: number }) => `server CPU ${result.serverCpuMicros.toFixed(0).padStart(4)} µs/write`;
+  const cpu = (result: { serverCpuMicros: number }) =>
+    `server CPU ${result.serverCpuMicros.toFixed(0).padStart(4)} µs/write`;
   const millis = (value: number) => `${value.toFixed(2).padStart(7)} ms`;
   const ratio = (value: number, target: number, higherIsBetter: boolean) => {
     const met = higherIsBetter ? value >= target : value <= target;
@@ -147,7 +211,9 @@ try {
     `status updates   1 writer : ${rate(statusOne.perSecond)}   ${cpu(statusOne)}   watch p50 ${millis(statusOne.p50)}  p99 ${millis(statusOne.p99)}`,
     `status updates   8 writers: ${rate(statusEight.perSecond)}   ${cpu(statusEight)}   watch p50 ${millis(statusEight.p50)}  p99 ${millis(statusEight.p99)}   ${ratio(statusEight.perSecond, targets.writesPerSecond, true)}`,
     "",
-    `machine: ${cpus().length} CPUs, load average ${loadavg().map((load) => load.toFixed(1)).join(" ")} (other processes share these CPUs)`,
+    `machine: ${cpus().length} CPUs, load average ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(" ")} (other processes share these CPUs)`,
     `one dedicated core would serve ~${(1e6 / statusEight.serverCpuMicros).toFixed(0)} status updates/s and ~${(1e6 / createEight.serverCpuMicros).toFixed(0)} creates/s at the server CPU cost measured`,
     "",
     `watch delivery at 8 writers (status updates): p50 ${ratio(statusEight.p50, targets.p50Millis, false)}, p99 ${ratio(statusEight.p99, targets.p99Millis, false)}`,

@@ -7,10 +7,25 @@ import { readFileSync, rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { startController } from "../controller/index.ts";
 import { API_VERSION, FUNCTION_LABEL, GROUP, VERSION, toResourceName, type Execution } from "../crds/index.ts";
-import { Worker, createKubeHttp, defineFunction, kontinueResources, type FunctionDefinition, type LeaseRecord } from "../runtime/index.ts";
+import {
+  Worker,
+  createKubeHttp,
+  defineFunction,
+  kontinueResources,
+  type FunctionDefinition,
+  type LeaseRecord,
+} from "../runtime/index.ts";
 import { applyCrds, loadKubeConfig, serveDevCluster, temporaryDataDir } from "../test/fixtures/devcluster-fixture.ts";
 
-const targets = { pickupP50Ms: 25, stepsPerSecond: 1000, endToEndMs: 40, writesPerStep: 1, replayMs: 200, resumeMs: 100, endToEndStepsPerSecond: 800 };
+const targets = {
+  pickupP50Ms: 25,
+  stepsPerSecond: 1000,
+  endToEndMs: 40,
+  writesPerStep: 1,
+  replayMs: 200,
+  resumeMs: 100,
+  endToEndStepsPerSecond: 800,
+};
 const repository = new URL("..", import.meta.url).pathname;
 
 const percentile = (values: number[], fraction: number): number => {
@@ -48,17 +63,37 @@ try {
     finishedAt.set(name, performance.now());
     waiters.get(name)?.();
   };
-  const finished = (name: string): Promise<void> => (finishedAt.has(name) ? Promise.resolve() : new Promise((resolve) => waiters.set(name, resolve)));
+  const finished = (name: string): Promise<void> =>
+    finishedAt.has(name) ? Promise.resolve() : new Promise((resolve) => waiters.set(name, resolve));
   const create = (name: string, fn: string, args: unknown): Promise<Execution> =>
-    resources.executions.create(namespace, { apiVersion: API_VERSION, kind: "Execution", metadata: { name, namespace, labels: { [FUNCTION_LABEL]: toResourceName(fn) } }, spec: { function: fn, arguments: args } });
+    resources.executions.create(namespace, {
+      apiVersion: API_VERSION,
+      kind: "Execution",
+      metadata: { name, namespace, labels: { [FUNCTION_LABEL]: toResourceName(fn) } },
+      spec: { function: fn, arguments: args },
+    });
   const worker = async (functionName: string, definition: FunctionDefinition, concurrency: number): Promise<Worker> => {
-    const started = new Worker({ definition, functionName, kubeConfig, namespace, holder: `bench-${functionName}`, image: "bench", concurrency, log: () => {}, onLease });
+    const started = new Worker({
+      definition,
+      functionName,
+      kubeConfig,
+      namespace,
+      holder: `bench-${functionName}`,
+      image: "bench",
+      concurrency,
+      log: () => {},
+      onLease,
+    });
     await started.start();
     return started;
   };
 
   // Pickup: one execution at a time, created → its run starts (right after the claim is written).
-  const pickup = await worker("pickup", defineFunction({ run: (ctx) => void startedAt.set(ctx.executionName, performance.now()) }), 10);
+  const pickup = await worker(
+    "pickup",
+    defineFunction({ run: (ctx) => void startedAt.set(ctx.executionName, performance.now()) }),
+    10,
+  );
   const pickups: number[] = [];
   for (let i = 0; i < 100; i++) {
     const name = `pickup-${i}`;
@@ -68,7 +103,12 @@ try {
     pickups.push(startedAt.get(name)! - t0);
   }
   await pickup.stop(0);
-  report("pickup latency p50 (created → Executing)", `${fmt(median(pickups))} ms`, `≤ ${targets.pickupP50Ms} ms`, median(pickups) <= targets.pickupP50Ms);
+  report(
+    "pickup latency p50 (created → Executing)",
+    `${fmt(median(pickups))} ms`,
+    `≤ ${targets.pickupP50Ms} ms`,
+    median(pickups) <= targets.pickupP50Ms,
+  );
   report("pickup latency p99", `${fmt(percentile(pickups, 0.99))} ms`, "-", true);
 
   // Throughput: 200 executions × 10 steps, one worker.
@@ -81,9 +121,19 @@ try {
   });
   const throughputWorker = await worker("tenSteps", tenSteps, 100);
   // A warm-up round, then three measured rounds (the machine is shared; the median is reported).
-  const rounds: { stepsPerSecond: number; writes: number; checkpointWrites: number; benchCpu: number; devclusterCpu: number }[] = [];
+  const rounds: {
+    stepsPerSecond: number;
+    writes: number;
+    checkpointWrites: number;
+    benchCpu: number;
+    devclusterCpu: number;
+  }[] = [];
   for (let round = 0; round < 4; round++) {
-    const before = { writes: await counter(throughputWorker, "kontinue_status_writes_total"), claims: await counter(throughputWorker, "kontinue_executions_claimed_total"), renewals: await counter(throughputWorker, "kontinue_lease_renewals_total") };
+    const before = {
+      writes: await counter(throughputWorker, "kontinue_status_writes_total"),
+      claims: await counter(throughputWorker, "kontinue_executions_claimed_total"),
+      renewals: await counter(throughputWorker, "kontinue_lease_renewals_total"),
+    };
     const cpuBefore = { bench: process.cpuUsage(), devcluster: cpuSeconds(cluster?.child.pid) };
     const t0 = performance.now();
     await Promise.all(Array.from({ length: 200 }, (_, i) => create(`steps-${round}-${i}`, "tenSteps", { i })));
@@ -104,10 +154,20 @@ try {
     });
   }
   const middle = [...rounds].sort((a, b) => a.stepsPerSecond - b.stepsPerSecond)[1]!;
-  report("step throughput (200 × 10 steps, 1 worker, median of 3)", `${fmt(middle.stepsPerSecond, 0)} steps/s`, `≥ ${targets.stepsPerSecond}`, middle.stepsPerSecond >= targets.stepsPerSecond);
+  report(
+    "step throughput (200 × 10 steps, 1 worker, median of 3)",
+    `${fmt(middle.stepsPerSecond, 0)} steps/s`,
+    `≥ ${targets.stepsPerSecond}`,
+    middle.stepsPerSecond >= targets.stepsPerSecond,
+  );
   report("  (rounds)", rounds.map((r) => fmt(r.stepsPerSecond, 0)).join(" / "), "-", true);
   const checkpointWrites = rounds.reduce((sum, r) => sum + r.checkpointWrites, 0);
-  report("API writes per checkpointed step", `${fmt(checkpointWrites / 6000, 3)}`, `= ${targets.writesPerStep}`, checkpointWrites === 6000);
+  report(
+    "API writes per checkpointed step",
+    `${fmt(checkpointWrites / 6000, 3)}`,
+    `= ${targets.writesPerStep}`,
+    checkpointWrites === 6000,
+  );
   report("  (status writes per round: claims, steps, finals, renewals)", `${middle.writes}`, "-", true);
   report("  (CPU during it: worker+controller process)", `${fmt(middle.benchCpu, 0)} %`, "-", true);
   report("  (CPU during it: devcluster process)", `${fmt(middle.devclusterCpu, 0)} %`, "-", true);
@@ -122,7 +182,12 @@ try {
     e2e.push(finishedAt.get(name)! - start);
   }
   await throughputWorker.stop(0);
-  report("one 10-step execution, end to end (median)", `${fmt(median(e2e))} ms`, `≤ ${targets.endToEndMs} ms`, median(e2e) <= targets.endToEndMs);
+  report(
+    "one 10-step execution, end to end (median)",
+    `${fmt(median(e2e))} ms`,
+    `≤ ${targets.endToEndMs} ms`,
+    median(e2e) <= targets.endToEndMs,
+  );
 
   // Replay: 1,000 stores, a parked sleep, then the resumed attempt replays all 1,000.
   const replayMs: number[] = [];
@@ -142,7 +207,12 @@ try {
   for (let i = 0; i < 3; i++) await create(`thousand-${i}`, "thousand", null);
   for (let i = 0; i < 3; i++) await finished(`thousand-${i}`);
   await thousand.stop(0);
-  report("replay of a 1,000-step journal (median)", `${fmt(median(replayMs))} ms`, `≤ ${targets.replayMs} ms`, median(replayMs) <= targets.replayMs);
+  report(
+    "replay of a 1,000-step journal (median)",
+    `${fmt(median(replayMs))} ms`,
+    `≤ ${targets.replayMs} ms`,
+    median(replayMs) <= targets.replayMs,
+  );
 
   // Resume: sleeps parked (3 s, above the in-process threshold), woken by the controller.
   const resumedAt = new Map<string, number>();
@@ -169,7 +239,12 @@ try {
   }
   await sleeper.stop(0);
   await endToEndProcesses();
-  report("resume latency after a sleep is due (median)", `${fmt(median(resumes))} ms`, `≤ ${targets.resumeMs} ms`, median(resumes) <= targets.resumeMs);
+  report(
+    "resume latency after a sleep is due (median)",
+    `${fmt(median(resumes))} ms`,
+    `≤ ${targets.resumeMs} ms`,
+    median(resumes) <= targets.resumeMs,
+  );
   report("resume latency p99", `${fmt(percentile(resumes, 0.99))} ms`, "-", true);
   await controller.stop();
 
@@ -177,22 +252,50 @@ try {
   // executions created with client-node, timed from the first create to the last Completed (seen by a watch).
   async function endToEndProcesses(): Promise<void> {
     const spawnKontinue = (args: string[]): ChildProcess =>
-      spawn(process.execPath, ["bin/kontinue.js", ...args, "--kubeconfig", kubeconfigPath, "-n", namespace], { cwd: repository, stdio: ["ignore", "pipe", "inherit"] });
-    const processes = [spawnKontinue(["controller"]), spawnKontinue(["worker", "bench/functions/tenSteps.ts", "--concurrency", "100"])];
-    await new Promise<void>((resolve) => processes[1]!.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("runs function") && resolve()));
+      spawn(process.execPath, ["bin/kontinue.js", ...args, "--kubeconfig", kubeconfigPath, "-n", namespace], {
+        cwd: repository,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+    const processes = [
+      spawnKontinue(["controller"]),
+      spawnKontinue(["worker", "bench/functions/tenSteps.ts", "--concurrency", "100"]),
+    ];
+    await new Promise<void>((resolve) =>
+      processes[1]!.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("runs function") && resolve()),
+    );
     const api = kubeConfig.makeApiClient(CustomObjectsApi);
     const rates: number[] = [];
     for (let round = 0; round < 3; round++) {
       const names = Array.from({ length: 200 }, (_, i) => `process-${round}-${i}`);
       const done = completedByWatch(new Set(names));
       const t0 = performance.now();
-      await Promise.all(names.map((name, i) => api.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: "executions", body: { apiVersion: API_VERSION, kind: "Execution", metadata: { name, labels: { [FUNCTION_LABEL]: "ten-steps" } }, spec: { function: "tenSteps", arguments: { i } } } })));
+      await Promise.all(
+        names.map((name, i) =>
+          api.createNamespacedCustomObject({
+            group: GROUP,
+            version: VERSION,
+            namespace,
+            plural: "executions",
+            body: {
+              apiVersion: API_VERSION,
+              kind: "Execution",
+              metadata: { name, labels: { [FUNCTION_LABEL]: "ten-steps" } },
+              spec: { function: "tenSteps", arguments: { i } },
+            },
+          }),
+        ),
+      );
       await done;
       rates.push(2000 / ((performance.now() - t0) / 1000));
     }
     for (const child of processes) child.kill("SIGTERM");
     const middle = [...rates].sort((a, b) => a - b)[1]!;
-    report("end to end: worker + controller processes, client-node creates", `${fmt(middle, 0)} steps/s`, `≥ ${targets.endToEndStepsPerSecond}`, middle >= targets.endToEndStepsPerSecond);
+    report(
+      "end to end: worker + controller processes, client-node creates",
+      `${fmt(middle, 0)} steps/s`,
+      `≥ ${targets.endToEndStepsPerSecond}`,
+      middle >= targets.endToEndStepsPerSecond,
+    );
     report("  (rounds)", rates.map((r) => fmt(r, 0)).join(" / "), "-", true);
   }
 
@@ -200,9 +303,14 @@ try {
   async function completedByWatch(names: Set<string>): Promise<void> {
     const left = new Set(names);
     await new Promise<void>((resolve, reject) => {
-      void new Watch(kubeConfig).watch(`/apis/${API_VERSION}/namespaces/${namespace}/executions`, {}, (_type, object: Execution) => {
-        if (object.status?.phase === "Completed" && left.delete(object.metadata.name!) && left.size === 0) resolve();
-      }, (error) => (left.size === 0 ? resolve() : reject(error ?? new Error("the watch ended"))));
+      void new Watch(kubeConfig).watch(
+        `/apis/${API_VERSION}/namespaces/${namespace}/executions`,
+        {},
+        (_type, object: Execution) => {
+          if (object.status?.phase === "Completed" && left.delete(object.metadata.name!) && left.size === 0) resolve();
+        },
+        (error) => (left.size === 0 ? resolve() : reject(error ?? new Error("the watch ended"))),
+      );
     });
   }
 } finally {

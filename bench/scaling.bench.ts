@@ -23,9 +23,13 @@ const percentile = (values: number[], fraction: number): number => {
 };
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 const report = (name: string, value: string, target: string, ok: boolean | undefined): void =>
-  console.log(`${name.padEnd(58)} ${value.padStart(14)}   target ${target.padEnd(10)} ${ok === undefined ? "" : ok ? "ok" : "MISSED"}`);
+  console.log(
+    `${name.padEnd(58)} ${value.padStart(14)}   target ${target.padEnd(10)} ${ok === undefined ? "" : ok ? "ok" : "MISSED"}`,
+  );
 const memory = (pid: number, field: "VmRSS" | "VmHWM"): number => {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((entry) => entry.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((entry) => entry.startsWith(`${field}:`));
   return Number(line?.split(/\s+/)[1] ?? Number.NaN) / 1024;
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,9 +44,18 @@ try {
   await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
   const http = createKubeHttp(kubeConfig);
   const resources = kontinueResources(http);
-  const deployments = new ResourceClient<V1Deployment & { metadata: V1ObjectMeta }>(http, "deployments", "/apis/apps/v1");
+  const deployments = new ResourceClient<V1Deployment & { metadata: V1ObjectMeta }>(
+    http,
+    "deployments",
+    "/apis/apps/v1",
+  );
   const createFunction = (name: string, digit: string, scaling: FunctionResource["spec"]["scaling"]) =>
-    resources.functions.create(namespace, { apiVersion: API_VERSION, kind: "Function", metadata: { name, namespace }, spec: { image: image(digit), functionName: name, scaling } });
+    resources.functions.create(namespace, {
+      apiVersion: API_VERSION,
+      kind: "Function",
+      metadata: { name, namespace },
+      spec: { image: image(digit), functionName: name, scaling },
+    });
   const execution = (name: string, fn: string, args: unknown): Execution => ({
     apiVersion: API_VERSION,
     kind: "Execution",
@@ -65,14 +78,20 @@ try {
     },
   });
   await watch.start();
-  const scaled = (fn: string) => (scaledAt.has(fn) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(fn, resolve)));
+  const scaled = (fn: string) =>
+    scaledAt.has(fn) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(fn, resolve));
   const deployed = async (fn: string) => {
     while ((await deployments.list(namespace, `${FUNCTION_LABEL}=${fn}`)).items.length === 0) await sleep(10);
   };
 
   // 1. In-process controller: first Pending execution → replicas written, and reconcile latency.
   const reconciles: number[] = [];
-  const controller = await startController({ kubeConfig, namespace, log: () => {}, onReconciled: (queue, _key, ms) => queue === "function" && reconciles.push(ms) });
+  const controller = await startController({
+    kubeConfig,
+    namespace,
+    log: () => {},
+    onReconciled: (queue, _key, ms) => queue === "function" && reconciles.push(ms),
+  });
   const wakeups: number[] = [];
   for (let i = 0; i < 20; i++) {
     const fn = `wake-${i}`;
@@ -84,21 +103,49 @@ try {
     await scaled(fn);
     wakeups.push(scaledAt.get(fn)! - created);
   }
-  report("first Pending execution → Deployment replicas written, p50", `${fmt(percentile(wakeups, 0.5))} ms`, `≤ ${targets.replicasWrittenMs} ms`, percentile(wakeups, 0.5) <= targets.replicasWrittenMs);
+  report(
+    "first Pending execution → Deployment replicas written, p50",
+    `${fmt(percentile(wakeups, 0.5))} ms`,
+    `≤ ${targets.replicasWrittenMs} ms`,
+    percentile(wakeups, 0.5) <= targets.replicasWrittenMs,
+  );
   report("  … worst of 20", `${fmt(Math.max(...wakeups))} ms`, "-", undefined);
   const quiet = reconciles.splice(0);
-  report(`function reconcile latency, p50 (${quiet.length} reconciles, one execution at a time)`, `${fmt(percentile(quiet, 0.5), 2)} ms`, "-", undefined);
+  report(
+    `function reconcile latency, p50 (${quiet.length} reconciles, one execution at a time)`,
+    `${fmt(percentile(quiet, 0.5), 2)} ms`,
+    "-",
+    undefined,
+  );
   report("function reconcile latency, p99", `${fmt(percentile(quiet, 0.99), 2)} ms`, "-", undefined);
-  await Promise.all(Array.from({ length: 400 }, (_, n) => resources.executions.create(namespace, execution(`burst-${n}`, `wake-${n % 20}`, { n }))));
+  await Promise.all(
+    Array.from({ length: 400 }, (_, n) =>
+      resources.executions.create(namespace, execution(`burst-${n}`, `wake-${n % 20}`, { n })),
+    ),
+  );
   await sleep(2_000);
-  report(`function reconcile latency, p50 (${reconciles.length} reconciles, 400-execution burst)`, `${fmt(percentile(reconciles, 0.5), 2)} ms`, "-", undefined);
-  report("  … p99 (each write queues behind the burst's POSTs)", `${fmt(percentile(reconciles, 0.99), 2)} ms`, "-", undefined);
+  report(
+    `function reconcile latency, p50 (${reconciles.length} reconciles, 400-execution burst)`,
+    `${fmt(percentile(reconciles, 0.5), 2)} ms`,
+    "-",
+    undefined,
+  );
+  report(
+    "  … p99 (each write queues behind the burst's POSTs)",
+    `${fmt(percentile(reconciles, 0.99), 2)} ms`,
+    "-",
+    undefined,
+  );
   await controller.stop();
 
   // 2. A controller process (`kontinue controller`): its resident memory once it runs, then with 100,000
   // Executions stored (each with a 1 KiB argument its cache leaves out) and counted.
   await createFunction("bulk", "f", { maxReplicas: 10 });
-  const child = spawn(process.execPath, ["bin/kontinue.js", "controller", "--kubeconfig", cluster.kubeconfigPath, "--namespace", namespace], { cwd: repository, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["bin/kontinue.js", "controller", "--kubeconfig", cluster.kubeconfigPath, "--namespace", namespace],
+    { cwd: repository, stdio: ["ignore", "ignore", "pipe"] },
+  );
   let output = "";
   child.stderr!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-5_000)));
   const counted = async (pending: number, timeoutMs: number) => {
@@ -107,7 +154,8 @@ try {
       const bulk = await resources.functions.get(namespace, "bulk");
       if (bulk?.status?.pending === pending) return (performance.now() - started) / 1000;
       if (child.exitCode !== null) throw new Error(`the controller exited (${child.exitCode}):\n${output}`);
-      if (performance.now() - started > timeoutMs) throw new Error(`the controller did not count ${pending} executions in ${timeoutMs} ms:\n${output}`);
+      if (performance.now() - started > timeoutMs)
+        throw new Error(`the controller did not count ${pending} executions in ${timeoutMs} ms:\n${output}`);
       await sleep(100);
     }
   };
@@ -122,16 +170,27 @@ try {
     let next = 0;
     await Promise.all(
       Array.from({ length: 64 }, async () => {
-        for (let n = next++; n < stored; n = next++) await resources.executions.create(namespace, execution(`bulk-${n}`, "bulk", { n, payload }));
+        for (let n = next++; n < stored; n = next++)
+          await resources.executions.create(namespace, execution(`bulk-${n}`, "bulk", { n, payload }));
       }),
     );
     const creation = (performance.now() - began) / 1000;
     report(`${stored} Executions created (64 parallel POSTs)`, `${fmt(creation)} s`, "-", undefined);
     report("  … rate", `${fmt(stored / creation, 0)} /s`, "-", undefined);
-    report(`  … then the controller's status counted all ${stored}`, `${fmt(await counted(stored, 600_000), 1)} s later`, "-", undefined);
+    report(
+      `  … then the controller's status counted all ${stored}`,
+      `${fmt(await counted(stored, 600_000), 1)} s later`,
+      "-",
+      undefined,
+    );
     await sleep(3_000);
     const rss = memory(child.pid!, "VmRSS");
-    report(`controller resident memory with ${stored} Executions`, `${fmt(rss, 0)} MB`, `≤ ${targets.controllerMegabytes} MB`, rss <= targets.controllerMegabytes);
+    report(
+      `controller resident memory with ${stored} Executions`,
+      `${fmt(rss, 0)} MB`,
+      `≤ ${targets.controllerMegabytes} MB`,
+      rss <= targets.controllerMegabytes,
+    );
     report("  … above its baseline", `${fmt(rss - baseline, 0)} MB`, "-", undefined);
     report("  … peak (VmHWM)", `${fmt(memory(child.pid!, "VmHWM"), 0)} MB`, "-", undefined);
 
@@ -142,13 +201,20 @@ try {
     await resources.executions.create(namespace, execution("late-1", "late", null));
     await scaled("late");
     const late = scaledAt.get("late")! - created;
-    report(`first Pending execution → replicas written, ${stored} stored`, `${fmt(late)} ms`, `≤ ${targets.replicasWrittenMs} ms`, late <= targets.replicasWrittenMs);
+    report(
+      `first Pending execution → replicas written, ${stored} stored`,
+      `${fmt(late)} ms`,
+      `≤ ${targets.replicasWrittenMs} ms`,
+      late <= targets.replicasWrittenMs,
+    );
   } finally {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
   }
   await watch.stop();
-  console.log("not measured: Pod Running, worker Ready, drain speed-up per replica, SIGKILL recovery — devcluster runs no Pods yet");
+  console.log(
+    "not measured: Pod Running, worker Ready, drain speed-up per replica, SIGKILL recovery — devcluster runs no Pods yet",
+  );
 } finally {
   await cluster.stop();
   rmSync(dataDir, { recursive: true, force: true });

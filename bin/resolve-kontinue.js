@@ -6,7 +6,11 @@ const runtimeEntry = new URL("../runtime/index.ts", import.meta.url).href;
 export async function resolve(specifier, context, nextResolve) {
   if (specifier === "kontinue") return { url: runtimeEntry, format: "module", shortCircuit: true };
   const resolved = await nextResolve(specifier, context);
-  if (/\.m?tsx?$/.test(new URL(resolved.url).pathname) && !resolved.url.includes("/node_modules/") && resolved.format !== "module") {
+  if (
+    /\.m?tsx?$/.test(new URL(resolved.url).pathname) &&
+    !resolved.url.includes("/node_modules/") &&
+    resolved.format !== "module"
+  ) {
     return { ...resolved, format: "module" };
   }
   return resolved;

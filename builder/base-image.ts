@@ -4,7 +4,14 @@ import { sha256Digest } from "./blob.ts";
 import type { BaseNode } from "./base-node.ts";
 import { BuildError } from "./build-error.ts";
 import { formatImageReference, type ImageReference } from "./image-reference.ts";
-import { formatPlatform, isIndexMediaType, type ImageConfig, type ImageIndex, type ImageManifest, type Platform } from "./oci-types.ts";
+import {
+  formatPlatform,
+  isIndexMediaType,
+  type ImageConfig,
+  type ImageIndex,
+  type ImageManifest,
+  type Platform,
+} from "./oci-types.ts";
 import type { RegistryClient } from "./registry-client.ts";
 
 export interface BasePlatformImage {
@@ -40,7 +47,14 @@ export const DEFAULT_PLATFORMS: readonly string[] = ["linux/amd64", "linux/arm64
 /** OCI platform normalization (containerd's): architecture aliases, default variants (arm64 → v8, arm → v7, amd64 v1 → none). */
 export function normalizePlatform(platform: Platform): string {
   const os = platform.os.toLowerCase();
-  const alias: Record<string, string> = { x86_64: "amd64", x86: "386", i386: "386", aarch64: "arm64", armhf: "arm", armel: "arm" };
+  const alias: Record<string, string> = {
+    x86_64: "amd64",
+    x86: "386",
+    i386: "386",
+    aarch64: "arm64",
+    armhf: "arm",
+    armel: "arm",
+  };
   const architecture = alias[platform.architecture.toLowerCase()] ?? platform.architecture.toLowerCase();
   let variant = platform.variant?.toLowerCase();
   if (architecture === "arm64" && (variant === undefined || variant === "8")) variant = "v8";
@@ -53,7 +67,11 @@ export function normalizePlatform(platform: Platform): string {
 /** "linux/arm64" → its platform, for matching. */
 export function parsePlatform(text: string): Platform {
   const [os = "", architecture = "", variant] = text.trim().split("/");
-  if (!os || !architecture) throw new BuildError("BUILD_BAD_OPTIONS", `cannot use platform "${text}": expected os/architecture[/variant], e.g. linux/arm64`);
+  if (!os || !architecture)
+    throw new BuildError(
+      "BUILD_BAD_OPTIONS",
+      `cannot use platform "${text}": expected os/architecture[/variant], e.g. linux/arm64`,
+    );
   return { os, architecture, ...(variant ? { variant } : {}) };
 }
 
@@ -82,22 +100,35 @@ export async function fetchBaseImage(options: FetchBaseImageOptions): Promise<Ba
   } else {
     const manifest = JSON.parse(top.data.toString()) as ImageManifest;
     const config = await fetchConfig(client, reference, manifest);
-    const platform: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+    const platform: Platform = {
+      os: config.os,
+      architecture: config.architecture,
+      ...(config.variant ? { variant: config.variant } : {}),
+    };
     offered = [{ platform, load: async () => ({ platform, manifest, config }) }];
   }
   const defaults = new Set(DEFAULT_PLATFORMS.map((p) => normalizePlatform(parsePlatform(p))));
   const byDefault = offered.filter((o) => defaults.has(normalizePlatform(o.platform)));
   const chosen = wanted
     ? offered.filter((o) => wanted.has(normalizePlatform(o.platform)))
-    : all || byDefault.length === 0 || !multiPlatform ? offered : byDefault;
+    : all || byDefault.length === 0 || !multiPlatform
+      ? offered
+      : byDefault;
   if (chosen.length === 0) {
     const has = offered.map((o) => `"${formatPlatform(o.platform)}"`).join(", ");
-    throw new BuildError("BUILD_NO_PLATFORM", `base image "${formatImageReference(reference)}" has no image for platform ${asked.map((p) => `"${p}"`).join(", ")}; it offers ${has}: pick one of them with --platform, or another --base`);
+    throw new BuildError(
+      "BUILD_NO_PLATFORM",
+      `base image "${formatImageReference(reference)}" has no image for platform ${asked.map((p) => `"${p}"`).join(", ")}; it offers ${has}: pick one of them with --platform, or another --base`,
+    );
   }
   return { reference, client, multiPlatform, images: await Promise.all(chosen.map((o) => o.load())) };
 }
 
-async function fetchConfig(client: RegistryClient, reference: ImageReference, manifest: ImageManifest): Promise<ImageConfig> {
+async function fetchConfig(
+  client: RegistryClient,
+  reference: ImageReference,
+  manifest: ImageManifest,
+): Promise<ImageConfig> {
   const data = await client.getBlob(reference.repository, manifest.config.digest);
   verify(reference, "config", manifest.config.digest, sha256Digest(data));
   return JSON.parse(data.toString()) as ImageConfig;

@@ -99,7 +99,8 @@ function resolve(entries: Map<string, Entry>, path: string): { version: string |
     if (!entry || entry.type === "other") return undefined;
     if (entry.type === "file") return { version: entry.version };
     // A hard link names a path in the archive; a symlink is relative to its folder (or absolute).
-    current = entry.type === "link" ? posix.normalize(`/${entry.target}`) : posix.resolve(posix.dirname(current), entry.target);
+    current =
+      entry.type === "link" ? posix.normalize(`/${entry.target}`) : posix.resolve(posix.dirname(current), entry.target);
   }
   return undefined;
 }

@@ -15,7 +15,10 @@ async function project(): Promise<{ dir: string; file: string; write: (path: str
     await mkdir(join(dir, path, ".."), { recursive: true });
     await writeFile(join(dir, path), text);
   };
-  await write("fns/fn.ts", 'import { defineFunction } from "kontinue";\nimport { util } from "./util";\nimport dep from "dep";\nexport default defineFunction({ async run() { return util + dep; } });\n');
+  await write(
+    "fns/fn.ts",
+    'import { defineFunction } from "kontinue";\nimport { util } from "./util";\nimport dep from "dep";\nexport default defineFunction({ async run() { return util + dep; } });\n',
+  );
   await write("fns/util.js", 'export const util = "js";\n');
   await write("tsconfig.json", "{}\n");
   await write("node_modules/dep/package.json", '{"name":"dep","main":"index.js"}\n');
@@ -27,7 +30,10 @@ async function project(): Promise<{ dir: string; file: string; write: (path: str
 async function cachedThen(change: (p: Awaited<ReturnType<typeof project>>) => Promise<void>): Promise<unknown> {
   const p = await project();
   const cache = new BuildCache({ dir: join(p.dir, ".cache") });
-  const bundle = await bundleFunction({ source: { functionName: "fn", resourceName: "fn", file: p.file }, nodeMajor: 20 });
+  const bundle = await bundleFunction({
+    source: { functionName: "fn", resourceName: "fn", file: p.file },
+    nodeMajor: 20,
+  });
   await cache.store("fn", bundle.inputs, { ok: true });
   expect(await cache.load("fn")).toEqual({ ok: true });
   await change(p);
@@ -44,7 +50,9 @@ describe("BuildCache with a bundle's inputs", () => {
   });
 
   it("is invalid after a dependency's package.json edit (its entry moved)", async () => {
-    expect(await cachedThen((p) => p.write("node_modules/dep/package.json", '{"name":"dep","main":"other.js"}\n'))).toBeUndefined();
+    expect(
+      await cachedThen((p) => p.write("node_modules/dep/package.json", '{"name":"dep","main":"other.js"}\n')),
+    ).toBeUndefined();
   });
 
   it("is invalid when a package.json appears between the file and its old one", async () => {
@@ -56,7 +64,9 @@ describe("BuildCache with a bundle's inputs", () => {
   });
 
   it("is invalid when a package is installed nearer the file", async () => {
-    expect(await cachedThen((p) => p.write("fns/node_modules/dep/index.js", 'module.exports = "nearer";\n'))).toBeUndefined();
+    expect(
+      await cachedThen((p) => p.write("fns/node_modules/dep/index.js", 'module.exports = "nearer";\n')),
+    ).toBeUndefined();
   });
 
   it("is invalid when an input file is deleted", async () => {

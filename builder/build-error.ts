@@ -47,8 +47,15 @@ export class RegistryError extends KontinueError {
   /** What the registry's Retry-After asked for (429/503), in milliseconds. */
   readonly retryAfterMs: number | undefined;
 
-  constructor(code: RegistryErrorCode, message: string, context: { registry: string; repository: string; status?: number; retryAfterMs?: number; cause?: unknown }) {
-    super(code, message, { cause: context.cause, terminal: code !== "BUILD_REGISTRY_FAILED" && code !== "BUILD_REGISTRY_UNREACHABLE" });
+  constructor(
+    code: RegistryErrorCode,
+    message: string,
+    context: { registry: string; repository: string; status?: number; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(code, message, {
+      cause: context.cause,
+      terminal: code !== "BUILD_REGISTRY_FAILED" && code !== "BUILD_REGISTRY_UNREACHABLE",
+    });
     this.name = "RegistryError";
     this.registry = context.registry;
     this.repository = context.repository;

@@ -13,7 +13,12 @@ describe("buildFunctions", () => {
   it("keys cached bundles by kontinue's and esbuild's versions, the target Node and the timestamp", () => {
     const parts = { kontinueVersion: "0.1.0", esbuildVersion: "0.28.2", nodeMajor: 24, mtime: 0 };
     const key = bundleCacheKey("function|/fns/hello.ts", parts);
-    for (const changed of [{ kontinueVersion: "0.2.0" }, { esbuildVersion: "0.28.3" }, { nodeMajor: 22 }, { mtime: 1 }]) {
+    for (const changed of [
+      { kontinueVersion: "0.2.0" },
+      { esbuildVersion: "0.28.3" },
+      { nodeMajor: 22 },
+      { mtime: 1 },
+    ]) {
       expect(bundleCacheKey("function|/fns/hello.ts", { ...parts, ...changed })).not.toBe(key);
     }
     expect(bundleCacheKey("function|/fns/hello.ts", { ...parts })).toBe(key);

@@ -41,7 +41,14 @@ export interface BundleKeyParts {
 
 /** The cache key of a bundle of `subject` ("runtime", or "function|<file>"). */
 export function bundleCacheKey(subject: string, parts: BundleKeyParts): string {
-  return [CACHE_FORMAT, `kontinue-${parts.kontinueVersion}`, `esbuild-${parts.esbuildVersion}`, `node${parts.nodeMajor}`, parts.mtime, subject].join("|");
+  return [
+    CACHE_FORMAT,
+    `kontinue-${parts.kontinueVersion}`,
+    `esbuild-${parts.esbuildVersion}`,
+    `node${parts.nodeMajor}`,
+    parts.mtime,
+    subject,
+  ].join("|");
 }
 
 /** The runtime's minimum Node ("20.18" from engines ">=20.18"). */
@@ -93,11 +100,26 @@ interface CachedRuntime {
   diffId: string;
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(["dir", "base", "platforms", "target", "insecureRegistry", "publishers", "cache", "sourceDateEpoch", "dispatcher", "registryClient"] satisfies Array<keyof BuildFunctionsOptions>);
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  "dir",
+  "base",
+  "platforms",
+  "target",
+  "insecureRegistry",
+  "publishers",
+  "cache",
+  "sourceDateEpoch",
+  "dispatcher",
+  "registryClient",
+] satisfies Array<keyof BuildFunctionsOptions>);
 
 export async function buildFunctions(options: BuildFunctionsOptions): Promise<BuiltFunction[]> {
   const unknown = Object.keys(options).filter((key) => !OPTION_KEYS.has(key));
-  if (unknown.length > 0) throw new BuildError("BUILD_BAD_OPTIONS", `cannot build: unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; see BuildFunctionsOptions`);
+  if (unknown.length > 0)
+    throw new BuildError(
+      "BUILD_BAD_OPTIONS",
+      `cannot build: unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; see BuildFunctionsOptions`,
+    );
   const dir = resolve(options.dir);
   const cache = options.cache ?? new BuildCache();
   const mtime = options.sourceDateEpoch ?? sourceDateEpoch();
@@ -106,7 +128,14 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   const clientFor = (registry: string): RegistryClient => {
     let client = clients.get(registry);
     if (!client) {
-      client = options.registryClient?.(registry) ?? new RegistryClient({ registry, insecure: options.insecureRegistry === true && (registry === options.target.registry || isLoopbackRegistry(registry)), dispatcher });
+      client =
+        options.registryClient?.(registry) ??
+        new RegistryClient({
+          registry,
+          insecure:
+            options.insecureRegistry === true && (registry === options.target.registry || isLoopbackRegistry(registry)),
+          dispatcher,
+        });
       clients.set(registry, client);
     }
     return client;
@@ -114,7 +143,11 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   const baseReference = parseImageReference(options.base ?? DEFAULT_BASE_IMAGE);
   const [sources, fetched] = await Promise.all([
     discoverFunctions(dir),
-    fetchBaseImage({ reference: baseReference, client: clientFor(baseReference.registry), platforms: options.platforms }),
+    fetchBaseImage({
+      reference: baseReference,
+      client: clientFor(baseReference.registry),
+      platforms: options.platforms,
+    }),
   ]);
   const base = await withBaseNode(fetched, cache);
   const nodeMajor = Math.min(...base.images.map((i) => Number.parseInt(i.node!.version, 10)));
@@ -133,7 +166,10 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   );
   const published: PublishedImage[][] = sources.map(() => []);
   for (const publisher of options.publishers ?? []) {
-    const [, results] = await Promise.all([functions.settings, Promise.all(images.map((image) => publisher.publish(image, functions.settings)))]);
+    const [, results] = await Promise.all([
+      functions.settings,
+      Promise.all(images.map((image) => publisher.publish(image, functions.settings))),
+    ]);
     results.forEach((result, i) => published[i]!.push(result));
     await publisher.finish?.();
   }
@@ -144,7 +180,9 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
       source,
       settings: settings.get(source.functionName)!,
       image,
-      reference: published[i]![0]?.reference ?? `${options.target.registry}/${functionRepository(options.target, source.resourceName)}@${image.root.descriptor.digest}`,
+      reference:
+        published[i]![0]?.reference ??
+        `${options.target.registry}/${functionRepository(options.target, source.resourceName)}@${image.root.descriptor.digest}`,
       published: published[i]!,
       layerSize: functions.layers.get(source.functionName)!.blob.descriptor.size,
     };
@@ -173,8 +211,17 @@ function layerFromCache(cached: { layer: string; diffId: string }): Layer {
 }
 
 /** The shared runtime layer, cached by the runtime's inputs; `code` is loaded lazily for the options probe. */
-async function runtimeLayer(cache: BuildCache, nodeMajor: number, mtime: number): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
-  const key = bundleCacheKey(`runtime|${RUNTIME_ENTRY}`, { kontinueVersion: KONTINUE_VERSION, esbuildVersion, nodeMajor, mtime });
+async function runtimeLayer(
+  cache: BuildCache,
+  nodeMajor: number,
+  mtime: number,
+): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
+  const key = bundleCacheKey(`runtime|${RUNTIME_ENTRY}`, {
+    kontinueVersion: KONTINUE_VERSION,
+    esbuildVersion,
+    nodeMajor,
+    mtime,
+  });
   const codeKey = `${key}|code`;
   const cached = await cache.load<CachedRuntime>(key);
   if (cached) {
@@ -186,7 +233,10 @@ async function runtimeLayer(cache: BuildCache, nodeMajor: number, mtime: number)
   }
   const bundle = await bundleRuntime({ nodeMajor });
   const layer = await createLayer(runtimeLayerEntries(bundle, KONTINUE_VERSION), { mtime });
-  await cache.store<CachedRuntime>(key, bundle.inputs, { layer: layer.blob.data.toString("base64"), diffId: layer.diffId });
+  await cache.store<CachedRuntime>(key, bundle.inputs, {
+    layer: layer.blob.data.toString("base64"),
+    diffId: layer.diffId,
+  });
   await cache.store(codeKey, bundle.inputs, { code: bundle.code.toString("base64") });
   return { layer, code: async () => bundle.code };
 }
@@ -219,8 +269,12 @@ async function functionLayers(
     return !hit;
   });
   if (misses.length === 0) return { layers, settings: Promise.resolve(known) };
-  const bundles = await Promise.all(misses.map(async (source) => ({ source, ...(await bundleFunction({ source, nodeMajor })) })));
-  const built = await Promise.all(bundles.map(async (bundle) => ({ bundle, layer: await createLayer(functionLayerEntries(bundle), { mtime }) })));
+  const bundles = await Promise.all(
+    misses.map(async (source) => ({ source, ...(await bundleFunction({ source, nodeMajor })) })),
+  );
+  const built = await Promise.all(
+    bundles.map(async (bundle) => ({ bundle, layer: await createLayer(functionLayerEntries(bundle), { mtime }) })),
+  );
   for (const { bundle, layer } of built) layers.set(bundle.source.functionName, layer);
   const settings = (async () => {
     const read = await readFunctionOptions({ functions: bundles, runtimeCode: await runtimeCode() });
@@ -228,7 +282,11 @@ async function functionLayers(
       built.map(async ({ bundle, layer }) => {
         const fnSettings = read.get(bundle.source.functionName)!;
         known.set(bundle.source.functionName, fnSettings);
-        await cache.store<CachedFunction>(keyOf(bundle.source), bundle.inputs, { layer: layer.blob.data.toString("base64"), diffId: layer.diffId, settings: fnSettings });
+        await cache.store<CachedFunction>(keyOf(bundle.source), bundle.inputs, {
+          layer: layer.blob.data.toString("base64"),
+          diffId: layer.diffId,
+          settings: fnSettings,
+        });
       }),
     );
     return known;

@@ -10,14 +10,25 @@ export function bundleFailure(source: FunctionSource, errors: readonly Message[]
   const first = errors[0];
   const name = relative(cwd, source.file) || source.file;
   if (first && /No matching export in .* for import "default"/.test(first.text)) {
-    return new BuildError("BUILD_NO_DEFAULT_EXPORT", `${name}: the Function file has no default export; add "export default defineFunction({ run(ctx, args) { … } })"`, { file: source.file });
+    return new BuildError(
+      "BUILD_NO_DEFAULT_EXPORT",
+      `${name}: the Function file has no default export; add "export default defineFunction({ run(ctx, args) { … } })"`,
+      { file: source.file },
+    );
   }
   const location = first?.location;
-  const hint = first && /Could not resolve/.test(first.text) ? `; install the package next to the Function files (npm install) or fix the path` : "";
-  return new BuildError("BUILD_BUNDLE_FAILED", `cannot bundle Function "${source.functionName}":\n    ${lines.join("\n    ")}${hint}`, {
-    file: location?.file ? resolve(cwd, location.file) : source.file,
-    ...(location ? { line: location.line } : {}),
-  });
+  const hint =
+    first && /Could not resolve/.test(first.text)
+      ? `; install the package next to the Function files (npm install) or fix the path`
+      : "";
+  return new BuildError(
+    "BUILD_BUNDLE_FAILED",
+    `cannot bundle Function "${source.functionName}":\n    ${lines.join("\n    ")}${hint}`,
+    {
+      file: location?.file ? resolve(cwd, location.file) : source.file,
+      ...(location ? { line: location.line } : {}),
+    },
+  );
 }
 
 function formatMessage(message: Message, cwd: string): string {

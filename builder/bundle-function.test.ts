@@ -31,7 +31,8 @@ async function failure(src: FunctionSource): Promise<BuildError> {
   return error as BuildError;
 }
 
-const good = 'import { defineFunction } from "kontinue";\nexport default defineFunction({ async run() { return 1; } });\n';
+const good =
+  'import { defineFunction } from "kontinue";\nexport default defineFunction({ async run() { return 1; } });\n';
 
 describe("bundleFunction", () => {
   it("bundles the worker entry and helpers, keeps kontinue external, and maps back to the user's file", async () => {
@@ -45,7 +46,13 @@ describe("bundleFunction", () => {
     const map = JSON.parse(bundle.map.toString()) as { sources: string[]; sourcesContent: string[] };
     expect(map.sources).toEqual(expect.arrayContaining(["hello.ts", "_greeting.ts"]));
     expect(map.sources.every((s) => !s.startsWith("/"))).toBe(true);
-    expect(Object.keys(bundle.inputs)).toEqual(expect.arrayContaining([join(testdata, "_greeting.ts"), join(testdata, "hello.ts"), join(testdata, "package.json")]));
+    expect(Object.keys(bundle.inputs)).toEqual(
+      expect.arrayContaining([
+        join(testdata, "_greeting.ts"),
+        join(testdata, "hello.ts"),
+        join(testdata, "package.json"),
+      ]),
+    );
     expect(bundle.inputs[join(testdata, "hello.ts")]).toMatch(/^[a-f0-9]{64}$/);
   });
 
@@ -57,7 +64,12 @@ describe("bundleFunction", () => {
   });
 
   it("names file and line of a syntax error", async () => {
-    const error = await failure(await source({ "fn.ts": 'import { defineFunction } from "kontinue";\n\nexport default defineFunction({ run() { return 1 +; } });\n' }));
+    const error = await failure(
+      await source({
+        "fn.ts":
+          'import { defineFunction } from "kontinue";\n\nexport default defineFunction({ run() { return 1 +; } });\n',
+      }),
+    );
     expect(isKontinueError(error, "BUILD_BUNDLE_FAILED")).toBe(true);
     expect(error.message).toMatch(/fn\.ts:3:\d+: /);
     expect(error.line).toBe(3);
@@ -66,7 +78,8 @@ describe("bundleFunction", () => {
   it("names file and line of an import of a name that is not exported (a type imported as a value)", async () => {
     const error = await failure(
       await source({
-        "fn.ts": 'import { defineFunction } from "kontinue";\nimport { Order } from "./_types.ts";\nexport default defineFunction({ async run() { return new Order(); } });\n',
+        "fn.ts":
+          'import { defineFunction } from "kontinue";\nimport { Order } from "./_types.ts";\nexport default defineFunction({ async run() { return new Order(); } });\n',
         "_types.ts": "export interface Order { id: string }\n",
       }),
     );
@@ -75,13 +88,22 @@ describe("bundleFunction", () => {
   });
 
   it("names the file of a missing default export", async () => {
-    const error = await failure(await source({ "fn.ts": 'import { defineFunction } from "kontinue";\nexport const fn = defineFunction({ async run() {} });\n' }));
+    const error = await failure(
+      await source({
+        "fn.ts": 'import { defineFunction } from "kontinue";\nexport const fn = defineFunction({ async run() {} });\n',
+      }),
+    );
     expect(isKontinueError(error, "BUILD_NO_DEFAULT_EXPORT")).toBe(true);
     expect(error.message).toMatch(/^fn\.ts: the Function file has no default export/);
   });
 
   it("names file, line and package of an import that does not resolve", async () => {
-    const error = await failure(await source({ "fn.ts": 'import { defineFunction } from "kontinue";\nimport pad from "left-pad-missing";\nexport default defineFunction({ async run() { return pad; } });\n' }));
+    const error = await failure(
+      await source({
+        "fn.ts":
+          'import { defineFunction } from "kontinue";\nimport pad from "left-pad-missing";\nexport default defineFunction({ async run() { return pad; } });\n',
+      }),
+    );
     expect(isKontinueError(error, "BUILD_BUNDLE_FAILED")).toBe(true);
     expect(error.message).toMatch(/fn\.ts:2:\d+: Could not resolve "left-pad-missing"/);
     expect(error.message).toContain("npm install");
@@ -90,8 +112,13 @@ describe("bundleFunction", () => {
   it("detects a dependency with a native addon, naming the package and what to do", async () => {
     const error = await failure(
       await source({
-        "fn.ts": 'import { defineFunction } from "kontinue";\nimport db from "fast-db";\nexport default defineFunction({ async run() { return db(); } });\n',
-        "node_modules/fast-db/package.json": JSON.stringify({ name: "fast-db", main: "index.js", dependencies: { bindings: "^1" } }),
+        "fn.ts":
+          'import { defineFunction } from "kontinue";\nimport db from "fast-db";\nexport default defineFunction({ async run() { return db(); } });\n',
+        "node_modules/fast-db/package.json": JSON.stringify({
+          name: "fast-db",
+          main: "index.js",
+          dependencies: { bindings: "^1" },
+        }),
         "node_modules/fast-db/binding.gyp": "{}",
         "node_modules/fast-db/index.js": 'module.exports = () => require("bindings")("fast_db");\n',
         "node_modules/bindings/package.json": JSON.stringify({ name: "bindings", main: "index.js" }),
@@ -106,7 +133,8 @@ describe("bundleFunction", () => {
   it("detects a direct .node import", async () => {
     const error = await failure(
       await source({
-        "fn.ts": 'import { defineFunction } from "kontinue";\nimport addon from "raw-addon";\nexport default defineFunction({ async run() { return addon; } });\n',
+        "fn.ts":
+          'import { defineFunction } from "kontinue";\nimport addon from "raw-addon";\nexport default defineFunction({ async run() { return addon; } });\n',
         "node_modules/raw-addon/package.json": JSON.stringify({ name: "raw-addon", main: "index.js" }),
         "node_modules/raw-addon/index.js": 'module.exports = require("./build/addon.node");\n',
       }),

@@ -24,7 +24,6 @@ export interface BundleFunctionOptions {
   nodeMajor: number;
 }
 
-
 /** The generated entry: load the definition, start the worker. */
 export function workerEntry(source: FunctionSource): string {
   return [

@@ -13,7 +13,9 @@ export const ABSENT = "absent";
 export const LISTING = "listing:";
 
 export async function hashFile(path: string): Promise<string> {
-  return createHash("sha256").update(await readFile(path)).digest("hex");
+  return createHash("sha256")
+    .update(await readFile(path))
+    .digest("hex");
 }
 
 const CONFIG_FILES = ["package.json", "tsconfig.json", "jsconfig.json"];
@@ -22,7 +24,9 @@ const CONFIG_FILES = ["package.json", "tsconfig.json", "jsconfig.json"];
 export async function stampOf(path: string, kind: "file" | "listing"): Promise<string> {
   try {
     if (kind === "listing") {
-      return `${LISTING}${createHash("sha256").update((await readdir(path)).sort().join("\n")).digest("hex")}`;
+      return `${LISTING}${createHash("sha256")
+        .update((await readdir(path)).sort().join("\n"))
+        .digest("hex")}`;
     }
     return await hashFile(path);
   } catch (error) {

@@ -30,7 +30,9 @@ describe("discoverFunctions", () => {
     const dir = await folder({ "processOrder.ts": "", "process-order.mjs": "" });
     const error = await discoverFunctions(dir).catch((e: unknown) => e);
     expect(isKontinueError(error, "BUILD_DUPLICATE_FUNCTION")).toBe(true);
-    expect((error as Error).message).toMatch(/"process-order.mjs" and "processOrder.ts" both map to the resource name "process-order"/);
+    expect((error as Error).message).toMatch(
+      /"process-order.mjs" and "processOrder.ts" both map to the resource name "process-order"/,
+    );
   });
 
   it("fails clearly for an empty folder and a missing one", async () => {

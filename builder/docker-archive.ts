@@ -22,11 +22,21 @@ export class DockerArchive {
    * `name:latest`; returns `name:<tag>`, the reference a Docker engine resolves after `docker load`
    * (a loaded image has no repository digest, so `name@sha256:…` would not resolve).
    */
-  async add(image: FunctionImage, name: string, tag: string, arch: string = dockerArchitecture(process.arch)): Promise<string> {
+  async add(
+    image: FunctionImage,
+    name: string,
+    tag: string,
+    arch: string = dockerArchitecture(process.arch),
+  ): Promise<string> {
     const platformImage = image.images.find((i) => i.platform.architecture === arch) ?? image.images[0]!;
-    const descriptors: Descriptor[] = [platformImage.manifest.descriptor, platformImage.config.descriptor, ...platformImage.layers];
+    const descriptors: Descriptor[] = [
+      platformImage.manifest.descriptor,
+      platformImage.config.descriptor,
+      ...platformImage.layers,
+    ];
     for (const descriptor of descriptors) {
-      if (!this.blobs.has(descriptor.digest)) this.blobs.set(descriptor.digest, await this.reader.read(image, descriptor));
+      if (!this.blobs.has(descriptor.digest))
+        this.blobs.set(descriptor.digest, await this.reader.read(image, descriptor));
     }
     this.images.push({ name, tag, platformImage });
     return `${name}:${tag}`;
@@ -38,7 +48,10 @@ export class DockerArchive {
     const index = {
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociIndex,
-      manifests: this.images.map((i) => ({ ...i.platformImage.manifest.descriptor, annotations: { "io.containerd.image.name": `${i.name}:${i.tag}`, "org.opencontainers.image.ref.name": i.tag } })),
+      manifests: this.images.map((i) => ({
+        ...i.platformImage.manifest.descriptor,
+        annotations: { "io.containerd.image.name": `${i.name}:${i.tag}`, "org.opencontainers.image.ref.name": i.tag },
+      })),
     };
     const manifest = this.images.map((i) => ({
       Config: blobPath(i.platformImage.config.descriptor.digest),
@@ -65,5 +78,8 @@ function blobPath(digest: string): string {
 
 /** Node's process.arch → the OCI architecture name. */
 export function dockerArchitecture(arch: string): string {
-  return ({ x64: "amd64", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x" } as Record<string, string>)[arch] ?? arch;
+  return (
+    ({ x64: "amd64", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x" } as Record<string, string>)[arch] ??
+    arch
+  );
 }

@@ -8,7 +8,9 @@ import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-export type RegistryCredentials = { kind: "basic"; username: string; password: string } | { kind: "identityToken"; token: string };
+export type RegistryCredentials =
+  | { kind: "basic"; username: string; password: string }
+  | { kind: "identityToken"; token: string };
 
 interface AuthFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
@@ -40,7 +42,10 @@ export function credentialFiles(options: ReadDockerCredentialsOptions = {}): str
 }
 
 /** The credentials stored for `registry`, or undefined (anonymous). */
-export async function readDockerCredentials(registry: string, options: ReadDockerCredentialsOptions = {}): Promise<RegistryCredentials | undefined> {
+export async function readDockerCredentials(
+  registry: string,
+  options: ReadDockerCredentialsOptions = {},
+): Promise<RegistryCredentials | undefined> {
   const read = options.readFile ?? ((path: string) => readFile(path, "utf8"));
   for (const file of credentialFiles(options)) {
     let config: AuthFile;
@@ -55,7 +60,11 @@ export async function readDockerCredentials(registry: string, options: ReadDocke
   return undefined;
 }
 
-async function credentialsIn(config: AuthFile, registry: string, env: NodeJS.ProcessEnv): Promise<RegistryCredentials | undefined> {
+async function credentialsIn(
+  config: AuthFile,
+  registry: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RegistryCredentials | undefined> {
   const wanted = registryHost(registry);
   const hosts = DOCKER_HUB_HOSTS.includes(wanted) ? DOCKER_HUB_HOSTS : [wanted];
   const matches = (key: string) => hosts.includes(registryHost(key));
@@ -89,14 +98,22 @@ export function registryHost(key: string): string {
 }
 
 /** `docker-credential-<helper> get` with the server on stdin; undefined when it has nothing (or is missing). */
-function runCredentialHelper(helper: string, server: string, env: NodeJS.ProcessEnv): Promise<RegistryCredentials | undefined> {
+function runCredentialHelper(
+  helper: string,
+  server: string,
+  env: NodeJS.ProcessEnv,
+): Promise<RegistryCredentials | undefined> {
   return new Promise((resolve) => {
     const child = execFile(`docker-credential-${helper}`, ["get"], { env, timeout: 30_000 }, (error, stdout) => {
       if (error) return resolve(undefined);
       try {
         const { Username, Secret } = JSON.parse(stdout) as { Username?: string; Secret?: string };
         if (!Secret) return resolve(undefined);
-        resolve(Username === "<token>" ? { kind: "identityToken", token: Secret } : { kind: "basic", username: Username ?? "", password: Secret });
+        resolve(
+          Username === "<token>"
+            ? { kind: "identityToken", token: Secret }
+            : { kind: "basic", username: Username ?? "", password: Secret },
+        );
       } catch {
         resolve(undefined);
       }

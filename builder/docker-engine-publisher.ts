@@ -50,7 +50,11 @@ export class DockerEnginePublisher implements ImagePublisher {
         .find((message) => message.error);
       if (failure) throw new Error(failure.error);
     } catch (error) {
-      throw new BuildError("BUILD_OUTPUT_FAILED", `cannot load ${this.names.map((n) => `"${n}"`).join(", ")} into the Docker engine: ${(error as Error).message}; check that Docker runs (DOCKER_HOST)`, { cause: error });
+      throw new BuildError(
+        "BUILD_OUTPUT_FAILED",
+        `cannot load ${this.names.map((n) => `"${n}"`).join(", ")} into the Docker engine: ${(error as Error).message}; check that Docker runs (DOCKER_HOST)`,
+        { cause: error },
+      );
     }
   }
 }

@@ -43,8 +43,15 @@ export function assembleFunctionImage(options: AssembleFunctionImageOptions): Fu
   const { base, runtimeLayer, functionLayer } = options;
   const created = new Date(options.created * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
   const images = base.images.map(({ platform, manifest, config, node }): PlatformImage => {
-    const labels = { ...config.config.Labels, ...options.labels, "org.opencontainers.image.title": options.resourceName, "cloud.kontinue.function": options.functionName };
-    const env = (config.config.Env ?? []).filter((e) => !e.startsWith("KONTINUE_FUNCTION=") && !e.startsWith("NODE_ENV="));
+    const labels = {
+      ...config.config.Labels,
+      ...options.labels,
+      "org.opencontainers.image.title": options.resourceName,
+      "cloud.kontinue.function": options.functionName,
+    };
+    const env = (config.config.Env ?? []).filter(
+      (e) => !e.startsWith("KONTINUE_FUNCTION=") && !e.startsWith("NODE_ENV="),
+    );
     const imageConfig: ImageConfig = {
       ...config,
       created,
@@ -68,13 +75,31 @@ export function assembleFunctionImage(options: AssembleFunctionImageOptions): Fu
     delete (imageConfig as { container?: unknown }).container;
     const types = mediaTypesLike(manifest);
     const configBlob = jsonBlob(imageConfig, types.config);
-    const layers = [...manifest.layers, { ...runtimeLayer.blob.descriptor, mediaType: types.layer }, { ...functionLayer.blob.descriptor, mediaType: types.layer }];
-    const imageManifest: ImageManifest = { schemaVersion: 2, mediaType: types.manifest, config: configBlob.descriptor, layers };
+    const layers = [
+      ...manifest.layers,
+      { ...runtimeLayer.blob.descriptor, mediaType: types.layer },
+      { ...functionLayer.blob.descriptor, mediaType: types.layer },
+    ];
+    const imageManifest: ImageManifest = {
+      schemaVersion: 2,
+      mediaType: types.manifest,
+      config: configBlob.descriptor,
+      layers,
+    };
     return { platform, manifest: jsonBlob(imageManifest, types.manifest), config: configBlob, layers };
   });
-  const indexType = images.every((i) => i.manifest.descriptor.mediaType === MEDIA_TYPES.dockerManifest) ? MEDIA_TYPES.dockerManifestList : MEDIA_TYPES.ociIndex;
+  const indexType = images.every((i) => i.manifest.descriptor.mediaType === MEDIA_TYPES.dockerManifest)
+    ? MEDIA_TYPES.dockerManifestList
+    : MEDIA_TYPES.ociIndex;
   const root = base.multiPlatform
-    ? jsonBlob({ schemaVersion: 2, mediaType: indexType, manifests: images.map((i) => ({ ...i.manifest.descriptor, platform: i.platform })) }, indexType)
+    ? jsonBlob(
+        {
+          schemaVersion: 2,
+          mediaType: indexType,
+          manifests: images.map((i) => ({ ...i.manifest.descriptor, platform: i.platform })),
+        },
+        indexType,
+      )
     : images[0]!.manifest;
   const localBlobs = new Map([runtimeLayer.blob, functionLayer.blob].map((b) => [b.descriptor.digest, b]));
   return { functionName: options.functionName, resourceName: options.resourceName, root, images, localBlobs, base };

@@ -7,7 +7,13 @@ describe("functionManifest", () => {
       functionName: "processOrder",
       resourceName: "process-order",
       image: "ghcr.io/acme/process-order@sha256:0123",
-      settings: { scaling: { maxReplicas: 3 }, retry: { maxAttempts: 2 }, concurrency: 4, timeoutSeconds: 60, revisions: { drainGraceSeconds: 0 } },
+      settings: {
+        scaling: { maxReplicas: 3 },
+        retry: { maxAttempts: 2 },
+        concurrency: 4,
+        timeoutSeconds: 60,
+        revisions: { drainGraceSeconds: 0 },
+      },
     });
     expect(manifest.spec).toEqual({
       image: "ghcr.io/acme/process-order@sha256:0123",

@@ -17,8 +17,17 @@ describe("parseImageReference", () => {
 
   it("keeps a registry with a port and a digest", () => {
     const digest = `sha256:${"a".repeat(64)}`;
-    expect(parseImageReference(`127.0.0.1:5000/kontinue-test/node-base@${digest}`)).toEqual({ registry: "127.0.0.1:5000", repository: "kontinue-test/node-base", digest });
-    expect(parseImageReference(`ghcr.io/acme/node:22@${digest}`)).toEqual({ registry: "ghcr.io", repository: "acme/node", tag: "22", digest });
+    expect(parseImageReference(`127.0.0.1:5000/kontinue-test/node-base@${digest}`)).toEqual({
+      registry: "127.0.0.1:5000",
+      repository: "kontinue-test/node-base",
+      digest,
+    });
+    expect(parseImageReference(`ghcr.io/acme/node:22@${digest}`)).toEqual({
+      registry: "ghcr.io",
+      repository: "acme/node",
+      tag: "22",
+      digest,
+    });
     expect(parseImageReference("localhost/base:x")).toEqual({ registry: "localhost", repository: "base", tag: "x" });
   });
 

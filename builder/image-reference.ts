@@ -14,10 +14,19 @@ const DOCKER_HUB = "docker.io";
 
 /** Parses a reference the way Docker does: no registry → Docker Hub, single name → `library/`, no tag → latest. */
 export function parseImageReference(text: string): ImageReference {
-  const match = /^(?<name>[^@]+?)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/.exec(text.trim());
+  const match = /^(?<name>[^@]+?)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/.exec(
+    text.trim(),
+  );
   const name = match?.groups?.name;
-  if (!match || !name || !/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/i.test(name)) {
-    throw new BuildError("BUILD_BAD_REFERENCE", `cannot parse image reference "${text}": expected [registry/]repository[:tag][@sha256:digest]; check --base`);
+  if (
+    !match ||
+    !name ||
+    !/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::\d+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/i.test(name)
+  ) {
+    throw new BuildError(
+      "BUILD_BAD_REFERENCE",
+      `cannot parse image reference "${text}": expected [registry/]repository[:tag][@sha256:digest]; check --base`,
+    );
   }
   const slash = name.indexOf("/");
   const first = slash === -1 ? "" : name.slice(0, slash);
@@ -26,10 +35,18 @@ export function parseImageReference(text: string): ImageReference {
   let repository = hasRegistry ? name.slice(slash + 1) : name;
   if (registry === DOCKER_HUB && !repository.includes("/")) repository = `library/${repository}`;
   if (repository !== repository.toLowerCase()) {
-    throw new BuildError("BUILD_BAD_REFERENCE", `cannot parse image reference "${text}": repository "${repository}" must be lower case`);
+    throw new BuildError(
+      "BUILD_BAD_REFERENCE",
+      `cannot parse image reference "${text}": repository "${repository}" must be lower case`,
+    );
   }
   const { tag, digest } = match.groups ?? {};
-  return { registry, repository, ...(digest ? { digest } : { tag: tag ?? "latest" }), ...(digest && tag ? { tag } : {}) };
+  return {
+    registry,
+    repository,
+    ...(digest ? { digest } : { tag: tag ?? "latest" }),
+    ...(digest && tag ? { tag } : {}),
+  };
 }
 
 /** The host that serves a registry's API (Docker Hub's lives at registry-1.docker.io). */
@@ -56,7 +73,10 @@ export function parsePushTarget(text: string): PushTarget {
   const registry = slash === -1 ? trimmed : trimmed.slice(0, slash);
   const prefix = slash === -1 ? "" : trimmed.slice(slash + 1);
   if (!/^[a-z0-9.-]+(?::\d+)?$/i.test(registry) || (prefix !== "" && !/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(prefix))) {
-    throw new BuildError("BUILD_BAD_REFERENCE", `cannot use registry "${text}": expected host[:port][/prefix] in lower case, e.g. "ghcr.io/acme" or "127.0.0.1:5000/functions"`);
+    throw new BuildError(
+      "BUILD_BAD_REFERENCE",
+      `cannot use registry "${text}": expected host[:port][/prefix] in lower case, e.g. "ghcr.io/acme" or "127.0.0.1:5000/functions"`,
+    );
   }
   return { registry, prefix };
 }

@@ -9,11 +9,19 @@ const entries: LayerEntry[] = [
   { type: "symlink", path: "app/link", target: "index.mjs" },
 ];
 
-async function headers(gz: Buffer): Promise<Array<{ name: string; uid: number; gid: number; mtime: number; type: string }>> {
+async function headers(
+  gz: Buffer,
+): Promise<Array<{ name: string; uid: number; gid: number; mtime: number; type: string }>> {
   const found: Array<{ name: string; uid: number; gid: number; mtime: number; type: string }> = [];
   const tar = extract();
   tar.on("entry", (header, stream, next) => {
-    found.push({ name: header.name, uid: header.uid ?? -1, gid: header.gid ?? -1, mtime: header.mtime?.getTime() ?? -1, type: header.type ?? "" });
+    found.push({
+      name: header.name,
+      uid: header.uid ?? -1,
+      gid: header.gid ?? -1,
+      mtime: header.mtime?.getTime() ?? -1,
+      type: header.type ?? "",
+    });
     stream.on("end", next);
     stream.resume();
   });

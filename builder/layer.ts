@@ -38,16 +38,23 @@ export async function createLayer(entries: readonly LayerEntry[], options: Creat
   const byPath = new Map<string, LayerEntry>();
   for (const entry of entries) {
     const path = normalize(entry.path);
-    for (const parent of parents(path)) if (!byPath.has(parent)) byPath.set(parent, { type: "directory", path: parent });
+    for (const parent of parents(path))
+      if (!byPath.has(parent)) byPath.set(parent, { type: "directory", path: parent });
     byPath.set(path, { ...entry, path });
   }
   const sorted = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const raw = await packTar(sorted, { mtime, uid: options.uid ?? 0, gid: options.gid ?? 0 });
-  return { blob: createBlob(reproducibleGzip(raw, options.gzipLevel), MEDIA_TYPES.ociLayerGzip), diffId: sha256Digest(raw) };
+  return {
+    blob: createBlob(reproducibleGzip(raw, options.gzipLevel), MEDIA_TYPES.ociLayerGzip),
+    diffId: sha256Digest(raw),
+  };
 }
 
 /** A tar of `entries` in the order given, every entry with the same mtime and owner. */
-export async function packTar(entries: readonly LayerEntry[], options: { mtime: Date; uid: number; gid: number }): Promise<Buffer> {
+export async function packTar(
+  entries: readonly LayerEntry[],
+  options: { mtime: Date; uid: number; gid: number },
+): Promise<Buffer> {
   const { mtime } = options;
   const owner = { uid: options.uid, gid: options.gid, uname: "", gname: "" };
   const tar = pack();
@@ -60,7 +67,10 @@ export async function packTar(entries: readonly LayerEntry[], options: { mtime: 
   for (const entry of entries) {
     switch (entry.type) {
       case "file":
-        tar.entry({ ...owner, name: entry.path, type: "file", mode: entry.mode ?? 0o644, mtime, size: entry.data.length }, entry.data);
+        tar.entry(
+          { ...owner, name: entry.path, type: "file", mode: entry.mode ?? 0o644, mtime, size: entry.data.length },
+          entry.data,
+        );
         break;
       case "directory":
         tar.entry({ ...owner, name: `${entry.path}/`, type: "directory", mode: entry.mode ?? 0o755, mtime });

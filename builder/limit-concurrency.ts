@@ -8,7 +8,10 @@ export const DEFAULT_JOBS = 4;
 
 export function limitConcurrency(jobs: number): Limit {
   if (!Number.isInteger(jobs) || jobs < 1) {
-    throw new BuildError("BUILD_BAD_OPTIONS", `cannot use --jobs ${jobs}: expected a positive integer, e.g. --jobs ${DEFAULT_JOBS}`);
+    throw new BuildError(
+      "BUILD_BAD_OPTIONS",
+      `cannot use --jobs ${jobs}: expected a positive integer, e.g. --jobs ${DEFAULT_JOBS}`,
+    );
   }
   let running = 0;
   const waiting: Array<() => void> = [];

@@ -2,7 +2,15 @@
 import { readFileSync, existsSync } from "node:fs";
 import { join, sep } from "node:path";
 
-const NATIVE_LOADERS = ["bindings", "node-gyp-build", "prebuild-install", "@mapbox/node-pre-gyp", "node-pre-gyp", "nan", "node-addon-api"];
+const NATIVE_LOADERS = [
+  "bindings",
+  "node-gyp-build",
+  "prebuild-install",
+  "@mapbox/node-pre-gyp",
+  "node-pre-gyp",
+  "nan",
+  "node-addon-api",
+];
 
 export interface NativePackage {
   name: string;
@@ -24,7 +32,11 @@ export function owningPackage(file: string): { name: string; dir: string } | und
 export function nativeAddonReason(dir: string): string | undefined {
   if (existsSync(join(dir, "binding.gyp"))) return "it has a binding.gyp";
   try {
-    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { gypfile?: boolean; dependencies?: Record<string, string>; binary?: unknown };
+    const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
+      gypfile?: boolean;
+      dependencies?: Record<string, string>;
+      binary?: unknown;
+    };
     if (pkg.gypfile) return 'its package.json sets "gypfile"';
     if (pkg.binary) return 'its package.json has a "binary" (node-pre-gyp) section';
     const loader = NATIVE_LOADERS.find((d) => pkg.dependencies?.[d] !== undefined);

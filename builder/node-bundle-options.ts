@@ -4,7 +4,8 @@
 import type { BuildOptions } from "esbuild";
 
 /** A `require` for CommonJS dependencies inside an ESM bundle. */
-const REQUIRE_SHIM = 'import{createRequire as __kontinueRequire}from"node:module";const require=__kontinueRequire(import.meta.url);';
+const REQUIRE_SHIM =
+  'import{createRequire as __kontinueRequire}from"node:module";const require=__kontinueRequire(import.meta.url);';
 
 export function nodeBundleOptions(nodeMajor: number) {
   return {

@@ -25,15 +25,26 @@ export class OciLayoutPublisher implements ImagePublisher {
     const blobsDir = join(this.options.dir, "blobs", "sha256");
     await mkdir(blobsDir, { recursive: true });
     const descriptors: Descriptor[] = [image.root.descriptor];
-    for (const platformImage of image.images) descriptors.push(platformImage.manifest.descriptor, platformImage.config.descriptor, ...platformImage.layers);
+    for (const platformImage of image.images)
+      descriptors.push(platformImage.manifest.descriptor, platformImage.config.descriptor, ...platformImage.layers);
     for (const descriptor of descriptors) {
       const path = join(blobsDir, descriptor.digest.slice("sha256:".length));
       if ((await stat(path).catch(() => undefined))?.size === descriptor.size) continue;
       await writeFile(path, await this.reader.read(image, descriptor));
     }
     const name = this.options.imageName(image.resourceName);
-    this.entries.push({ ...image.root.descriptor, annotations: { "org.opencontainers.image.ref.name": image.resourceName, "io.containerd.image.name": `${name}:latest` } });
-    return { functionName: image.functionName, reference: `${name}@${image.root.descriptor.digest}`, digest: image.root.descriptor.digest };
+    this.entries.push({
+      ...image.root.descriptor,
+      annotations: {
+        "org.opencontainers.image.ref.name": image.resourceName,
+        "io.containerd.image.name": `${name}:latest`,
+      },
+    });
+    return {
+      functionName: image.functionName,
+      reference: `${name}@${image.root.descriptor.digest}`,
+      digest: image.root.descriptor.digest,
+    };
   }
 
   async finish(): Promise<void> {

@@ -10,7 +10,11 @@ describe("PushProgressPrinter", () => {
     printer.sent("processOrder", 3 * 1024 * 1024);
     printer.done("processOrder", 3 * 1024 * 1024);
     printer.finish();
-    expect(lines).toEqual(['pushed "hello" (1/2): 1.2 KB sent\n', 'pushing "processOrder": 3.0 MB sent\n', 'pushed "processOrder" (2/2): 3.0 MB sent\n']);
+    expect(lines).toEqual([
+      'pushed "hello" (1/2): 1.2 KB sent\n',
+      'pushing "processOrder": 3.0 MB sent\n',
+      'pushed "processOrder" (2/2): 3.0 MB sent\n',
+    ]);
     expect(lines.join("")).not.toContain("\r");
   });
 
@@ -20,6 +24,10 @@ describe("PushProgressPrinter", () => {
     printer.sent("hello", 2048);
     printer.done("hello", 2048);
     printer.finish();
-    expect(out.split("\r\x1b[K").filter(Boolean)).toEqual(['pushing 0/1 Functions, 2.0 KB sent (last: "hello")', 'pushing 1/1 Functions, 2.0 KB sent (last: "hello")', "pushed 1/1 Functions, 2.0 KB sent\n"]);
+    expect(out.split("\r\x1b[K").filter(Boolean)).toEqual([
+      'pushing 0/1 Functions, 2.0 KB sent (last: "hello")',
+      'pushing 1/1 Functions, 2.0 KB sent (last: "hello")',
+      "pushed 1/1 Functions, 2.0 KB sent\n",
+    ]);
   });
 });

@@ -50,7 +50,9 @@ export class PushProgressPrinter implements PushProgress {
   /** Ends the status line on a terminal. */
   finish(): void {
     if (!this.options.interactive) return;
-    this.options.write(`\r\x1b[Kpushed ${this.finished}/${this.options.total} Functions, ${formatBytes(this.sentBytes)} sent\n`);
+    this.options.write(
+      `\r\x1b[Kpushed ${this.finished}/${this.options.total} Functions, ${formatBytes(this.sentBytes)} sent\n`,
+    );
   }
 
   private status(functionName: string): void {

@@ -40,7 +40,12 @@ export default defineFunction({
 });
 `);
     const settings = await run();
-    expect(settings.get("fn")).toEqual({ scaling: { maxReplicas: 7, targetPendingPerReplica: 3 }, retry: { maxAttempts: 2 }, concurrency: 5, timeoutSeconds: 90 });
+    expect(settings.get("fn")).toEqual({
+      scaling: { maxReplicas: 7, targetPendingPerReplica: 3 },
+      retry: { maxAttempts: 2 },
+      concurrency: 5,
+      timeoutSeconds: 90,
+    });
     expect(existsSync(marker)).toBe(false);
   });
 
@@ -80,12 +85,21 @@ export default defineFunction({ concurrency: 2, revisions: { drainGraceSeconds: 
   });
 
   it("hands user code a scrubbed environment: no registry or cloud credentials", async () => {
-    const secrets = { AWS_SECRET_ACCESS_KEY: "aws-secret", DOCKER_AUTH_CONFIG: "{}", GITHUB_TOKEN: "ghp_x", PATH: process.env.PATH };
-    const { run } = await probe(`import { defineFunction } from "kontinue";
+    const secrets = {
+      AWS_SECRET_ACCESS_KEY: "aws-secret",
+      DOCKER_AUTH_CONFIG: "{}",
+      GITHUB_TOKEN: "ghp_x",
+      PATH: process.env.PATH,
+    };
+    const { run } = await probe(
+      `import { defineFunction } from "kontinue";
 const leaked = Object.keys(process.env).filter((k) => !["PATH", "HOME", "NODE_ENV"].includes(k));
 if (leaked.length > 0) throw new Error("saw " + leaked.join(","));
 export default defineFunction({ timeoutSeconds: process.env.PATH ? 5 : 6, async run() {} });
-`, "fn", secrets);
+`,
+      "fn",
+      secrets,
+    );
     expect((await run()).get("fn")).toEqual({ timeoutSeconds: 5 });
   });
 
@@ -96,7 +110,9 @@ export default defineFunction({ async run() {} });
 `);
     const error = (await run().catch((e: unknown) => e)) as BuildError;
     expect(isKontinueError(error, "BUILD_OPTIONS_FAILED")).toBe(true);
-    expect(error.message).toMatch(/^fn\.ts: loading Function "fn" ended the options probe before it reported \(exit code SIGKILL\)/);
+    expect(error.message).toMatch(
+      /^fn\.ts: loading Function "fn" ended the options probe before it reported \(exit code SIGKILL\)/,
+    );
     expect(error.file).toMatch(/fn\.ts$/);
   });
 });

@@ -40,7 +40,10 @@ export interface ReadFunctionOptionsOptions {
 /** The only variables the probe passes on: locale, time zone and PATH; HOME is the probe's own folder. */
 export const PROBE_ENV_KEYS: readonly string[] = ["PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ"];
 
-type ProbeResult = { ok: true; settings: FunctionSettings } | { ok: false; kind: "not-definition"; got: string } | { ok: false; kind: "threw"; message: string; stack: string };
+type ProbeResult =
+  | { ok: true; settings: FunctionSettings }
+  | { ok: false; kind: "not-definition"; got: string }
+  | { ok: false; kind: "threw"; message: string; stack: string };
 
 interface ProbeMessage {
   name: string;
@@ -81,7 +84,10 @@ export async function readFunctionOptions(options: ReadFunctionOptionsOptions): 
   try {
     const stubDir = join(dir, "node_modules", "kontinue");
     await mkdir(stubDir, { recursive: true });
-    await writeFile(join(stubDir, "package.json"), JSON.stringify({ name: "kontinue", type: "module", exports: "./index.mjs" }));
+    await writeFile(
+      join(stubDir, "package.json"),
+      JSON.stringify({ name: "kontinue", type: "module", exports: "./index.mjs" }),
+    );
     await writeFile(join(stubDir, "index.mjs"), STUB);
     await writeFile(join(stubDir, "runtime.mjs"), options.runtimeCode);
     await writeFile(join(dir, "probe.mjs"), PROBE);
@@ -94,7 +100,11 @@ export async function readFunctionOptions(options: ReadFunctionOptionsOptions): 
     for (const { source } of options.functions) {
       const result = results.get(source.resourceName);
       if (result === "missing") {
-        throw new BuildError("BUILD_OPTIONS_FAILED", `${basename(source.file)}: loading Function "${source.functionName}" ended the options probe before it reported (${results.exit}); a Function file must not end or block the process at its top level`, { file: source.file });
+        throw new BuildError(
+          "BUILD_OPTIONS_FAILED",
+          `${basename(source.file)}: loading Function "${source.functionName}" ended the options probe before it reported (${results.exit}); a Function file must not end or block the process at its top level`,
+          { file: source.file },
+        );
       }
       if (result?.ok) settings.set(source.functionName, result.settings);
       else throw await probeFailure(source, result, dir);
@@ -137,18 +147,30 @@ function runProbe(options: ReadFunctionOptionsOptions, dir: string): Promise<Pro
     child.on("error", (error) => end(`the probe could not run: ${error.message}`));
     child.on("exit", (code, signal) => {
       const last = stderr.trim().split("\n").at(-1);
-      end(timedOut ? `it did not finish within ${(options.timeoutMs ?? 60_000) / 1000} s` : `exit code ${code ?? signal}${last ? `: ${last}` : ""}`);
+      end(
+        timedOut
+          ? `it did not finish within ${(options.timeoutMs ?? 60_000) / 1000} s`
+          : `exit code ${code ?? signal}${last ? `: ${last}` : ""}`,
+      );
     });
   });
 }
 
-async function probeFailure(source: FunctionSource, result: ProbeResult | undefined, probeDir: string): Promise<BuildError> {
+async function probeFailure(
+  source: FunctionSource,
+  result: ProbeResult | undefined,
+  probeDir: string,
+): Promise<BuildError> {
   const name = basename(source.file);
   if (result && !result.ok && result.kind === "threw") {
     const line = new RegExp(`${escapeRegExp(name)}:(\\d+)`).exec(result.stack)?.[1];
     const at = line ? `${name}:${line}` : name;
     const message = result.message.split(probeDir).join("");
-    return new BuildError("BUILD_OPTIONS_FAILED", `${at}: loading Function "${source.functionName}" threw: ${message}; fix the file's top-level code or its defineFunction options`, { file: source.file, ...(line ? { line: Number(line) } : {}) });
+    return new BuildError(
+      "BUILD_OPTIONS_FAILED",
+      `${at}: loading Function "${source.functionName}" threw: ${message}; fix the file's top-level code or its defineFunction options`,
+      { file: source.file, ...(line ? { line: Number(line) } : {}) },
+    );
   }
   const text = await readFile(source.file, "utf8");
   const index = text.split("\n").findIndex((l) => /^\s*export\s+default\b/.test(l));

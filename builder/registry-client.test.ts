@@ -36,27 +36,49 @@ const noWait = async () => {};
 
 describe("RegistryClient", () => {
   it("answers a Bearer challenge with a token for the repository's scope, using basic credentials", async () => {
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: {}, layers: [] });
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: {},
+      layers: [],
+    });
     let realm = "";
     const { registry, requests } = await standIn((req, res) => {
       if (req.url?.startsWith("/token")) {
         const url = new URL(req.url, "http://x");
-        const ok = url.searchParams.get("service") === "stand-in" && url.searchParams.get("scope") === "repository:acme/base:pull" && req.headers.authorization === `Basic ${Buffer.from("me:secret").toString("base64")}`;
-        res.writeHead(ok ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify(ok ? { token: "t0k" } : {}));
+        const ok =
+          url.searchParams.get("service") === "stand-in" &&
+          url.searchParams.get("scope") === "repository:acme/base:pull" &&
+          req.headers.authorization === `Basic ${Buffer.from("me:secret").toString("base64")}`;
+        res
+          .writeHead(ok ? 200 : 401, { "content-type": "application/json" })
+          .end(JSON.stringify(ok ? { token: "t0k" } : {}));
         return;
       }
       if (req.headers.authorization !== "Bearer t0k") {
-        res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="stand-in",scope="repository:acme/base:pull"` }).end();
+        res
+          .writeHead(401, {
+            "www-authenticate": `Bearer realm="${realm}",service="stand-in",scope="repository:acme/base:pull"`,
+          })
+          .end();
         return;
       }
       res.writeHead(200, { "content-type": "application/vnd.oci.image.manifest.v1+json" }).end(manifest);
     });
     realm = `http://${registry}/token`;
-    const client = new RegistryClient({ registry, insecure: true, credentials: { kind: "basic", username: "me", password: "secret" }, sleep: noWait });
+    const client = new RegistryClient({
+      registry,
+      insecure: true,
+      credentials: { kind: "basic", username: "me", password: "secret" },
+      sleep: noWait,
+    });
     const fetched = await client.getManifest("acme/base", "1");
     expect(fetched.mediaType).toBe("application/vnd.oci.image.manifest.v1+json");
     expect(fetched.data.toString()).toBe(manifest);
-    expect(requests.filter((r) => r.startsWith("GET /v2/")).map((r) => r.split(" ").slice(2).join(" "))).toEqual(["-", "Bearer t0k"]);
+    expect(requests.filter((r) => r.startsWith("GET /v2/")).map((r) => r.split(" ").slice(2).join(" "))).toEqual([
+      "-",
+      "Bearer t0k",
+    ]);
     await client.getManifest("acme/base", "1");
     expect(requests.filter((r) => r.startsWith("GET /token"))).toHaveLength(1);
   });
@@ -87,25 +109,40 @@ describe("RegistryClient", () => {
   it("turns 403 and 404 into errors naming registry and repository, with the registry's reason", async () => {
     const { registry } = await standIn((req, res) => {
       const body = (code: string, message: string) => JSON.stringify({ errors: [{ code, message }] });
-      if (req.method === "PUT") res.writeHead(403, { "content-type": "application/json" }).end(body("DENIED", "requested access to the resource is denied"));
+      if (req.method === "PUT")
+        res
+          .writeHead(403, { "content-type": "application/json" })
+          .end(body("DENIED", "requested access to the resource is denied"));
       else res.writeHead(404, { "content-type": "application/json" }).end(body("MANIFEST_UNKNOWN", "manifest unknown"));
     });
     const client = new RegistryClient({ registry, insecure: true, sleep: noWait });
-    const denied = await client.putManifest("acme/fn", "latest", Buffer.from("{}"), "application/vnd.oci.image.manifest.v1+json").catch((e: unknown) => e);
+    const denied = await client
+      .putManifest("acme/fn", "latest", Buffer.from("{}"), "application/vnd.oci.image.manifest.v1+json")
+      .catch((e: unknown) => e);
     expect(isKontinueError(denied, "BUILD_PUSH_DENIED")).toBe(true);
-    expect((denied as Error).message).toBe(`cannot push manifest "latest" to "acme/fn" on "${registry}": 403 denied (DENIED requested access to the resource is denied); check that your account may push "acme/fn"`);
+    expect((denied as Error).message).toBe(
+      `cannot push manifest "latest" to "acme/fn" on "${registry}": 403 denied (DENIED requested access to the resource is denied); check that your account may push "acme/fn"`,
+    );
     const missing = await client.getManifest("acme/base", "9").catch((e: unknown) => e);
     expect(isKontinueError(missing, "BUILD_IMAGE_NOT_FOUND")).toBe(true);
-    expect((missing as Error).message).toContain(`"acme/base" on "${registry}": 404 not found (MANIFEST_UNKNOWN manifest unknown)`);
+    expect((missing as Error).message).toContain(
+      `"acme/base" on "${registry}": 404 not found (MANIFEST_UNKNOWN manifest unknown)`,
+    );
   });
 
   it("follows a blob GET redirect to storage without sending the registry's credentials there", async () => {
     const storage = await standIn((_req, res) => void res.writeHead(200).end("blob bytes"));
     const { registry, requests } = await standIn((req, res) => {
-      if (!req.headers.authorization) return void res.writeHead(401, { "www-authenticate": 'Basic realm="stand-in"' }).end();
+      if (!req.headers.authorization)
+        return void res.writeHead(401, { "www-authenticate": 'Basic realm="stand-in"' }).end();
       res.writeHead(307, { location: `http://${storage.registry}/store/abc` }).end();
     });
-    const client = new RegistryClient({ registry, insecure: true, credentials: { kind: "basic", username: "me", password: "pw" }, sleep: noWait });
+    const client = new RegistryClient({
+      registry,
+      insecure: true,
+      credentials: { kind: "basic", username: "me", password: "pw" },
+      sleep: noWait,
+    });
     expect((await client.getBlob("acme/base", "sha256:abc")).toString()).toBe("blob bytes");
     expect(requests.at(-1)).toBe(`GET /v2/acme/base/blobs/sha256:abc Basic ${Buffer.from("me:pw").toString("base64")}`);
     expect(storage.requests).toEqual(["GET /store/abc -"]);
@@ -115,7 +152,8 @@ describe("RegistryClient", () => {
     let puts = 0;
     const received: string[] = [];
     const { registry } = await standIn((req, res) => {
-      if (req.method === "POST") return void res.writeHead(202, { location: "/v2/acme/fn/blobs/uploads/1?state=x" }).end();
+      if (req.method === "POST")
+        return void res.writeHead(202, { location: "/v2/acme/fn/blobs/uploads/1?state=x" }).end();
       puts++;
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString()));
@@ -126,9 +164,15 @@ describe("RegistryClient", () => {
     });
     let opened = 0;
     const client = new RegistryClient({ registry, insecure: true, sleep: noWait });
-    await client.uploadBlob("acme/fn", "sha256:abc", { size: 5, open: async () => (opened++, Readable.from([Buffer.from("he"), Buffer.from("llo")])) });
+    await client.uploadBlob("acme/fn", "sha256:abc", {
+      size: 5,
+      open: async () => (opened++, Readable.from([Buffer.from("he"), Buffer.from("llo")])),
+    });
     expect(opened).toBe(2);
-    expect(received).toEqual(["/v2/acme/fn/blobs/uploads/1?state=x&digest=sha256%3Aabc 5 hello", "/v2/acme/fn/blobs/uploads/1?state=x&digest=sha256%3Aabc 5 hello"]);
+    expect(received).toEqual([
+      "/v2/acme/fn/blobs/uploads/1?state=x&digest=sha256%3Aabc 5 hello",
+      "/v2/acme/fn/blobs/uploads/1?state=x&digest=sha256%3Aabc 5 hello",
+    ]);
   });
 
   it("trades an identity token for an access token with an OAuth2 refresh_token POST", async () => {
@@ -139,16 +183,28 @@ describe("RegistryClient", () => {
         req.on("data", (c: Buffer) => (body += c.toString()));
         req.on("end", () => {
           const form = new URLSearchParams(body);
-          const ok = req.method === "POST" && form.get("grant_type") === "refresh_token" && form.get("refresh_token") === "id-tok" && form.get("scope") === "repository:acme/fn:pull";
-          res.writeHead(ok ? 200 : 400, { "content-type": "application/json" }).end(JSON.stringify(ok ? { access_token: "acc" } : {}));
+          const ok =
+            req.method === "POST" &&
+            form.get("grant_type") === "refresh_token" &&
+            form.get("refresh_token") === "id-tok" &&
+            form.get("scope") === "repository:acme/fn:pull";
+          res
+            .writeHead(ok ? 200 : 400, { "content-type": "application/json" })
+            .end(JSON.stringify(ok ? { access_token: "acc" } : {}));
         });
         return;
       }
-      if (req.headers.authorization !== "Bearer acc") return void res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="svc"` }).end();
+      if (req.headers.authorization !== "Bearer acc")
+        return void res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="svc"` }).end();
       res.writeHead(200).end();
     });
     realm = `http://${registry}/oauth`;
-    const client = new RegistryClient({ registry, insecure: true, credentials: { kind: "identityToken", token: "id-tok" }, sleep: noWait });
+    const client = new RegistryClient({
+      registry,
+      insecure: true,
+      credentials: { kind: "identityToken", token: "id-tok" },
+      sleep: noWait,
+    });
     expect(await client.hasBlob("acme/fn", "sha256:abc")).toBe(true);
     expect(requests.filter((r) => r.startsWith("POST /oauth"))).toHaveLength(1);
   });
@@ -156,8 +212,12 @@ describe("RegistryClient", () => {
   it("gets an anonymous bearer token for a public repository (as Docker Hub hands out)", async () => {
     let realm = "";
     const { registry, requests } = await standIn((req, res) => {
-      if (req.url?.startsWith("/token")) return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: req.headers.authorization ? "" : "anon" }));
-      if (req.headers.authorization !== "Bearer anon") return void res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="hub"` }).end();
+      if (req.url?.startsWith("/token"))
+        return void res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ token: req.headers.authorization ? "" : "anon" }));
+      if (req.headers.authorization !== "Bearer anon")
+        return void res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="hub"` }).end();
       res.writeHead(200, { "docker-content-digest": "sha256:def" }).end();
     });
     realm = `http://${registry}/token`;
@@ -171,7 +231,9 @@ describe("RegistryClient", () => {
       if (previous === undefined) delete process.env.DOCKER_CONFIG;
       else process.env.DOCKER_CONFIG = previous;
     }
-    expect(requests.find((r) => r.startsWith("GET /token"))).toBe("GET /token?service=hub&scope=repository%3Alibrary%2Fnode%3Apull -");
+    expect(requests.find((r) => r.startsWith("GET /token"))).toBe(
+      "GET /token?service=hub&scope=repository%3Alibrary%2Fnode%3Apull -",
+    );
   });
 
   it("waits as long as Retry-After asks on 429 and 503 (seconds or an HTTP date), at least the backoff", async () => {
@@ -185,7 +247,12 @@ describe("RegistryClient", () => {
       if (calls === 3) return void res.writeHead(429, { "retry-after": "0" }).end();
       res.writeHead(200).end();
     });
-    const client = new RegistryClient({ registry, insecure: true, sleep: async (ms) => void waits.push(ms), now: () => now });
+    const client = new RegistryClient({
+      registry,
+      insecure: true,
+      sleep: async (ms) => void waits.push(ms),
+      now: () => now,
+    });
     expect(await client.hasBlob("acme/fn", "sha256:abc")).toBe(true);
     expect(waits).toEqual([3000, 7000, 400]);
   });
@@ -204,13 +271,21 @@ describe("RegistryClient", () => {
       const id = /uploads\/(\w+)/.exec(req.url!)![1]!;
       req.resume();
       req.on("end", () => {
-        if (!live.delete(id)) return void res.writeHead(404, { "content-type": "application/json" }).end('{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN"}]}');
+        if (!live.delete(id))
+          return void res
+            .writeHead(404, { "content-type": "application/json" })
+            .end('{"errors":[{"code":"BLOB_UPLOAD_UNKNOWN"}]}');
         res.writeHead(id === "1" ? 500 : 201).end();
       });
     });
     const client = new RegistryClient({ registry, insecure: true, sleep: noWait });
     await client.uploadBlob("acme/fn", "sha256:abc", Buffer.from("hello"));
-    expect(requests).toEqual(["POST /v2/acme/fn/blobs/uploads/", "PUT /v2/acme/fn/blobs/uploads/1", "POST /v2/acme/fn/blobs/uploads/", "PUT /v2/acme/fn/blobs/uploads/2"]);
+    expect(requests).toEqual([
+      "POST /v2/acme/fn/blobs/uploads/",
+      "PUT /v2/acme/fn/blobs/uploads/1",
+      "POST /v2/acme/fn/blobs/uploads/",
+      "PUT /v2/acme/fn/blobs/uploads/2",
+    ]);
   });
 
   it("resolves relative and absolute upload Locations, keeping their query strings byte for byte", async () => {
@@ -218,7 +293,10 @@ describe("RegistryClient", () => {
     const locations = ["3f2a?_state=a%20b~c+d%2F&x=1", "/v2/acme/fn/blobs/uploads/9?_state=Zm9v%3D", ""];
     let next = 0;
     const { registry, requests } = await standIn((req, res) => {
-      if (req.method === "POST") return void res.writeHead(202, { location: locations[next++]! || `http://${req.headers.host}/upload/abs?sig=q%2Bw` }).end();
+      if (req.method === "POST")
+        return void res
+          .writeHead(202, { location: locations[next++]! || `http://${req.headers.host}/upload/abs?sig=q%2Bw` })
+          .end();
       puts.push(req.url!);
       req.resume();
       req.on("end", () => res.writeHead(201).end());
@@ -240,7 +318,8 @@ describe("RegistryClient", () => {
       req.on("end", () => res.writeHead(statuses.shift()!).end());
     });
     const client = new RegistryClient({ registry, insecure: true, sleep: noWait });
-    for (let i = 0; i < 3; i++) await client.putManifest("acme/fn", "latest", Buffer.from("{}"), "application/vnd.oci.image.manifest.v1+json");
+    for (let i = 0; i < 3; i++)
+      await client.putManifest("acme/fn", "latest", Buffer.from("{}"), "application/vnd.oci.image.manifest.v1+json");
     expect(statuses).toEqual([]);
   });
 
@@ -262,15 +341,30 @@ describe("RegistryClient", () => {
   it("asks the token service for push on the target, pull on the mount source, and the challenge's own scope", async () => {
     let realm = "";
     const { registry, requests } = await standIn((req, res) => {
-      if (req.url?.startsWith("/token")) return void res.writeHead(200, { "content-type": "application/json" }).end('{"token":"t"}');
-      if (req.headers.authorization !== "Bearer t") return void res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="s",scope="repository:acme/fn:push,pull"` }).end();
+      if (req.url?.startsWith("/token"))
+        return void res.writeHead(200, { "content-type": "application/json" }).end('{"token":"t"}');
+      if (req.headers.authorization !== "Bearer t")
+        return void res
+          .writeHead(401, {
+            "www-authenticate": `Bearer realm="${realm}",service="s",scope="repository:acme/fn:push,pull"`,
+          })
+          .end();
       res.writeHead(201).end();
     });
     realm = `http://${registry}/token`;
-    const client = new RegistryClient({ registry, insecure: true, credentials: { kind: "basic", username: "u", password: "p" }, sleep: noWait });
+    const client = new RegistryClient({
+      registry,
+      insecure: true,
+      credentials: { kind: "basic", username: "u", password: "p" },
+      sleep: noWait,
+    });
     expect(await client.mountBlob("acme/fn", "sha256:abc", "acme/base")).toBe(true);
     const token = new URL(requests.find((r) => r.startsWith("GET /token"))!.split(" ")[1]!, "http://x");
-    expect(token.searchParams.getAll("scope")).toEqual(["repository:acme/fn:pull,push", "repository:acme/base:pull", "repository:acme/fn:push,pull"]);
+    expect(token.searchParams.getAll("scope")).toEqual([
+      "repository:acme/fn:pull,push",
+      "repository:acme/base:pull",
+      "repository:acme/fn:push,pull",
+    ]);
   });
 
   /** An HTTP CONNECT proxy; `tunnels` lists the host:port of every tunnel it opened. */
@@ -294,35 +388,71 @@ describe("RegistryClient", () => {
   it("goes through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY names the host", async () => {
     const { registry } = await standIn((_req, res) => void res.writeHead(200).end());
     const { url: proxyUrl, tunnels } = await connectProxy();
-    const proxied = new RegistryClient({ registry, insecure: true, sleep: noWait, dispatcher: registryDispatcher({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }) });
+    const proxied = new RegistryClient({
+      registry,
+      insecure: true,
+      sleep: noWait,
+      dispatcher: registryDispatcher({ env: { HTTP_PROXY: proxyUrl, HTTPS_PROXY: proxyUrl } }),
+    });
     expect(await proxied.hasBlob("acme/fn", "sha256:abc")).toBe(true);
     expect(tunnels).toEqual([registry]);
-    const direct = new RegistryClient({ registry, insecure: true, sleep: noWait, dispatcher: registryDispatcher({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" } }) });
+    const direct = new RegistryClient({
+      registry,
+      insecure: true,
+      sleep: noWait,
+      dispatcher: registryDispatcher({ env: { HTTP_PROXY: proxyUrl, NO_PROXY: "127.0.0.1" } }),
+    });
     expect(await direct.hasBlob("acme/fn", "sha256:def")).toBe(true);
     expect(tunnels).toHaveLength(1);
   });
 
   it("trusts a private registry's CA given with --registry-ca, and only then", async () => {
-    const ca = await generate([{ name: "commonName", value: "stand-in-ca" }], { keyType: "ec", algorithm: "sha256", extensions: [{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, critical: true }] });
+    const ca = await generate([{ name: "commonName", value: "stand-in-ca" }], {
+      keyType: "ec",
+      algorithm: "sha256",
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, critical: true },
+      ],
+    });
     const cert = await generate([{ name: "commonName", value: "127.0.0.1" }], {
       keyType: "ec",
       algorithm: "sha256",
       ca: { key: ca.private, cert: ca.cert },
-      extensions: [{ name: "extKeyUsage", serverAuth: true }, { name: "subjectAltName", altNames: [{ type: 7 as const, ip: "127.0.0.1" }] }],
+      extensions: [
+        { name: "extKeyUsage", serverAuth: true },
+        { name: "subjectAltName", altNames: [{ type: 7 as const, ip: "127.0.0.1" }] },
+      ],
     });
-    const server = createHttpsServer({ key: cert.private, cert: cert.cert }, (_req, res) => void res.writeHead(200).end());
+    const server = createHttpsServer(
+      { key: cert.private, cert: cert.cert },
+      (_req, res) => void res.writeHead(200).end(),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     servers.push(server);
     const registry = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const untrusted = new RegistryClient({ registry, sleep: noWait, attempts: 1, dispatcher: registryDispatcher({ env: {} }) });
+    const untrusted = new RegistryClient({
+      registry,
+      sleep: noWait,
+      attempts: 1,
+      dispatcher: registryDispatcher({ env: {} }),
+    });
     const error = await untrusted.hasBlob("acme/fn", "sha256:abc").catch((e: unknown) => e);
     expect(isKontinueError(error, "BUILD_REGISTRY_UNREACHABLE")).toBe(true);
     expect((error as Error).message).toContain("--registry-ca <file.pem>");
-    const trusted = new RegistryClient({ registry, sleep: noWait, dispatcher: registryDispatcher({ env: {}, ca: ca.cert }) });
+    const trusted = new RegistryClient({
+      registry,
+      sleep: noWait,
+      dispatcher: registryDispatcher({ env: {}, ca: ca.cert }),
+    });
     expect(await trusted.hasBlob("acme/fn", "sha256:abc")).toBe(true);
     // The same CA is trusted for TLS tunnelled through an HTTPS_PROXY.
     const proxy = await connectProxy();
-    const tunnelled = new RegistryClient({ registry, sleep: noWait, dispatcher: registryDispatcher({ env: { HTTPS_PROXY: proxy.url }, ca: ca.cert }) });
+    const tunnelled = new RegistryClient({
+      registry,
+      sleep: noWait,
+      dispatcher: registryDispatcher({ env: { HTTPS_PROXY: proxy.url }, ca: ca.cert }),
+    });
     expect(await tunnelled.hasBlob("acme/fn", "sha256:def")).toBe(true);
     expect(proxy.tunnels).toEqual([registry]);
   });

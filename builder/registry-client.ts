@@ -46,7 +46,12 @@ export interface FetchedManifest {
 }
 
 /** The manifest media types a pull accepts. */
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.dockerManifest].join(", ");
+const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifestList,
+  MEDIA_TYPES.dockerManifest,
+].join(", ");
 
 interface Call {
   method: "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
@@ -92,35 +97,87 @@ export class RegistryClient {
   }
 
   async getManifest(repository: string, reference: string): Promise<FetchedManifest> {
-    const answer = await this.call({ method: "GET", repository, path: `manifests/${reference}`, what: `pull manifest "${reference}" of`, access: "pull", headers: { accept: MANIFEST_ACCEPT }, ok: [200] });
-    const mediaType = String(answer.headers["content-type"] ?? "").split(";")[0]!.trim() || (JSON.parse(answer.body.toString()) as { mediaType?: string }).mediaType || MEDIA_TYPES.dockerManifest;
+    const answer = await this.call({
+      method: "GET",
+      repository,
+      path: `manifests/${reference}`,
+      what: `pull manifest "${reference}" of`,
+      access: "pull",
+      headers: { accept: MANIFEST_ACCEPT },
+      ok: [200],
+    });
+    const mediaType =
+      String(answer.headers["content-type"] ?? "")
+        .split(";")[0]!
+        .trim() ||
+      (JSON.parse(answer.body.toString()) as { mediaType?: string }).mediaType ||
+      MEDIA_TYPES.dockerManifest;
     return { mediaType, digest: sha256Digest(answer.body), data: answer.body };
   }
 
   /** The digest a manifest reference points to, or undefined when the registry has none. */
   async headManifest(repository: string, reference: string): Promise<string | undefined> {
-    const answer = await this.call({ method: "HEAD", repository, path: `manifests/${reference}`, what: `look up manifest "${reference}" of`, access: "pull", headers: { accept: MANIFEST_ACCEPT }, ok: [200, 404] });
+    const answer = await this.call({
+      method: "HEAD",
+      repository,
+      path: `manifests/${reference}`,
+      what: `look up manifest "${reference}" of`,
+      access: "pull",
+      headers: { accept: MANIFEST_ACCEPT },
+      ok: [200, 404],
+    });
     return answer.status === 200 ? String(answer.headers["docker-content-digest"] ?? "") || undefined : undefined;
   }
 
   async putManifest(repository: string, reference: string, data: Buffer, mediaType: string): Promise<void> {
     const what = `push manifest "${reference}" to`;
-    await this.call({ method: "PUT", repository, path: `manifests/${reference}`, what, access: "push", headers: { "content-type": mediaType }, body: data, ok: [200, 201, 202] });
+    await this.call({
+      method: "PUT",
+      repository,
+      path: `manifests/${reference}`,
+      what,
+      access: "push",
+      headers: { "content-type": mediaType },
+      body: data,
+      ok: [200, 201, 202],
+    });
   }
 
   async hasBlob(repository: string, digest: string): Promise<boolean> {
-    const answer = await this.call({ method: "HEAD", repository, path: `blobs/${digest}`, what: `look up blob ${digest} in`, access: "pull", ok: [200, 404] });
+    const answer = await this.call({
+      method: "HEAD",
+      repository,
+      path: `blobs/${digest}`,
+      what: `look up blob ${digest} in`,
+      access: "pull",
+      ok: [200, 404],
+    });
     return answer.status === 200;
   }
 
   async getBlob(repository: string, digest: string): Promise<Buffer> {
-    const answer = await this.call({ method: "GET", repository, path: `blobs/${digest}`, what: `pull blob ${digest} of`, access: "pull", ok: [200] });
+    const answer = await this.call({
+      method: "GET",
+      repository,
+      path: `blobs/${digest}`,
+      what: `pull blob ${digest} of`,
+      access: "pull",
+      ok: [200],
+    });
     return answer.body;
   }
 
   /** A blob's bytes as a stream (for copying between registries without holding them). */
   async openBlob(repository: string, digest: string): Promise<Readable> {
-    const answer = await this.call({ method: "GET", repository, path: `blobs/${digest}`, what: `pull blob ${digest} of`, access: "pull", ok: [200], stream: "stream" });
+    const answer = await this.call({
+      method: "GET",
+      repository,
+      path: `blobs/${digest}`,
+      what: `pull blob ${digest} of`,
+      access: "pull",
+      ok: [200],
+      stream: "stream",
+    });
     return answer.stream!;
   }
 
@@ -128,12 +185,27 @@ export class RegistryClient {
   async mountBlob(repository: string, digest: string, from: string): Promise<boolean> {
     const query = `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`;
     const path = `blobs/uploads/${query}`;
-    const answer = await this.call({ method: "POST", repository, path, what: `mount blob ${digest} from "${from}" into`, access: "push", from, ok: [201, 202] });
+    const answer = await this.call({
+      method: "POST",
+      repository,
+      path,
+      what: `mount blob ${digest} from "${from}" into`,
+      access: "push",
+      from,
+      ok: [201, 202],
+    });
     if (answer.status === 201) return true;
     const location = answer.headers.location;
     if (typeof location === "string") {
       const url = new URL(location, this.url(repository, path)).toString();
-      await this.call({ method: "DELETE", repository, path: url, what: "cancel an upload to", access: "push", ok: [204, 404, 405] });
+      await this.call({
+        method: "DELETE",
+        repository,
+        path: url,
+        what: "cancel an upload to",
+        access: "push",
+        ok: [204, 404, 405],
+      });
     }
     return false;
   }
@@ -150,9 +222,16 @@ export class RegistryClient {
         return;
       } catch (error) {
         // A lost session answers 404 (BLOB_UPLOAD_UNKNOWN): a new session is the cure, as for 5xx, 429 and resets.
-        const retryable = ["BUILD_REGISTRY_FAILED", "BUILD_REGISTRY_UNREACHABLE", "BUILD_IMAGE_NOT_FOUND"].some((code) => isKontinueError(error, code));
+        const retryable = ["BUILD_REGISTRY_FAILED", "BUILD_REGISTRY_UNREACHABLE", "BUILD_IMAGE_NOT_FOUND"].some(
+          (code) => isKontinueError(error, code),
+        );
         const status = (error as RegistryError).status;
-        if (!retryable || attempt >= attempts || (status !== undefined && status < 500 && status !== 429 && status !== 404)) throw error;
+        if (
+          !retryable ||
+          attempt >= attempts ||
+          (status !== undefined && status < 500 && status !== 429 && status !== 404)
+        )
+          throw error;
         await this.sleep(Math.max(backoff(attempt), (error as RegistryError).retryAfterMs ?? 0));
       }
     }
@@ -164,13 +243,27 @@ export class RegistryClient {
     const session = await this.call({ method: "POST", repository, path, what, access: "push", ok: [202] });
     const location = session.headers.location;
     if (typeof location !== "string") {
-      throw new RegistryError("BUILD_REGISTRY_FAILED", `cannot ${what} "${repository}" on "${this.registry}": the registry gave no upload location; is it an OCI registry?`, { registry: this.registry, repository });
+      throw new RegistryError(
+        "BUILD_REGISTRY_FAILED",
+        `cannot ${what} "${repository}" on "${this.registry}": the registry gave no upload location; is it an OCI registry?`,
+        { registry: this.registry, repository },
+      );
     }
     // The location's query (a signed upload state) goes back byte for byte: append, never re-encode.
     const url = new URL(location, this.url(repository, path));
     const put = `${url.origin}${url.pathname}${url.search ? `${url.search}&` : "?"}digest=${encodeURIComponent(digest)}`;
     const headers = { "content-type": "application/octet-stream" };
-    await this.call({ method: "PUT", repository, path: put, what, access: "push", headers, body: data, ok: [201, 204], attempts: 1 });
+    await this.call({
+      method: "PUT",
+      repository,
+      path: put,
+      what,
+      access: "push",
+      headers,
+      body: data,
+      ok: [201, 204],
+      attempts: 1,
+    });
   }
 
   /** An absolute URL of the registry API for `path` below /v2/<repository>/. */
@@ -208,7 +301,11 @@ export class RegistryClient {
           ? "pass the registry's CA bundle with --registry-ca <file.pem>"
           : "check the address, that the registry runs, HTTPS_PROXY/NO_PROXY, and --insecure-registry for plain HTTP";
         const message = `cannot reach registry "${this.registry}" to ${call.what} "${call.repository}": ${why}; ${advice}`;
-        throw new RegistryError("BUILD_REGISTRY_UNREACHABLE", message, { registry: this.registry, repository: call.repository, cause: error });
+        throw new RegistryError("BUILD_REGISTRY_UNREACHABLE", message, {
+          registry: this.registry,
+          repository: call.repository,
+          cause: error,
+        });
       }
       if (call.ok.includes(answer.status)) return answer;
       if (answer.status === 401 && !retriedAuth) {
@@ -236,22 +333,36 @@ export class RegistryClient {
       const body = call.body === undefined || Buffer.isBuffer(call.body) ? call.body : await call.body.open();
       const response = await request(url, {
         method: call.method,
-        headers: { ...call.headers, ...(authorization && sameOrigin ? { authorization } : {}), ...(size !== undefined ? { "content-length": String(size) } : {}) },
+        headers: {
+          ...call.headers,
+          ...(authorization && sameOrigin ? { authorization } : {}),
+          ...(size !== undefined ? { "content-length": String(size) } : {}),
+        },
         body,
         dispatcher: this.options.dispatcher,
       });
       const location = response.headers.location;
-      if ([301, 302, 303, 307, 308].includes(response.statusCode) && typeof location === "string" && (call.method === "GET" || call.method === "HEAD") && redirects < MAX_REDIRECTS) {
+      if (
+        [301, 302, 303, 307, 308].includes(response.statusCode) &&
+        typeof location === "string" &&
+        (call.method === "GET" || call.method === "HEAD") &&
+        redirects < MAX_REDIRECTS
+      ) {
         await response.body.dump();
         url = new URL(location, url).toString();
         continue;
       }
-      if (call.stream && call.ok.includes(response.statusCode)) return { status: response.statusCode, headers: response.headers, body: Buffer.alloc(0), stream: response.body };
+      if (call.stream && call.ok.includes(response.statusCode))
+        return { status: response.statusCode, headers: response.headers, body: Buffer.alloc(0), stream: response.body };
       if (call.method === "HEAD") {
         await response.body.dump();
         return { status: response.statusCode, headers: response.headers, body: Buffer.alloc(0) };
       }
-      return { status: response.statusCode, headers: response.headers, body: Buffer.from(await response.body.arrayBuffer()) };
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: Buffer.from(await response.body.arrayBuffer()),
+      };
     }
   }
 
@@ -265,7 +376,10 @@ export class RegistryClient {
     const scheme = challenge.split(" ")[0]?.toLowerCase();
     if (scheme === "basic") {
       if (credentials?.kind !== "basic") return;
-      this.tokens.set("basic", `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`);
+      this.tokens.set(
+        "basic",
+        `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`,
+      );
       return;
     }
     if (scheme !== "bearer") return;
@@ -276,22 +390,38 @@ export class RegistryClient {
     const wanted = [...new Set([...scopes(call), ...(params.scope ? params.scope.split(" ") : [])])];
     for (const scope of wanted) url.searchParams.append("scope", scope);
     const headers: Record<string, string> = {};
-    if (credentials?.kind === "basic") headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+    if (credentials?.kind === "basic")
+      headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
     // An identity token is an OAuth2 refresh token: POST it to the realm (distribution's token spec).
     const form =
       credentials?.kind === "identityToken"
-        ? new URLSearchParams({ grant_type: "refresh_token", refresh_token: credentials.token, service: params.service ?? "", scope: wanted.join(" "), client_id: "kontinue" }).toString()
+        ? new URLSearchParams({
+            grant_type: "refresh_token",
+            refresh_token: credentials.token,
+            service: params.service ?? "",
+            scope: wanted.join(" "),
+            client_id: "kontinue",
+          }).toString()
         : undefined;
     if (form) headers["content-type"] = "application/x-www-form-urlencoded";
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(form ? params.realm : url, { method: form ? "POST" : "GET", headers, body: form, dispatcher: this.options.dispatcher });
+      response = await request(form ? params.realm : url, {
+        method: form ? "POST" : "GET",
+        headers,
+        body: form,
+        dispatcher: this.options.dispatcher,
+      });
     } catch (error) {
-      throw new RegistryError("BUILD_REGISTRY_UNREACHABLE", `cannot reach the token service "${url.origin}" of registry "${this.registry}" for "${call.repository}": ${(error as Error).message}`, { registry: this.registry, repository: call.repository, cause: error });
+      throw new RegistryError(
+        "BUILD_REGISTRY_UNREACHABLE",
+        `cannot reach the token service "${url.origin}" of registry "${this.registry}" for "${call.repository}": ${(error as Error).message}`,
+        { registry: this.registry, repository: call.repository, cause: error },
+      );
     }
     const text = await response.body.text();
     if (response.statusCode !== 200) return;
-    const token = (JSON.parse(text) as { token?: string; access_token?: string });
+    const token = JSON.parse(text) as { token?: string; access_token?: string };
     const value = token.token ?? token.access_token;
     if (value) this.tokens.set(scopeKey(call), `Bearer ${value}`);
   }
@@ -302,11 +432,23 @@ export class RegistryClient {
     const detail = registryErrorDetail(answer.body);
     switch (answer.status) {
       case 401:
-        return new RegistryError("BUILD_REGISTRY_UNAUTHORIZED", `${subject}: 401 unauthorized${detail}; log in with "docker login ${this.registry}" (credentials are read from ~/.docker/config.json or $DOCKER_CONFIG)`, context);
+        return new RegistryError(
+          "BUILD_REGISTRY_UNAUTHORIZED",
+          `${subject}: 401 unauthorized${detail}; log in with "docker login ${this.registry}" (credentials are read from ~/.docker/config.json or $DOCKER_CONFIG)`,
+          context,
+        );
       case 403:
-        return new RegistryError("BUILD_PUSH_DENIED", `${subject}: 403 denied${detail}; check that your account may ${call.access} "${call.repository}"`, context);
+        return new RegistryError(
+          "BUILD_PUSH_DENIED",
+          `${subject}: 403 denied${detail}; check that your account may ${call.access} "${call.repository}"`,
+          context,
+        );
       case 404:
-        return new RegistryError("BUILD_IMAGE_NOT_FOUND", `${subject}: 404 not found${detail}; check the repository name and tag`, context);
+        return new RegistryError(
+          "BUILD_IMAGE_NOT_FOUND",
+          `${subject}: 404 not found${detail}; check the repository name and tag`,
+          context,
+        );
       default:
         return new RegistryError("BUILD_REGISTRY_FAILED", `${subject}: HTTP ${answer.status}${detail}`, context);
     }

@@ -47,7 +47,15 @@ export interface RegistryPublisherOptions {
 }
 
 export class RegistryPublisher implements ImagePublisher {
-  readonly stats: PushStats = { uploadedBlobs: 0, uploadedDigests: [], uploadedBytes: 0, mountedBlobs: 0, existingBlobs: 0, manifestsPut: 0, unchangedImages: 0 };
+  readonly stats: PushStats = {
+    uploadedBlobs: 0,
+    uploadedDigests: [],
+    uploadedBytes: 0,
+    mountedBlobs: 0,
+    existingBlobs: 0,
+    manifestsPut: 0,
+    unchangedImages: 0,
+  };
   private readonly options: RegistryPublisherOptions;
   private readonly reader = new ImageBlobReader();
   /** Digest → the repository it was first pushed to in this run. */
@@ -64,7 +72,11 @@ export class RegistryPublisher implements ImagePublisher {
     const repository = functionRepository(target, image.resourceName);
     const digest = image.root.descriptor.digest;
     const tags = [...new Set([this.options.tag ?? defaultBuildTag(digest), "latest"])];
-    const published = { functionName: image.functionName, reference: `${target.registry}/${repository}@${digest}`, digest };
+    const published = {
+      functionName: image.functionName,
+      reference: `${target.registry}/${repository}@${digest}`,
+      digest,
+    };
     // A registry accepts a manifest only when it has every blob it references: a tag naming the digest means nothing to send.
     const current = await Promise.all(tags.map((tag) => client.headManifest(repository, tag)));
     if (current.includes(digest)) {
@@ -98,7 +110,12 @@ export class RegistryPublisher implements ImagePublisher {
     this.stats.manifestsPut++;
   }
 
-  private async pushBlob(image: FunctionImage, repository: string, descriptor: Descriptor, mode: BlobMode): Promise<void> {
+  private async pushBlob(
+    image: FunctionImage,
+    repository: string,
+    descriptor: Descriptor,
+    mode: BlobMode,
+  ): Promise<void> {
     const { client } = this.options;
     const digest = descriptor.digest;
     const earlier = this.pushed.get(digest);
@@ -121,14 +138,22 @@ export class RegistryPublisher implements ImagePublisher {
     await done;
   }
 
-  private async firstPush(image: FunctionImage, repository: string, descriptor: Descriptor, mode: BlobMode): Promise<void> {
+  private async firstPush(
+    image: FunctionImage,
+    repository: string,
+    descriptor: Descriptor,
+    mode: BlobMode,
+  ): Promise<void> {
     const { client } = this.options;
     if (mode === "check-first" && (await client.hasBlob(repository, descriptor.digest))) {
       this.stats.existingBlobs++;
       return;
     }
     const base = image.base;
-    const fromBase = isBaseLayer(image, descriptor.digest) && base.client.registry === client.registry && base.reference.repository !== repository;
+    const fromBase =
+      isBaseLayer(image, descriptor.digest) &&
+      base.client.registry === client.registry &&
+      base.reference.repository !== repository;
     if (fromBase && (await client.mountBlob(repository, descriptor.digest, base.reference.repository))) {
       this.stats.mountedBlobs++;
       return;
@@ -148,8 +173,11 @@ export class RegistryPublisher implements ImagePublisher {
 
   private async upload(image: FunctionImage, repository: string, descriptor: Descriptor): Promise<void> {
     const base = image.base;
-    const fromOtherRegistry = isBaseLayer(image, descriptor.digest) && base.client.registry !== this.options.client.registry;
-    const data = fromOtherRegistry ? { size: descriptor.size, open: () => base.client.openBlob(base.reference.repository, descriptor.digest) } : await this.reader.read(image, descriptor);
+    const fromOtherRegistry =
+      isBaseLayer(image, descriptor.digest) && base.client.registry !== this.options.client.registry;
+    const data = fromOtherRegistry
+      ? { size: descriptor.size, open: () => base.client.openBlob(base.reference.repository, descriptor.digest) }
+      : await this.reader.read(image, descriptor);
     await this.options.client.uploadBlob(repository, descriptor.digest, data);
     this.options.locations?.add(this.options.client.registry, descriptor.digest, repository);
     this.stats.uploadedBlobs++;

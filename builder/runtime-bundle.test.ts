@@ -35,6 +35,10 @@ describe("bundleRuntime", () => {
       expect(bundle.code.equals(bundles[0]!.code)).toBe(true);
       expect(bundle.map.toString()).toBe(bundles[0]!.map.toString());
     }
-    expect((JSON.parse(bundles[0]!.map.toString()) as { sources: string[] }).sources.sort()).toEqual(["node_modules/dep/index.js", "node_modules/dep/lib.js", "src/runtime/index.ts"]);
+    expect((JSON.parse(bundles[0]!.map.toString()) as { sources: string[] }).sources.sort()).toEqual([
+      "node_modules/dep/index.js",
+      "node_modules/dep/lib.js",
+      "src/runtime/index.ts",
+    ]);
   });
 });

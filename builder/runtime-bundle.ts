@@ -39,7 +39,9 @@ export async function bundleRuntime(options: BundleRuntimeOptions): Promise<Runt
   const inputs: Record<string, string> = await resolutionInputs(files);
   await Promise.all(files.map(async (path) => void (inputs[path] = await hashFile(path))));
   const outdir = `${packageRoot}/node_modules/kontinue`;
-  const map = JSON.parse(Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".map"))!.contents).toString()) as { sources: string[] };
+  const map = JSON.parse(Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".map"))!.contents).toString()) as {
+    sources: string[];
+  };
   map.sources = map.sources.map((source) => layoutFreeSource(resolve(outdir, source), packageRoot));
   return {
     code: Buffer.from(result.outputFiles.find((f) => f.path.endsWith(".mjs"))!.contents),
@@ -58,9 +60,19 @@ function layoutFreeSource(path: string, packageRoot: string): string {
 
 /** The runtime layer's files: the bundle and a package.json whose exports point at it. */
 export function runtimeLayerEntries(bundle: RuntimeBundle, version: string): LayerEntry[] {
-  const pkg = { name: "kontinue", version, type: "module", main: "./index.mjs", exports: { ".": "./index.mjs", "./package.json": "./package.json" } };
+  const pkg = {
+    name: "kontinue",
+    version,
+    type: "module",
+    main: "./index.mjs",
+    exports: { ".": "./index.mjs", "./package.json": "./package.json" },
+  };
   return [
-    { type: "file", path: "app/node_modules/kontinue/package.json", data: Buffer.from(`${JSON.stringify(pkg, null, 2)}\n`) },
+    {
+      type: "file",
+      path: "app/node_modules/kontinue/package.json",
+      data: Buffer.from(`${JSON.stringify(pkg, null, 2)}\n`),
+    },
     { type: "file", path: "app/node_modules/kontinue/index.mjs", data: bundle.code },
     { type: "file", path: "app/node_modules/kontinue/index.mjs.map", data: bundle.map },
   ];

@@ -1,5 +1,12 @@
 // Creates or updates objects by server-side apply, as `kubectl apply --server-side` does.
-import { ApiextensionsV1Api, KubernetesObjectApi, PatchStrategy, loadYaml, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
+import {
+  ApiextensionsV1Api,
+  KubernetesObjectApi,
+  PatchStrategy,
+  loadYaml,
+  type KubeConfig,
+  type KubernetesObject,
+} from "@kubernetes/client-node";
 import { crdManifests } from "../crds/index.ts";
 import { KontinueError } from "../runtime/index.ts";
 
@@ -15,7 +22,11 @@ export async function applyObjects(kubeConfig: KubeConfig, objects: readonly Kub
       await api.patch(typed, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
     } catch (cause) {
       const subject = `${object.kind} "${object.metadata?.name}"`;
-      throw new KontinueError("CLI_APPLY_FAILED", `cannot apply ${subject} to ${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable and you may write ${object.kind} objects`, { cause });
+      throw new KontinueError(
+        "CLI_APPLY_FAILED",
+        `cannot apply ${subject} to ${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable and you may write ${object.kind} objects`,
+        { cause },
+      );
     }
   }
 }
@@ -29,9 +40,13 @@ export async function applyCrds(kubeConfig: KubeConfig, options: { timeoutMs?: n
   for (const { metadata } of crdManifests) {
     for (;;) {
       const crd = await api.readCustomResourceDefinition({ name: metadata.name }).catch(() => undefined);
-      if (crd?.status?.conditions?.some((condition) => condition.type === "Established" && condition.status === "True")) break;
+      if (crd?.status?.conditions?.some((condition) => condition.type === "Established" && condition.status === "True"))
+        break;
       if (Date.now() > deadline) {
-        throw new KontinueError("CLI_CRD_NOT_ESTABLISHED", `the CustomResourceDefinition "${metadata.name}" is not Established after ${timeoutMs / 1000}s; see "kubectl describe crd ${metadata.name}"`);
+        throw new KontinueError(
+          "CLI_CRD_NOT_ESTABLISHED",
+          `the CustomResourceDefinition "${metadata.name}" is not Established after ${timeoutMs / 1000}s; see "kubectl describe crd ${metadata.name}"`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -14,8 +14,12 @@ afterAll(removeTemporaryDirs);
 async function kontinue(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const cache = await temporaryDir("cli-cache");
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(repository, "bin/kontinue.js"), ...args], { cwd: repository, env: { ...process.env, XDG_CACHE_HOME: cache } }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [join(repository, "bin/kontinue.js"), ...args],
+      { cwd: repository, env: { ...process.env, XDG_CACHE_HOME: cache } },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -23,10 +27,21 @@ async function kontinue(...args: string[]): Promise<{ code: number; stdout: stri
 describe("kontinue build", () => {
   it("--dry-run prints one Function per file with the digest-pinned image and the file's options", async () => {
     const base = await nodeBaseImage();
-    const { code, stdout, stderr } = await kontinue("build", functions, "--registry", `${base.registry}/cli`, "--base", base.reference, "--insecure-registry", "--dry-run");
+    const { code, stdout, stderr } = await kontinue(
+      "build",
+      functions,
+      "--registry",
+      `${base.registry}/cli`,
+      "--base",
+      base.reference,
+      "--insecure-registry",
+      "--dry-run",
+    );
     expect(stderr).toBe("");
     expect(code).toBe(0);
-    const manifests = stdout.split(/^---$/m).map((doc) => parse(doc) as { kind: string; metadata: { name: string }; spec: Record<string, unknown> });
+    const manifests = stdout
+      .split(/^---$/m)
+      .map((doc) => parse(doc) as { kind: string; metadata: { name: string }; spec: Record<string, unknown> });
     expect(manifests.map((m) => [m.kind, m.metadata.name])).toEqual([
       ["Function", "hello"],
       ["Function", "process-order"],
@@ -39,7 +54,18 @@ describe("kontinue build", () => {
       retry: { maxAttempts: 5 },
       timeoutSeconds: 600,
     });
-    const json = await kontinue("build", functions, "--registry", `${base.registry}/cli`, "--base", base.reference, "--insecure-registry", "--dry-run", "-o", "json");
+    const json = await kontinue(
+      "build",
+      functions,
+      "--registry",
+      `${base.registry}/cli`,
+      "--base",
+      base.reference,
+      "--insecure-registry",
+      "--dry-run",
+      "-o",
+      "json",
+    );
     const list = JSON.parse(json.stdout) as { kind: string; items: Array<{ spec: { image: string } }> };
     expect(list.kind).toBe("List");
     expect(list.items.map((i) => i.spec.image)).toEqual(manifests.map((m) => m.spec.image));
@@ -51,10 +77,24 @@ describe("kontinue build", () => {
     expect(stderr).toContain(`cannot build "${functions}": nowhere to put the images; pass --registry`);
   });
 
-  it("pushes with --tag and --jobs, printing plain progress lines on stderr when it is not a terminal", { timeout: 120_000 }, async () => {
+  it("pushes with --tag and --jobs, printing plain progress lines on stderr when it is not a terminal", {
+    timeout: 120_000,
+  }, async () => {
     const base = await nodeBaseImage();
     const prefix = `cli-${Date.now().toString(36)}`;
-    const { code, stdout, stderr } = await kontinue("build", functions, "--registry", `${base.registry}/${prefix}`, "--base", base.reference, "--insecure-registry", "--tag", "v1.2.3", "--jobs", "2");
+    const { code, stdout, stderr } = await kontinue(
+      "build",
+      functions,
+      "--registry",
+      `${base.registry}/${prefix}`,
+      "--base",
+      base.reference,
+      "--insecure-registry",
+      "--tag",
+      "v1.2.3",
+      "--jobs",
+      "2",
+    );
     expect(code).toBe(0);
     expect(stderr.split("\n").filter(Boolean).sort()).toEqual([
       expect.stringMatching(/^pushed "hello" \([12]\/2\): [\d.]+ KB sent$/),
@@ -63,13 +103,24 @@ describe("kontinue build", () => {
     expect(stderr).not.toContain("\r");
     const image = (parse(stdout.split(/^---$/m)[0]!) as { spec: { image: string } }).spec.image;
     const digest = image.split("@")[1]!;
-    const tagged = await fetch(`http://${base.registry}/v2/${prefix}/hello/manifests/v1.2.3`, { method: "HEAD", headers: { accept: "application/vnd.oci.image.manifest.v1+json" } });
+    const tagged = await fetch(`http://${base.registry}/v2/${prefix}/hello/manifests/v1.2.3`, {
+      method: "HEAD",
+      headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
+    });
     expect(tagged.headers.get("docker-content-digest")).toBe(digest);
   });
 
   it("rejects a bad --tag, --jobs or --registry-ca, and a --platform the base lacks, naming what it offers", async () => {
     const base = await nodeBaseImage();
-    const common = [functions, "--registry", `${base.registry}/cli`, "--base", base.reference, "--insecure-registry", "--dry-run"];
+    const common = [
+      functions,
+      "--registry",
+      `${base.registry}/cli`,
+      "--base",
+      base.reference,
+      "--insecure-registry",
+      "--dry-run",
+    ];
     const tag = await kontinue("build", ...common, "--tag", "-bad");
     expect(tag.stderr).toContain('cannot tag images "-bad"');
     const jobs = await kontinue("build", ...common, "--jobs", "0");

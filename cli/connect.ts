@@ -11,11 +11,20 @@ export function connect(options: KubeOptions): { kubeConfig: KubeConfig; namespa
     else kubeConfig.loadFromDefault();
   } catch (cause) {
     const source = options.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config";
-    throw new KontinueError("CLI_KUBECONFIG", `cannot load the kubeconfig "${source}"; start a local cluster with "kontinue cluster serve --data .kontinue/cluster" and pass its kubeconfig with --kubeconfig`, { cause, terminal: true });
+    throw new KontinueError(
+      "CLI_KUBECONFIG",
+      `cannot load the kubeconfig "${source}"; start a local cluster with "kontinue cluster serve --data .kontinue/cluster" and pass its kubeconfig with --kubeconfig`,
+      { cause, terminal: true },
+    );
   }
   if (!kubeConfig.getCurrentCluster()) {
-    throw new KontinueError("CLI_KUBECONFIG", `the kubeconfig "${options.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config"}" has no current cluster; set one with "kubectl config use-context" or pass --kubeconfig`, { terminal: true });
+    throw new KontinueError(
+      "CLI_KUBECONFIG",
+      `the kubeconfig "${options.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config"}" has no current cluster; set one with "kubectl config use-context" or pass --kubeconfig`,
+      { terminal: true },
+    );
   }
-  const namespace = options.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? "default";
+  const namespace =
+    options.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? "default";
   return { kubeConfig, namespace };
 }

@@ -18,12 +18,22 @@ export function registerControllerCommand(program: Command): void {
   addKubeOptions(
     program
       .command("controller")
-      .description("run the controller: worker Deployments per Function and revision, scaling, suspensions, leases, cancellation")
+      .description(
+        "run the controller: worker Deployments per Function and revision, scaling, suspensions, leases, cancellation",
+      )
       .option("-A, --all-namespaces", "watch every namespace instead of one")
-      .option("--leader-elect [enabled]", "hold a Lease so that only one controller replica acts (true|false)", parseSwitch, true)
+      .option(
+        "--leader-elect [enabled]",
+        "hold a Lease so that only one controller replica acts (true|false)",
+        parseSwitch,
+        true,
+      )
       .option("--lease-name <name>", "the Lease, in the controller's namespace (--namespace)", "kontinue-controller"),
   ).action(async (options: ControllerCommandOptions) => {
-    const [{ runController }, { connect }] = await Promise.all([import("../controller/index.ts"), import("./connect.ts")]);
+    const [{ runController }, { connect }] = await Promise.all([
+      import("../controller/index.ts"),
+      import("./connect.ts"),
+    ]);
     const { kubeConfig, namespace } = connect(options);
     const stop = new AbortController();
     const onSignal = (): void => stop.abort();

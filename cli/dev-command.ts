@@ -12,12 +12,14 @@ export interface DevOptions extends KubeOptions {
 export function registerDevCommand(program: Command): void {
   program
     .command("dev")
-    .description("run functions from source on a local cluster: devcluster, the controller, and a worker per file, restarted on change")
+    .description(
+      "run functions from source on a local cluster: devcluster, the controller, and a worker per file, restarted on change",
+    )
     .argument("[dir]", "the folder of Function files", "functions")
     .option("--data <dir>", "devcluster's data folder (kept between runs)", ".kontinue/cluster")
     .option("--port <n>", "devcluster's port (0: any free port)", "0")
     .option("--kubeconfig <file>", "use this cluster instead of starting devcluster")
-    .option("-n, --namespace <namespace>", "the namespace (default: the kubeconfig context's, then \"default\")")
+    .option("-n, --namespace <namespace>", 'the namespace (default: the kubeconfig context\'s, then "default")')
     .action(async (dir: string, options: DevOptions) => {
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
@@ -29,4 +31,3 @@ export function registerDevCommand(program: Command): void {
       process.off("SIGTERM", onSignal);
     });
 }
-

@@ -22,12 +22,22 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   let sources = await discoverFunctions(dir);
 
-  const cluster = options.kubeconfig ? undefined : await startDevCluster({ dataDir: resolve(options.data), port: Number(options.port) });
+  const cluster = options.kubeconfig
+    ? undefined
+    : await startDevCluster({ dataDir: resolve(options.data), port: Number(options.port) });
   const kubeconfigPath = options.kubeconfig ? resolve(options.kubeconfig) : cluster!.kubeconfigPath;
-  const { kubeConfig, namespace } = connect({ kubeconfig: kubeconfigPath, ...(options.namespace ? { namespace: options.namespace } : {}) });
+  const { kubeConfig, namespace } = connect({
+    kubeconfig: kubeconfigPath,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+  });
   await applyCrds(kubeConfig);
   // One developer's loop: no standby to elect against, and a restarted `kontinue dev` must not wait out a Lease.
-  const controller = await startController({ kubeConfig, namespace, leaderElection: "disabled", log: (line) => say(`[controller] ${line}`) });
+  const controller = await startController({
+    kubeConfig,
+    namespace,
+    leaderElection: "disabled",
+    log: (line) => say(`[controller] ${line}`),
+  });
   const workers = new FunctionProcesses({ kubeconfigPath, namespace, log: (name, line) => say(`[${name}] ${line}`) });
 
   const digests = new Map<string, string>();
@@ -40,7 +50,14 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
       say(`${digests.has(source.functionName) ? "restarting" : "starting"} ${source.functionName} (${source.file})`);
       digests.set(source.functionName, digest);
       // The Function resource tells other functions' ctx.execute that this one exists, and which image is current.
-      await applyObjects(kubeConfig, [{ apiVersion: API_VERSION, kind: "Function", metadata: { name: source.resourceName, namespace }, spec: { image, functionName: source.functionName } } as KubernetesObject]);
+      await applyObjects(kubeConfig, [
+        {
+          apiVersion: API_VERSION,
+          kind: "Function",
+          metadata: { name: source.resourceName, namespace },
+          spec: { image, functionName: source.functionName },
+        } as KubernetesObject,
+      ]);
       await workers.restart(source.functionName, source.file);
     }
     for (const name of [...digests.keys()]) {
@@ -52,7 +69,9 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
   };
   await sync();
   say(`devcluster: ${cluster ? cluster.url : kubeConfig.getCurrentCluster()?.server} (namespace "${namespace}")`);
-  say(`run one:    npx kontinue execute ${sources[0]!.functionName} '{}' --wait --kubeconfig ${kubeconfigPath}${options.namespace ? ` -n ${namespace}` : ""}`);
+  say(
+    `run one:    npx kontinue execute ${sources[0]!.functionName} '{}' --wait --kubeconfig ${kubeconfigPath}${options.namespace ? ` -n ${namespace}` : ""}`,
+  );
   say(`look:       KUBECONFIG=${kubeconfigPath} kubectl get kontinue`);
 
   let timer: NodeJS.Timeout | undefined;
@@ -71,7 +90,9 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
     }, restartDelayMs);
   });
 
-  await new Promise<void>((done) => (signal.aborted ? done() : signal.addEventListener("abort", () => done(), { once: true })));
+  await new Promise<void>((done) =>
+    signal.aborted ? done() : signal.addEventListener("abort", () => done(), { once: true }),
+  );
   say("stopping");
   watcher.close();
   clearTimeout(timer);

@@ -23,7 +23,11 @@ export function registerExecuteCommand(program: Command): void {
       .option("--timeout <seconds>", "with --wait: how long to wait", "600")
       .option("--name <name>", "the Execution's name (default: generated from the function's)")
       .option("--idempotency-key <key>", "recorded in spec.idempotencyKey")
-      .addOption(new Option("-o, --output <format>", "what to print (with --wait and name: the result)").choices(["name", "json", "yaml"]).default("name")),
+      .addOption(
+        new Option("-o, --output <format>", "what to print (with --wait and name: the result)")
+          .choices(["name", "json", "yaml"])
+          .default("name"),
+      ),
   ).action(async (functionName: string, argumentsText: string, options: ExecuteOptions) => {
     const { executeFunction } = await import("./execute.ts");
     await executeFunction(functionName, argumentsText, options);

@@ -27,9 +27,13 @@ export class FunctionProcesses {
   /** Starts the worker for `file`, replacing the one already running for it. */
   async restart(functionName: string, file: string): Promise<void> {
     await this.stop(functionName);
-    const child = spawn(process.execPath, [cliEntry, "worker", file, "--kubeconfig", this.#options.kubeconfigPath, "--namespace", this.#options.namespace], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [cliEntry, "worker", file, "--kubeconfig", this.#options.kubeconfigPath, "--namespace", this.#options.namespace],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     for (const stream of [child.stdout!, child.stderr!]) {
       let pending = "";
       stream.on("data", (chunk: Buffer) => {

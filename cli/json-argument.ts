@@ -6,6 +6,10 @@ export function parseJsonArgument(what: string, text: string): unknown {
     return JSON.parse(text);
   } catch (cause) {
     const verb = what.endsWith("s") ? "are" : "is";
-    throw new KontinueError("CLI_BAD_ARGUMENTS", `the ${what} "${text}" ${verb} not JSON; quote it for the shell, e.g. '{"orderId":"12345"}'`, { cause, terminal: true });
+    throw new KontinueError(
+      "CLI_BAD_ARGUMENTS",
+      `the ${what} "${text}" ${verb} not JSON; quote it for the shell, e.g. '{"orderId":"12345"}'`,
+      { cause, terminal: true },
+    );
   }
 }

@@ -9,5 +9,5 @@ export interface KubeOptions {
 export function addKubeOptions(command: Command): Command {
   return command
     .option("--kubeconfig <file>", "the kubeconfig to use (default: $KUBECONFIG, then ~/.kube/config)")
-    .option("-n, --namespace <namespace>", "the namespace (default: the kubeconfig context's, then \"default\")");
+    .option("-n, --namespace <namespace>", 'the namespace (default: the kubeconfig context\'s, then "default")');
 }

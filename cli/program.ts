@@ -40,7 +40,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode;
     const debug = program.opts<{ debug?: boolean }>().debug === true;
     const { describeErrorChain } = await import("../runtime/index.ts");
-    process.stderr.write(`kontinue: ${debug && error instanceof Error ? (error.stack ?? error.message) : describeErrorChain(error)}\n`);
+    process.stderr.write(
+      `kontinue: ${debug && error instanceof Error ? (error.stack ?? error.message) : describeErrorChain(error)}\n`,
+    );
     return 1;
   }
 }

@@ -14,13 +14,24 @@ export async function runWorkerFromSource(file: string, options: WorkerCommandOp
   try {
     source = readFileSync(path);
   } catch (cause) {
-    throw new KontinueError("CLI_NO_FUNCTION_FILE", `cannot read the function file "${file}"; pass the path of a file that default-exports defineFunction(...)`, { cause, terminal: true });
+    throw new KontinueError(
+      "CLI_NO_FUNCTION_FILE",
+      `cannot read the function file "${file}"; pass the path of a file that default-exports defineFunction(...)`,
+      { cause, terminal: true },
+    );
   }
   const loaded = (await import(pathToFileURL(path).href)) as { default?: unknown };
   if (!isFunctionDefinition(loaded.default)) {
-    throw new KontinueError("CLI_NOT_A_FUNCTION", `"${file}" does not default-export a function: write "export default defineFunction({ run(ctx, args) { … } })"`, { terminal: true });
+    throw new KontinueError(
+      "CLI_NOT_A_FUNCTION",
+      `"${file}" does not default-export a function: write "export default defineFunction({ run(ctx, args) { … } })"`,
+      { terminal: true },
+    );
   }
-  const { kubeConfig, namespace } = connect({ ...options, namespace: options.namespace ?? (process.env.KONTINUE_NAMESPACE || undefined) });
+  const { kubeConfig, namespace } = connect({
+    ...options,
+    namespace: options.namespace ?? (process.env.KONTINUE_NAMESPACE || undefined),
+  });
   const env = process.env;
   await runWorker({
     definition: loaded.default,
@@ -40,6 +51,7 @@ export async function runWorkerFromSource(file: string, options: WorkerCommandOp
 function count(flag: string, value: string | undefined): number | undefined {
   if (value === undefined || value === "") return undefined;
   const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new KontinueError("CLI_BAD_FLAG", `${flag} ${JSON.stringify(value)} is not a number ≥ 0`, { terminal: true });
+  if (!Number.isFinite(number) || number < 0)
+    throw new KontinueError("CLI_BAD_FLAG", `${flag} ${JSON.stringify(value)} is not a number ≥ 0`, { terminal: true });
   return number;
 }

@@ -14,11 +14,24 @@ export function registerWorkerCommand(program: Command): void {
     program
       .command("worker")
       .description("run a worker for one function from its source file, against the current kubeconfig")
-      .argument("<function-file>", "the Function file; its base name is the function's name (processOrder.ts → processOrder)")
-      .option("--concurrency <n>", "executions run at once (default: $KONTINUE_CONCURRENCY, then the function's, then 10)")
-      .option("--metrics-port <port>", "serve /healthz, /readyz and /metrics on this port (default: $KONTINUE_METRICS_PORT, else none)")
+      .argument(
+        "<function-file>",
+        "the Function file; its base name is the function's name (processOrder.ts → processOrder)",
+      )
+      .option(
+        "--concurrency <n>",
+        "executions run at once (default: $KONTINUE_CONCURRENCY, then the function's, then 10)",
+      )
+      .option(
+        "--metrics-port <port>",
+        "serve /healthz, /readyz and /metrics on this port (default: $KONTINUE_METRICS_PORT, else none)",
+      )
       .option("--lease-seconds <n>", "lease length (default: $KONTINUE_LEASE_SECONDS, then 30)")
-      .option("--grace <seconds>", "on SIGTERM, how long running executions may finish before they are handed back", "10"),
+      .option(
+        "--grace <seconds>",
+        "on SIGTERM, how long running executions may finish before they are handed back",
+        "10",
+      ),
   ).action(async (file: string, options: WorkerCommandOptions) => {
     const { runWorkerFromSource } = await import("./run-worker-from-source.ts");
     await runWorkerFromSource(file, options);

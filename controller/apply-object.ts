@@ -28,10 +28,14 @@ export async function applyObject<T extends Object>(options: {
   const hash = desiredHash(options.hashed ?? desired);
   const annotations = { ...desired.metadata.annotations, [DESIRED_HASH_ANNOTATION]: hash };
   if (current === undefined) {
-    const created = await client.create(desired.metadata.namespace!, { ...desired, metadata: { ...desired.metadata, annotations } });
+    const created = await client.create(desired.metadata.namespace!, {
+      ...desired,
+      metadata: { ...desired.metadata, annotations },
+    });
     return { outcome: "created", object: created };
   }
-  if (current.metadata.annotations?.[DESIRED_HASH_ANNOTATION] === hash) return { outcome: "unchanged", object: current };
+  if (current.metadata.annotations?.[DESIRED_HASH_ANNOTATION] === hash)
+    return { outcome: "unchanged", object: current };
   const metadata: V1ObjectMeta = {
     ...current.metadata,
     labels: { ...current.metadata.labels, ...desired.metadata.labels },

@@ -34,6 +34,11 @@ describe("cancelling", () => {
 describe("missingFunctionLabel", () => {
   it("names the label value an Execution lacks", () => {
     expect(missingFunctionLabel(execution())).toBe("process-order");
-    expect(missingFunctionLabel({ ...execution(), metadata: { name: "x", labels: { "kontinue.cloud/function": "process-order" } } })).toBeUndefined();
+    expect(
+      missingFunctionLabel({
+        ...execution(),
+        metadata: { name: "x", labels: { "kontinue.cloud/function": "process-order" } },
+      }),
+    ).toBeUndefined();
   });
 });

@@ -12,7 +12,9 @@ const finished = new Set(["Completed", "Failed", "Cancelled"]);
 /** True when cancelling is this reconciler's job: requested, and no worker holds the execution. */
 export function needsCancelling(execution: Execution): boolean {
   const phase = execution.status?.phase;
-  return execution.spec.cancelRequested === true && (phase === undefined || phase === "Pending" || phase === "Suspended");
+  return (
+    execution.spec.cancelRequested === true && (phase === undefined || phase === "Pending" || phase === "Suspended")
+  );
 }
 
 export function cancelledStatus(execution: Execution, now: number): ExecutionStatus {
@@ -20,11 +22,18 @@ export function cancelledStatus(execution: Execution, now: number): ExecutionSta
     ...execution.status,
     phase: "Cancelled",
     completedAt: new Date(now).toISOString(),
-    error: { type: "RUNTIME_CANCELLED", message: `execution "${execution.metadata.name}" was cancelled (spec.cancelRequested)` },
+    error: {
+      type: "RUNTIME_CANCELLED",
+      message: `execution "${execution.metadata.name}" was cancelled (spec.cancelRequested)`,
+    },
   };
 }
 
-export function cancelReconciler(deps: { executions: Lister<Execution>; resources: KontinueResources; clock: Clock }): Reconciler {
+export function cancelReconciler(deps: {
+  executions: Lister<Execution>;
+  resources: KontinueResources;
+  clock: Clock;
+}): Reconciler {
   return async (key) => {
     const { namespace, name } = splitKey(key);
     const execution = deps.executions.get(namespace, name);
@@ -39,7 +48,10 @@ export function cancelReconciler(deps: { executions: Lister<Execution>; resource
       return {};
     }
     if (!needsCancelling(execution)) return {};
-    await deps.resources.executions.replaceStatus({ ...execution, status: cancelledStatus(execution, deps.clock.now()) });
+    await deps.resources.executions.replaceStatus({
+      ...execution,
+      status: cancelledStatus(execution, deps.clock.now()),
+    });
     await cancelChildren(deps.resources.executions, namespace, runningChildren());
     await deps.resources.suspensions.delete(namespace, name);
     return {};

@@ -7,7 +7,11 @@ describe("requeueOnClock", () => {
     const clock = new ManualClock(0);
     const added: string[] = [];
     const answers = [5_000, 1_000, 9_000];
-    const reconcile = requeueOnClock(async () => ({ requeueAfter: answers.shift()! }), { clock, add: (key) => added.push(`${key}@${clock.now()}`), signal: new AbortController().signal });
+    const reconcile = requeueOnClock(async () => ({ requeueAfter: answers.shift()! }), {
+      clock,
+      add: (key) => added.push(`${key}@${clock.now()}`),
+      signal: new AbortController().signal,
+    });
     expect(await reconcile("ns/a")).toEqual({});
     await reconcile("ns/a");
     await reconcile("ns/a");
@@ -24,7 +28,11 @@ describe("requeueOnClock", () => {
     const added: string[] = [];
     const stop = new AbortController();
     let next = 0;
-    const reconcile = requeueOnClock(async () => ({ requeueAfter: next }), { clock, add: (key) => added.push(key), signal: stop.signal });
+    const reconcile = requeueOnClock(async () => ({ requeueAfter: next }), {
+      clock,
+      add: (key) => added.push(key),
+      signal: stop.signal,
+    });
     await reconcile("ns/now");
     expect(added).toEqual(["ns/now"]);
     next = 1_000;
@@ -39,7 +47,11 @@ describe("requeueOnClock", () => {
 it("wakes a requeue further away than a timer can wait at the timer's limit, not at once", async () => {
   const clock = new ManualClock(0);
   const added: number[] = [];
-  const reconcile = requeueOnClock(async () => ({ requeueAfter: 365 * 24 * 3600_000 }), { clock, add: () => added.push(clock.now()), signal: new AbortController().signal });
+  const reconcile = requeueOnClock(async () => ({ requeueAfter: 365 * 24 * 3600_000 }), {
+    clock,
+    add: () => added.push(clock.now()),
+    signal: new AbortController().signal,
+  });
   await reconcile("ns/yearly");
   await clock.advance(2 ** 31 - 2);
   expect(added).toEqual([]);

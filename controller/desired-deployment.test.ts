@@ -27,10 +27,21 @@ describe("desiredDeployment", () => {
         "kontinue.cloud/function": "process-order",
         "kontinue.cloud/revision": "abababababababab",
       },
-      ownerReferences: [{ apiVersion: "kontinue.cloud/v1alpha1", kind: "Function", name: "process-order", uid: "uid-1", controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: "kontinue.cloud/v1alpha1",
+          kind: "Function",
+          name: "process-order",
+          uid: "uid-1",
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     });
     expect(deployment.spec!.replicas).toBe(2);
-    expect(deployment.spec!.selector).toEqual({ matchLabels: { "kontinue.cloud/function": "process-order", "kontinue.cloud/revision": "abababababababab" } });
+    expect(deployment.spec!.selector).toEqual({
+      matchLabels: { "kontinue.cloud/function": "process-order", "kontinue.cloud/revision": "abababababababab" },
+    });
     expect(deployment.spec!.template.metadata!.labels).toEqual(deployment.metadata!.labels);
   });
 
@@ -60,7 +71,14 @@ describe("desiredDeployment", () => {
 
   it("passes the Function's env, resources and serviceAccountName through, without letting env override the contract", () => {
     const custom = desiredDeployment(
-      fn({ env: [{ name: "API_URL", value: "https://api" }, { name: "KONTINUE_REVISION", value: "forged" }], resources: { limits: { memory: "256Mi" } }, serviceAccountName: "orders" }),
+      fn({
+        env: [
+          { name: "API_URL", value: "https://api" },
+          { name: "KONTINUE_REVISION", value: "forged" },
+        ],
+        resources: { limits: { memory: "256Mi" } },
+        serviceAccountName: "orders",
+      }),
       revision,
       0,
     );
@@ -69,7 +87,9 @@ describe("desiredDeployment", () => {
     expect(spec.containers[0]!.resources).toEqual({ limits: { memory: "256Mi" } });
     const env = spec.containers[0]!.env!;
     expect(env.at(-1)).toEqual({ name: "API_URL", value: "https://api" });
-    expect(env.filter((entry) => entry.name === "KONTINUE_REVISION")).toEqual([{ name: "KONTINUE_REVISION", value: "abababababababab" }]);
+    expect(env.filter((entry) => entry.name === "KONTINUE_REVISION")).toEqual([
+      { name: "KONTINUE_REVISION", value: "abababababababab" },
+    ]);
   });
 });
 
@@ -84,7 +104,11 @@ describe("worker RBAC", () => {
     expect(role.rules).toEqual([
       { apiGroups: ["kontinue.cloud"], resources: ["executions"], verbs: ["get", "list", "watch", "create", "patch"] },
       { apiGroups: ["kontinue.cloud"], resources: ["executions/status"], verbs: ["get", "update", "patch"] },
-      { apiGroups: ["kontinue.cloud"], resources: ["suspensions"], verbs: ["get", "list", "create", "update", "delete"] },
+      {
+        apiGroups: ["kontinue.cloud"],
+        resources: ["suspensions"],
+        verbs: ["get", "list", "create", "update", "delete"],
+      },
       { apiGroups: ["kontinue.cloud"], resources: ["functions"], verbs: ["get", "list", "watch"] },
       { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
     ]);
@@ -92,8 +116,16 @@ describe("worker RBAC", () => {
 
   it("binds the Role to the Function's ServiceAccount, or to its own one", () => {
     expect(desiredServiceAccount(fn()).metadata).toMatchObject({ name: "kontinue-process-order", namespace: "shop" });
-    expect(desiredRoleBinding(fn()).subjects).toEqual([{ kind: "ServiceAccount", name: "kontinue-process-order", namespace: "shop" }]);
-    expect(desiredRoleBinding(fn({ serviceAccountName: "orders" })).subjects).toEqual([{ kind: "ServiceAccount", name: "orders", namespace: "shop" }]);
-    expect(desiredRoleBinding(fn()).roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "kontinue-process-order" });
+    expect(desiredRoleBinding(fn()).subjects).toEqual([
+      { kind: "ServiceAccount", name: "kontinue-process-order", namespace: "shop" },
+    ]);
+    expect(desiredRoleBinding(fn({ serviceAccountName: "orders" })).subjects).toEqual([
+      { kind: "ServiceAccount", name: "orders", namespace: "shop" },
+    ]);
+    expect(desiredRoleBinding(fn()).roleRef).toEqual({
+      apiGroup: "rbac.authorization.k8s.io",
+      kind: "Role",
+      name: "kontinue-process-order",
+    });
   });
 });

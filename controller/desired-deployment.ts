@@ -14,7 +14,10 @@ export const TERMINATION_GRACE_SECONDS = WORKER_SHUTDOWN_GRACE_SECONDS + 5;
 /** The uid workers run as when the image names none (distroless's `nonroot`). */
 export const WORKER_UID = 65532;
 
-const fieldRef = (name: string, fieldPath: string): V1EnvVar => ({ name, valueFrom: { fieldRef: { apiVersion: "v1", fieldPath } } });
+const fieldRef = (name: string, fieldPath: string): V1EnvVar => ({
+  name,
+  valueFrom: { fieldRef: { apiVersion: "v1", fieldPath } },
+});
 
 /** The worker's environment (the runtime reads it), then the Function's own, which cannot override it. */
 export function workerEnv(fn: FunctionResource, revision: { id: string; image: string }): V1EnvVar[] {
@@ -29,11 +32,17 @@ export function workerEnv(fn: FunctionResource, revision: { id: string; image: s
     { name: "KONTINUE_SHUTDOWN_GRACE_SECONDS", value: String(WORKER_SHUTDOWN_GRACE_SECONDS) },
   ];
   const reserved = new Set(own.map((entry) => entry.name));
-  const user = ((fn.spec.env ?? []) as unknown as V1EnvVar[]).filter((entry) => typeof entry?.name === "string" && !reserved.has(entry.name));
+  const user = ((fn.spec.env ?? []) as unknown as V1EnvVar[]).filter(
+    (entry) => typeof entry?.name === "string" && !reserved.has(entry.name),
+  );
   return [...own, ...user];
 }
 
-export function desiredDeployment(fn: FunctionResource, revision: { id: string; image: string }, replicas: number): V1Deployment {
+export function desiredDeployment(
+  fn: FunctionResource,
+  revision: { id: string; image: string },
+  replicas: number,
+): V1Deployment {
   const labels = workloadLabels(fn, revision.id);
   const probe = (path: string, periodSeconds: number) => ({
     httpGet: { path, port: WORKER_METRICS_PORT, scheme: "HTTP" },
@@ -44,7 +53,12 @@ export function desiredDeployment(fn: FunctionResource, revision: { id: string; 
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: deploymentName(fn, revision.id), namespace: fn.metadata.namespace, labels, ownerReferences: [ownedBy(fn)] },
+    metadata: {
+      name: deploymentName(fn, revision.id),
+      namespace: fn.metadata.namespace,
+      labels,
+      ownerReferences: [ownedBy(fn)],
+    },
     spec: {
       replicas,
       selector: { matchLabels: { [FUNCTION_LABEL]: fn.metadata.name!, [REVISION_LABEL]: revision.id } },
@@ -53,7 +67,12 @@ export function desiredDeployment(fn: FunctionResource, revision: { id: string; 
         spec: {
           serviceAccountName: fn.spec.serviceAccountName ?? workerIdentityName(fn),
           terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
-          securityContext: { runAsNonRoot: true, runAsUser: WORKER_UID, runAsGroup: WORKER_UID, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: WORKER_UID,
+            runAsGroup: WORKER_UID,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
           containers: [
             {
               name: "worker",

@@ -22,7 +22,12 @@ export function desiredServiceAccount(fn: FunctionResource): V1ServiceAccount {
   return {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: { name: workerIdentityName(fn), namespace: fn.metadata.namespace, labels: workloadLabels(fn), ownerReferences: [ownedBy(fn)] },
+    metadata: {
+      name: workerIdentityName(fn),
+      namespace: fn.metadata.namespace,
+      labels: workloadLabels(fn),
+      ownerReferences: [ownedBy(fn)],
+    },
   };
 }
 
@@ -30,7 +35,12 @@ export function desiredRole(fn: FunctionResource): V1Role {
   return {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "Role",
-    metadata: { name: workerIdentityName(fn), namespace: fn.metadata.namespace, labels: workloadLabels(fn), ownerReferences: [ownedBy(fn)] },
+    metadata: {
+      name: workerIdentityName(fn),
+      namespace: fn.metadata.namespace,
+      labels: workloadLabels(fn),
+      ownerReferences: [ownedBy(fn)],
+    },
     rules: WORKER_RULES.map((rule) => ({ ...rule, resources: [...rule.resources!], verbs: [...rule.verbs] })),
   };
 }

@@ -29,7 +29,8 @@ export function scalingSettings(spec: Pick<FunctionSpec, "scaling" | "concurrenc
 export function scalingProblem(settings: ScalingSettings): string | undefined {
   const negative = (["minReplicas", "maxReplicas", "cooldownSeconds"] as const).filter((key) => !(settings[key] >= 0));
   if (negative.length > 0) return `spec.scaling.${negative[0]} is ${settings[negative[0]!]}; it must be 0 or more`;
-  if (!(settings.targetPendingPerReplica >= 1)) return `spec.scaling.targetPendingPerReplica is ${settings.targetPendingPerReplica}; it must be 1 or more`;
+  if (!(settings.targetPendingPerReplica >= 1))
+    return `spec.scaling.targetPendingPerReplica is ${settings.targetPendingPerReplica}; it must be 1 or more`;
   if (!(settings.concurrency >= 1)) return `spec.concurrency is ${settings.concurrency}; it must be 1 or more`;
   if (settings.minReplicas > settings.maxReplicas) {
     return `spec.scaling.minReplicas (${settings.minReplicas}) is greater than maxReplicas (${settings.maxReplicas}); lower minReplicas or raise maxReplicas`;
@@ -51,9 +52,15 @@ export interface ReplicaDecision {
 }
 
 /** The formula's value for `counts`, and the bound that clamped it. */
-export function replicasFor(counts: RevisionCounts, settings: ScalingSettings): { desired: number; limit?: "minReplicas" | "maxReplicas" } {
+export function replicasFor(
+  counts: RevisionCounts,
+  settings: ScalingSettings,
+): { desired: number; limit?: "minReplicas" | "maxReplicas" } {
   const work = counts.pending + counts.executing;
-  const wanted = Math.max(Math.ceil(work / settings.targetPendingPerReplica), Math.ceil(counts.executing / settings.concurrency));
+  const wanted = Math.max(
+    Math.ceil(work / settings.targetPendingPerReplica),
+    Math.ceil(counts.executing / settings.concurrency),
+  );
   if (wanted > settings.maxReplicas) return { desired: settings.maxReplicas, limit: "maxReplicas" };
   if (wanted < settings.minReplicas) return { desired: settings.minReplicas, limit: "minReplicas" };
   return { desired: wanted };

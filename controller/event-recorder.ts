@@ -17,12 +17,20 @@ export interface EventRecorder {
    * Records an Event on `object`. With `once`, the Event has a name derived from it (`<object>.<once>`),
    * so it is recorded once per object, however many times this is called.
    */
-  record(object: InvolvedObject, event: { type: EventType; reason: string; message: string; once?: string }): Promise<void>;
+  record(
+    object: InvolvedObject,
+    event: { type: EventType; reason: string; message: string; once?: string },
+  ): Promise<void>;
 }
 
 export const CONTROLLER_COMPONENT = "kontinue-controller";
 
-export function createEventRecorder(options: { http: KubeHttp; clock: Clock; instance: string; log: (line: string) => void }): EventRecorder {
+export function createEventRecorder(options: {
+  http: KubeHttp;
+  clock: Clock;
+  instance: string;
+  log: (line: string) => void;
+}): EventRecorder {
   const events = new ResourceClient<CoreV1Event & { metadata: V1ObjectMeta }>(options.http, "events", "/api/v1");
   return {
     async record(object, event) {
@@ -48,7 +56,9 @@ export function createEventRecorder(options: { http: KubeHttp; clock: Clock; ins
         await events.create(namespace!, body);
       } catch (error) {
         if (event.once !== undefined && apiStatus(error) === 409) return;
-        options.log(`${time.toISOString()} warn cannot record event ${event.reason} on ${object.kind} "${namespace}/${name}": ${(error as Error).message}`);
+        options.log(
+          `${time.toISOString()} warn cannot record event ${event.reason} on ${object.kind} "${namespace}/${name}": ${(error as Error).message}`,
+        );
       }
     },
   };

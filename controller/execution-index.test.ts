@@ -7,7 +7,12 @@ const image = `r/fn@sha256:${"cd".repeat(32)}`;
 const execution = (name: string, status?: Execution["status"], labels: Record<string, string> = {}): Execution => ({
   apiVersion: "kontinue.cloud/v1alpha1",
   kind: "Execution",
-  metadata: { name, namespace: "ns", resourceVersion: "1", labels: { "kontinue.cloud/function": "process-order", ...labels } },
+  metadata: {
+    name,
+    namespace: "ns",
+    resourceVersion: "1",
+    labels: { "kontinue.cloud/function": "process-order", ...labels },
+  },
   spec: { function: "processOrder", arguments: { big: "x".repeat(10_000) } },
   ...(status ? { status } : {}),
 });
@@ -22,7 +27,15 @@ describe("projectExecution", () => {
       error: { type: "X", message: "m" },
       state: {
         steps: [
-          { seq: 0, kind: "store", name: "s", status: "completed", startedAt: "t", attempts: 1, value: "x".repeat(1000) },
+          {
+            seq: 0,
+            kind: "store",
+            name: "s",
+            status: "completed",
+            startedAt: "t",
+            attempts: 1,
+            value: "x".repeat(1000),
+          },
           { seq: 1, kind: "execute", name: "c", status: "waiting", startedAt: "t", attempts: 1, child: "a-1" },
         ],
       },
@@ -33,7 +46,13 @@ describe("projectExecution", () => {
     expect(projected).toEqual({
       apiVersion: "kontinue.cloud/v1alpha1",
       kind: "Execution",
-      metadata: { name: "a", namespace: "ns", resourceVersion: "1", labels: { "kontinue.cloud/function": "process-order" }, annotations: { keep: "me" } },
+      metadata: {
+        name: "a",
+        namespace: "ns",
+        resourceVersion: "1",
+        labels: { "kontinue.cloud/function": "process-order" },
+        annotations: { keep: "me" },
+      },
       spec: { function: "processOrder" },
       status: { phase: "Suspended", attempt: 2, observedImage: image },
       journalSteps: 2,
@@ -51,7 +70,14 @@ describe("ExecutionIndex", () => {
     const index = new ExecutionIndex();
     index.observe(execution("a"), "add");
     index.observe(execution("b", { phase: "Pending" }, { "kontinue.cloud/revision": "r1" }), "add");
-    index.observe(execution("c", { phase: "Executing", lease: { holder: "p1", pod: "p1", expiresAt: "t" }, observedImage: image }, { "kontinue.cloud/revision": "r1" }), "add");
+    index.observe(
+      execution(
+        "c",
+        { phase: "Executing", lease: { holder: "p1", pod: "p1", expiresAt: "t" }, observedImage: image },
+        { "kontinue.cloud/revision": "r1" },
+      ),
+      "add",
+    );
     index.observe(execution("d", { phase: "Suspended" }, { "kontinue.cloud/revision": "r0" }), "add");
     index.observe(execution("e", { phase: "Completed" }, { "kontinue.cloud/revision": "r0" }), "add");
     expect(Object.fromEntries(index.revisionCounts("ns/process-order"))).toEqual({
@@ -65,7 +91,9 @@ describe("ExecutionIndex", () => {
     index.observe(execution("c", { phase: "Completed" }, { "kontinue.cloud/revision": "r1" }), "update");
     index.observe(execution("d", { phase: "Suspended" }, { "kontinue.cloud/revision": "r0" }), "delete");
     index.observe(execution("a", { phase: "Pending" }, { "kontinue.cloud/revision": "r1" }), "update");
-    expect(Object.fromEntries(index.revisionCounts("ns/process-order"))).toEqual({ r1: { pending: 2, executing: 0, suspended: 0 } });
+    expect(Object.fromEntries(index.revisionCounts("ns/process-order"))).toEqual({
+      r1: { pending: 2, executing: 0, suspended: 0 },
+    });
     expect(index.heldByPod("ns/process-order").size).toBe(0);
     expect([...index.executionsOf("ns/process-order")].sort()).toEqual(["ns/a", "ns/b", "ns/c", "ns/e"]);
     expect(index.revisionCounts("ns/other").size).toBe(0);

@@ -34,7 +34,10 @@ function share<T extends string | undefined>(value: T): T {
 export function projectExecution(execution: Execution): ExecutionProjection {
   const { managedFields: _managedFields, annotations, ...metadata } = execution.metadata;
   const { arguments: _arguments, ...spec } = execution.spec;
-  const kept = annotations === undefined ? undefined : Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== lastApplied));
+  const kept =
+    annotations === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(annotations).filter(([key]) => key !== lastApplied));
   if (metadata.namespace !== undefined) metadata.namespace = share(metadata.namespace);
   if (metadata.labels !== undefined) {
     const labels: Record<string, string> = {};

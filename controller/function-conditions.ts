@@ -33,7 +33,11 @@ export function readyCondition(inputs: ConditionInputs): Judgement {
   const wanted = active?.desiredReplicas ?? 0;
   const ready = active?.readyReplicas ?? 0;
   const revision = image.revision;
-  if (wanted === 0) return yes("ScaledToZero", `revision ${revision} is deployed at zero replicas; a Pending execution starts a worker`);
+  if (wanted === 0)
+    return yes(
+      "ScaledToZero",
+      `revision ${revision} is deployed at zero replicas; a Pending execution starts a worker`,
+    );
   const workers = `${ready} of ${wanted} workers of revision ${revision} are ready`;
   if (ready >= wanted) return yes("WorkersReady", workers);
   return no("WorkersStarting", `${workers}; see "kubectl get pods -l kontinue.cloud/revision=${revision}"`);
@@ -73,5 +77,10 @@ export function toCondition(
   const before = previous?.find((condition) => condition.type === type);
   const kept = before !== undefined && before.status === judgement.status ? before.lastTransitionTime : undefined;
   const lastTransitionTime = kept ?? new Date(now).toISOString();
-  return { type, ...judgement, lastTransitionTime, ...(generation === undefined ? {} : { observedGeneration: generation }) };
+  return {
+    type,
+    ...judgement,
+    lastTransitionTime,
+    ...(generation === undefined ? {} : { observedGeneration: generation }),
+  };
 }

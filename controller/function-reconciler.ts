@@ -2,8 +2,21 @@
 // per live revision scaled on that revision's Pending + Executing executions, drained revisions removed,
 // then the status (figures, live revisions, Ready and Scaling) and Events for what changed.
 import { isDeepStrictEqual } from "node:util";
-import type { V1Deployment, V1ObjectMeta, V1Pod, V1Role, V1RoleBinding, V1ServiceAccount } from "@kubernetes/client-node";
-import { FUNCTION_LABEL, REVISION_LABEL, type FunctionResource, type FunctionStatus, type LiveRevision } from "../crds/index.ts";
+import type {
+  V1Deployment,
+  V1ObjectMeta,
+  V1Pod,
+  V1Role,
+  V1RoleBinding,
+  V1ServiceAccount,
+} from "@kubernetes/client-node";
+import {
+  FUNCTION_LABEL,
+  REVISION_LABEL,
+  type FunctionResource,
+  type FunctionStatus,
+  type LiveRevision,
+} from "../crds/index.ts";
 import type { Clock, ResourceClient } from "../runtime/index.ts";
 import { applyObject } from "./apply-object.ts";
 import { desiredDeployment } from "./desired-deployment.ts";
@@ -44,7 +57,9 @@ export interface FunctionReconcilerDeps {
 
 const noExecutions: RevisionCounts = { pending: 0, executing: 0, suspended: 0 };
 const plus = (a: RevisionCounts, b: RevisionCounts | undefined): RevisionCounts =>
-  b === undefined ? a : { pending: a.pending + b.pending, executing: a.executing + b.executing, suspended: a.suspended + b.suspended };
+  b === undefined
+    ? a
+    : { pending: a.pending + b.pending, executing: a.executing + b.executing, suspended: a.suspended + b.suspended };
 const time = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 const parse = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
 
@@ -63,10 +78,19 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
     const active = "revision" in image ? image.revision : undefined;
     const counts = deps.index.revisionCounts(key);
     const mine = <T extends { metadata: V1ObjectMeta }>(objects: readonly T[]) =>
-      objects.filter((object) => object.metadata.namespace === namespace && object.metadata.labels?.[FUNCTION_LABEL] === name);
-    const deployments = new Map(mine(deps.deployments.list()).map((d) => [d.metadata.labels?.[REVISION_LABEL] ?? "", d]));
+      objects.filter(
+        (object) => object.metadata.namespace === namespace && object.metadata.labels?.[FUNCTION_LABEL] === name,
+      );
+    const deployments = new Map(
+      mine(deps.deployments.list()).map((d) => [d.metadata.labels?.[REVISION_LABEL] ?? "", d]),
+    );
     const previous = new Map((fn.status?.liveRevisions ?? []).map((revision) => [revision.id, revision]));
-    const ids = new Set([...(active === undefined ? [] : [active]), ...counts.keys(), ...deployments.keys(), ...previous.keys()]);
+    const ids = new Set([
+      ...(active === undefined ? [] : [active]),
+      ...counts.keys(),
+      ...deployments.keys(),
+      ...previous.keys(),
+    ]);
     ids.delete("");
 
     if (ids.size > 0) await ensureIdentity(fn);
@@ -85,7 +109,10 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
         drainingSince = parse(before?.drainingSince) ?? now;
         const remaining = drainingSince + (fn.spec.revisions?.drainGraceSeconds ?? 60) * 1000 - now;
         if (remaining <= 0) {
-          if (deployment !== undefined && (await deps.clients.deployments.delete(namespace, deployment.metadata.name!))) {
+          if (
+            deployment !== undefined &&
+            (await deps.clients.deployments.delete(namespace, deployment.metadata.name!))
+          ) {
             const removed = `removed Deployment "${deployment.metadata.name}"`;
             await event(fn, "Normal", "RevisionDrained", `revision ${id} has no unfinished executions: ${removed}`);
           }
@@ -112,7 +139,9 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
       const current = deployment?.spec?.replicas ?? 0;
       const held = { replicas: current, cooldownSince: parse(before?.cooldownSince) };
       const decision =
-        scalingIssue === undefined ? desiredReplicas({ counts: own, settings, now, current: held }) : { replicas: current, desired: current };
+        scalingIssue === undefined
+          ? desiredReplicas({ counts: own, settings, now, current: held })
+          : { replicas: current, desired: current };
       if ("requeueAfter" in decision && decision.requeueAfter !== undefined) later(decision.requeueAfter);
       if (id === active && "limit" in decision) activeLimit = decision.limit;
       if (decision.replicas < current) await markBusyPods(id);
@@ -174,38 +203,60 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
 
     function podsOf(revision: string): V1Pod[] {
       return (deps.pods?.list() ?? []).filter(
-        (pod) => pod.metadata?.namespace === namespace && pod.metadata.labels?.[FUNCTION_LABEL] === name && pod.metadata.labels?.[REVISION_LABEL] === revision,
+        (pod) =>
+          pod.metadata?.namespace === namespace &&
+          pod.metadata.labels?.[FUNCTION_LABEL] === name &&
+          pod.metadata.labels?.[REVISION_LABEL] === revision,
       );
     }
 
     /** Before a scale-down: busy Pods cost their held executions, so the ReplicaSet removes idle ones first. */
     async function markBusyPods(revision: string): Promise<void> {
       for (const change of deletionCostChanges(podsOf(revision), deps.index.heldByPod(key))) {
-        await deps.clients.pods.mergePatch(namespace, change.pod, { metadata: { annotations: { [POD_DELETION_COST]: change.cost } } });
+        await deps.clients.pods.mergePatch(namespace, change.pod, {
+          metadata: { annotations: { [POD_DELETION_COST]: change.cost } },
+        });
       }
     }
   };
 
   async function ensureIdentity(fn: FunctionResource): Promise<void> {
     const ns = fn.metadata.namespace!;
-    const cached = <T extends { metadata: V1ObjectMeta }>(lister: Lister<T>, desired: T) => lister.get(ns, desired.metadata.name!);
+    const cached = <T extends { metadata: V1ObjectMeta }>(lister: Lister<T>, desired: T) =>
+      lister.get(ns, desired.metadata.name!);
     if (fn.spec.serviceAccountName === undefined) {
       const desired = desiredServiceAccount(fn) as Meta<V1ServiceAccount>;
-      await applyObject({ client: deps.clients.serviceAccounts, desired, current: cached(deps.serviceAccounts, desired) });
+      await applyObject({
+        client: deps.clients.serviceAccounts,
+        desired,
+        current: cached(deps.serviceAccounts, desired),
+      });
     }
     const role = desiredRole(fn) as Meta<V1Role>;
     await applyObject({ client: deps.clients.roles, desired: role, current: cached(deps.roles, role) });
     const binding = desiredRoleBinding(fn) as Meta<V1RoleBinding>;
-    await applyObject({ client: deps.clients.roleBindings, desired: binding, current: cached(deps.roleBindings, binding) });
+    await applyObject({
+      client: deps.clients.roleBindings,
+      desired: binding,
+      current: cached(deps.roleBindings, binding),
+    });
   }
 
-  async function applyDeployment(fn: FunctionResource, revision: { id: string; image: string }, replicas: number, current: Meta<V1Deployment> | undefined) {
+  async function applyDeployment(
+    fn: FunctionResource,
+    revision: { id: string; image: string },
+    replicas: number,
+    current: Meta<V1Deployment> | undefined,
+  ) {
     const desired = desiredDeployment(fn, revision, replicas) as Meta<V1Deployment>;
     const hashed = { ...desired, spec: { ...desired.spec, replicas: undefined } };
     const applied = await applyObject({ client: deps.clients.deployments, desired, current, hashed });
     if (applied.outcome !== "unchanged" || applied.object.spec?.replicas === replicas) return applied;
     const { namespace, name, resourceVersion } = applied.object.metadata;
-    const scaled = await deps.clients.deployments.mergePatch(namespace!, name!, { metadata: { resourceVersion }, spec: { replicas } });
+    const scaled = await deps.clients.deployments.mergePatch(namespace!, name!, {
+      metadata: { resourceVersion },
+      spec: { replicas },
+    });
     return { outcome: "updated" as const, object: scaled };
   }
 
@@ -213,7 +264,11 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
   async function reportTransitions(fn: FunctionResource, status: FunctionStatus): Promise<void> {
     if (status.activeRevision !== undefined && status.activeRevision !== fn.status?.activeRevision) {
       const from = fn.status?.activeRevision === undefined ? "" : ` (was ${fn.status.activeRevision})`;
-      await deps.events.record(fn, { type: "Normal", reason: "RevisionActivated", message: `new executions run revision ${status.activeRevision}${from}: ${fn.spec.image}` });
+      await deps.events.record(fn, {
+        type: "Normal",
+        reason: "RevisionActivated",
+        message: `new executions run revision ${status.activeRevision}${from}: ${fn.spec.image}`,
+      });
     }
     const reported = new Set(["WorkersStarting"]);
     for (const condition of status.conditions ?? []) {
@@ -221,7 +276,11 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
       if (condition.status !== "False" || reported.has(condition.reason!)) continue;
       if (before !== undefined && before.reason === condition.reason && before.status === condition.status) continue;
       reported.add(condition.reason!);
-      await deps.events.record(fn, { type: condition.reason === "SourceImage" ? "Normal" : "Warning", reason: condition.reason!, message: condition.message ?? "" });
+      await deps.events.record(fn, {
+        type: condition.reason === "SourceImage" ? "Normal" : "Warning",
+        reason: condition.reason!,
+        message: condition.message ?? "",
+      });
     }
   }
 }

@@ -2,7 +2,13 @@
 // error), so a status PUT built from a cached object would erase them: `replaceStatus` reads the stored
 // object and keeps those fields unless the writer set them. A writer only decides what it saw.
 import { PLURALS, type Execution } from "../crds/index.ts";
-import { KubeApiError, ResourceClient, kontinueResources, type KontinueResources, type KubeHttp } from "../runtime/index.ts";
+import {
+  KubeApiError,
+  ResourceClient,
+  kontinueResources,
+  type KontinueResources,
+  type KubeHttp,
+} from "../runtime/index.ts";
 import { PROJECTED_AWAY } from "./execution-projection.ts";
 
 export class HydratingExecutionClient extends ResourceClient<Execution> {
@@ -15,7 +21,8 @@ export class HydratingExecutionClient extends ResourceClient<Execution> {
     const { namespace, name, resourceVersion } = body.metadata;
     const stored = await this.get(namespace!, name!);
     const path = `${this.path(namespace, name)}/status`;
-    if (stored === undefined) throw new KubeApiError({ method: "PUT", path }, 404, "NotFound", `executions "${name}" not found`);
+    if (stored === undefined)
+      throw new KubeApiError({ method: "PUT", path }, 404, "NotFound", `executions "${name}" not found`);
     if (stored.metadata.resourceVersion !== resourceVersion) {
       throw new KubeApiError(
         { method: "PUT", path },
@@ -26,7 +33,8 @@ export class HydratingExecutionClient extends ResourceClient<Execution> {
     }
     const status = { ...body.status };
     for (const field of PROJECTED_AWAY) {
-      if (status[field] === undefined && stored.status?.[field] !== undefined) Object.assign(status, { [field]: stored.status[field] });
+      if (status[field] === undefined && stored.status?.[field] !== undefined)
+        Object.assign(status, { [field]: stored.status[field] });
     }
     return super.replaceStatus({ ...body, status });
   }

@@ -5,7 +5,10 @@ const hex = "0123456789abcdef".repeat(4);
 
 describe("imageRevision", () => {
   it("is the first 16 hex digits of the digest, with or without a tag or registry port", () => {
-    expect(imageRevision(`127.0.0.1:5000/fns/process-order@sha256:${hex}`)).toEqual({ revision: "0123456789abcdef", image: `127.0.0.1:5000/fns/process-order@sha256:${hex}` });
+    expect(imageRevision(`127.0.0.1:5000/fns/process-order@sha256:${hex}`)).toEqual({
+      revision: "0123456789abcdef",
+      image: `127.0.0.1:5000/fns/process-order@sha256:${hex}`,
+    });
     expect(revisionOf(`ghcr.io/acme/fn:v1@sha256:${hex}`)).toBe("0123456789abcdef");
   });
 
@@ -18,11 +21,18 @@ describe("imageRevision", () => {
   it("refuses tags, short digests and empty images with a message that says what to write", () => {
     expect(imageRevision("nginx:latest")).toEqual({
       problem: "InvalidImage",
-      message: 'spec.image "nginx:latest" is not pinned by digest; use "registry/repository@sha256:<64 hex digits>" as "kontinue build" prints it, so every execution runs the code it started on',
+      message:
+        'spec.image "nginx:latest" is not pinned by digest; use "registry/repository@sha256:<64 hex digits>" as "kontinue build" prints it, so every execution runs the code it started on',
     });
-    expect(imageRevision("repo@sha256:abc")).toMatchObject({ problem: "InvalidImage", message: expect.stringContaining("is not a valid image reference") });
+    expect(imageRevision("repo@sha256:abc")).toMatchObject({
+      problem: "InvalidImage",
+      message: expect.stringContaining("is not a valid image reference"),
+    });
     expect(imageRevision(`Repo@sha256:${hex}`)).toMatchObject({ problem: "InvalidImage" });
-    expect(imageRevision("")).toMatchObject({ problem: "InvalidImage", message: expect.stringContaining("spec.image is empty") });
+    expect(imageRevision("")).toMatchObject({
+      problem: "InvalidImage",
+      message: expect.stringContaining("spec.image is empty"),
+    });
     expect(revisionOf(undefined)).toBeUndefined();
   });
 });

@@ -5,12 +5,17 @@ export type ImageRevision =
   | { revision: string; image: string }
   | { problem: "InvalidImage" | "SourceImage"; message: string };
 
-const digestPattern = /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*)(?::[\w][\w.-]{0,127})?@sha256:(?<hex>[a-f0-9]{64})$/;
+const digestPattern =
+  /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*)(?::[\w][\w.-]{0,127})?@sha256:(?<hex>[a-f0-9]{64})$/;
 
 /** The revision of `image`, or why it has none (the messages name the image and what to do). */
 export function imageRevision(image: string | undefined): ImageRevision {
   if (image === undefined || image.trim() === "") {
-    return { problem: "InvalidImage", message: 'spec.image is empty; set it to an image pinned by digest ("registry/repo@sha256:…"), e.g. with "kontinue deploy"' };
+    return {
+      problem: "InvalidImage",
+      message:
+        'spec.image is empty; set it to an image pinned by digest ("registry/repo@sha256:…"), e.g. with "kontinue deploy"',
+    };
   }
   if (image.startsWith("source:") || image === "source") {
     return {

@@ -1,7 +1,12 @@
 // The controller: Functions into worker Deployments per revision scaled by queue depth; resumes suspensions,
 // reaps expired leases, labels and cancels executions, runs schedules, deletes finished ones; one leader at a time.
 export { runController, startController } from "./run-controller.ts";
-export type { ControllerOptions, ControllerScope, RunningController, LeaderElectionSettings } from "./run-controller.ts";
+export type {
+  ControllerOptions,
+  ControllerScope,
+  RunningController,
+  LeaderElectionSettings,
+} from "./run-controller.ts";
 export { WorkQueue, keyOf, splitKey } from "./work-queue.ts";
 export type { Reconciler, ReconcileResult, WorkQueueOptions } from "./work-queue.ts";
 export type { Lister } from "./lister.ts";
@@ -24,7 +29,13 @@ export { LeaseObserver } from "./lease-observer.ts";
 export type { LeaseObservation } from "./lease-observer.ts";
 export { labelReconciler, missingFunctionLabel } from "./label-reconciler.ts";
 export { cancelReconciler, cancelledStatus, needsCancelling } from "./cancel-reconciler.ts";
-export { scheduleReconciler, scheduledExecutionFor, ownedRuns, SCHEDULED_EXECUTION_LABEL, SCHEDULED_AT_ANNOTATION } from "./schedule-reconciler.ts";
+export {
+  scheduleReconciler,
+  scheduledExecutionFor,
+  ownedRuns,
+  SCHEDULED_EXECUTION_LABEL,
+  SCHEDULED_AT_ANNOTATION,
+} from "./schedule-reconciler.ts";
 export { planSchedule, scheduledExecutionName, MAX_MISSED_SLOTS } from "./schedule-plan.ts";
 export type { SchedulePlan, ScheduledRun, ScheduleEvent } from "./schedule-plan.ts";
 export { parseCronSchedule, InvalidScheduleError } from "./schedule-cron.ts";

@@ -11,12 +11,20 @@ export function missingFunctionLabel(execution: Execution): string | undefined {
   return execution.metadata.labels?.[FUNCTION_LABEL] === wanted ? undefined : wanted;
 }
 
-export function labelReconciler(deps: { executions: Lister<Execution>; client: ResourceClient<Execution> }): Reconciler {
+export function labelReconciler(deps: {
+  executions: Lister<Execution>;
+  client: ResourceClient<Execution>;
+}): Reconciler {
   return async (key) => {
     const { namespace, name } = splitKey(key);
     const execution = deps.executions.get(namespace, name);
     // A held execution is its worker's alone (and a worker only holds what it found by this label).
-    if (execution === undefined || execution.metadata.deletionTimestamp !== undefined || execution.status?.phase === "Executing") return {};
+    if (
+      execution === undefined ||
+      execution.metadata.deletionTimestamp !== undefined ||
+      execution.status?.phase === "Executing"
+    )
+      return {};
     const label = missingFunctionLabel(execution);
     if (label === undefined) return {};
     await deps.client.mergePatch(namespace, name, { metadata: { labels: { [FUNCTION_LABEL]: label } } });

@@ -3,11 +3,24 @@ import { KubeApiError, ManualClock, type KubeHttp, type KubeRequest } from "../r
 import { startLeaderElection, type LeaseObject } from "./leader-election.ts";
 
 /** One Lease behind a KubeHttp, with resourceVersion checks as the API server makes them. */
-function leaseServer(initial?: LeaseObject["spec"]): { http: KubeHttp; lease(): LeaseObject | undefined; down(value: boolean): void } {
-  let stored: LeaseObject | undefined = initial === undefined ? undefined : { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name: "kontinue-controller", namespace: "ns", resourceVersion: "1" }, spec: initial };
+function leaseServer(initial?: LeaseObject["spec"]): {
+  http: KubeHttp;
+  lease(): LeaseObject | undefined;
+  down(value: boolean): void;
+} {
+  let stored: LeaseObject | undefined =
+    initial === undefined
+      ? undefined
+      : {
+          apiVersion: "coordination.k8s.io/v1",
+          kind: "Lease",
+          metadata: { name: "kontinue-controller", namespace: "ns", resourceVersion: "1" },
+          spec: initial,
+        };
   let version = 1;
   let unreachable = false;
-  const fail = (request: KubeRequest, status: number) => Promise.reject(new KubeApiError(request, status, status === 404 ? "NotFound" : "Conflict", "test"));
+  const fail = (request: KubeRequest, status: number) =>
+    Promise.reject(new KubeApiError(request, status, status === 404 ? "NotFound" : "Conflict", "test"));
   const http: KubeHttp = async (request) => {
     if (unreachable) throw Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
     const body = structuredClone(request.body) as LeaseObject;
@@ -43,10 +56,13 @@ describe("startLeaderElection", () => {
     const clock = new ManualClock();
     const server = leaseServer();
     let started = 0;
-    const elector = await startLeaderElection({ http: server.http, namespace: "ns", identity: "a", clock, log: () => {} }, async () => {
-      started++;
-      return { stop: async () => {} };
-    });
+    const elector = await startLeaderElection(
+      { http: server.http, namespace: "ns", identity: "a", clock, log: () => {} },
+      async () => {
+        started++;
+        return { stop: async () => {} };
+      },
+    );
     expect(elector.isLeader()).toBe(true);
     expect(started).toBe(1);
     expect(server.lease()?.spec).toMatchObject({ holderIdentity: "a", leaseDurationSeconds: 15, leaseTransitions: 0 });
@@ -60,8 +76,16 @@ describe("startLeaderElection", () => {
   it("a standby waits a full lease duration by its own clock from when it saw the record, however old its renewTime says it is", async () => {
     const clock = new ManualClock();
     // Written by a leader whose clock is an hour behind: by timestamps it expired long ago.
-    const server = leaseServer({ holderIdentity: "old", leaseDurationSeconds: 15, renewTime: "2025-12-31T23:00:00.000000Z", leaseTransitions: 3 });
-    const elector = await startLeaderElection({ http: server.http, namespace: "ns", identity: "b", clock, log: () => {} }, async () => ({ stop: async () => {} }));
+    const server = leaseServer({
+      holderIdentity: "old",
+      leaseDurationSeconds: 15,
+      renewTime: "2025-12-31T23:00:00.000000Z",
+      leaseTransitions: 3,
+    });
+    const elector = await startLeaderElection(
+      { http: server.http, namespace: "ns", identity: "b", clock, log: () => {} },
+      async () => ({ stop: async () => {} }),
+    );
     expect(elector.isLeader()).toBe(false);
     await advance(clock, 14_000);
     expect(elector.isLeader()).toBe(false);
@@ -75,7 +99,10 @@ describe("startLeaderElection", () => {
     const clock = new ManualClock();
     const server = leaseServer();
     let stopped = 0;
-    const elector = await startLeaderElection({ http: server.http, namespace: "ns", identity: "a", clock, log: () => {} }, async () => ({ stop: async () => void stopped++ }));
+    const elector = await startLeaderElection(
+      { http: server.http, namespace: "ns", identity: "a", clock, log: () => {} },
+      async () => ({ stop: async () => void stopped++ }),
+    );
     server.down(true);
     await advance(clock, 9_000);
     expect(elector.isLeader()).toBe(true);

@@ -10,7 +10,13 @@ export interface LeaseObject {
   apiVersion: "coordination.k8s.io/v1";
   kind: "Lease";
   metadata: { name?: string; namespace?: string; resourceVersion?: string };
-  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string; leaseTransitions?: number };
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
 }
 
 export interface LeaderElectionOptions {
@@ -54,7 +60,10 @@ const microTime = (ms: number) => new Date(ms).toISOString().replace(/Z$/, "000Z
  * Campaigns for the Lease and runs `lead()` while holding it. Resolves after the first attempt — with
  * `lead()` started when that attempt won — so a free Lease means a running controller on return.
  */
-export async function startLeaderElection(options: LeaderElectionOptions, lead: () => Promise<Led>): Promise<LeaderElector> {
+export async function startLeaderElection(
+  options: LeaderElectionOptions,
+  lead: () => Promise<Led>,
+): Promise<LeaderElector> {
   const leaseDurationMs = options.leaseDurationMs ?? 15_000;
   const renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
   const renewPeriodMs = options.renewPeriodMs ?? 5_000;
@@ -72,11 +81,22 @@ export async function startLeaderElection(options: LeaderElectionOptions, lead: 
   /** One try to take or keep the Lease: held by this elector now, held by another, or not known (error). */
   const tryAcquireOrRenew = async (): Promise<"held" | "other" | "failed"> => {
     const now = clock.now();
-    const spec = { holderIdentity: identity, leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000), acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 };
+    const spec = {
+      holderIdentity: identity,
+      leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000),
+      acquireTime: microTime(now),
+      renewTime: microTime(now),
+      leaseTransitions: 0,
+    };
     try {
       const current = await leases.get(namespace, name);
       if (current === undefined) {
-        await leases.create(namespace, { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata: { name, namespace }, spec });
+        await leases.create(namespace, {
+          apiVersion: "coordination.k8s.io/v1",
+          kind: "Lease",
+          metadata: { name, namespace },
+          spec,
+        });
         return "held";
       }
       const record = JSON.stringify(current.spec ?? {});
@@ -94,12 +114,19 @@ export async function startLeaderElection(options: LeaderElectionOptions, lead: 
       observed = { record: JSON.stringify(written.spec ?? {}), at: now };
       return "held";
     } catch (error) {
-      if (apiStatus(error) !== 409) options.log(`${new Date(now).toISOString()} warn leader election on Lease "${namespace}/${name}": ${(error as Error).message}`);
+      if (apiStatus(error) !== 409)
+        options.log(
+          `${new Date(now).toISOString()} warn leader election on Lease "${namespace}/${name}": ${(error as Error).message}`,
+        );
       return "failed";
     }
   };
 
-  const sleep = (ms: number) => clock.sleep(ms, stopping.signal).then(() => true, () => false);
+  const sleep = (ms: number) =>
+    clock.sleep(ms, stopping.signal).then(
+      () => true,
+      () => false,
+    );
 
   const startLeading = async (): Promise<void> => {
     lastRenewal = clock.now();
@@ -120,7 +147,8 @@ export async function startLeaderElection(options: LeaderElectionOptions, lead: 
     while (await sleep(renewPeriodMs)) {
       for (let outcome = await tryAcquireOrRenew(); outcome !== "held"; outcome = await tryAcquireOrRenew()) {
         if (outcome === "other") return stopLeading("another controller holds the Lease");
-        if (clock.now() - lastRenewal >= renewDeadlineMs) return stopLeading(`could not renew the Lease for ${renewDeadlineMs} ms`);
+        if (clock.now() - lastRenewal >= renewDeadlineMs)
+          return stopLeading(`could not renew the Lease for ${renewDeadlineMs} ms`);
         if (!(await sleep(retryPeriodMs))) return;
       }
       lastRenewal = clock.now();
@@ -158,9 +186,14 @@ export async function startLeaderElection(options: LeaderElectionOptions, lead: 
     try {
       const current = await leases.get(namespace, name);
       if (current?.spec?.holderIdentity !== identity) return;
-      await leases.replace({ ...current, spec: { ...current.spec, holderIdentity: "", leaseDurationSeconds: 1, renewTime: microTime(clock.now()) } });
+      await leases.replace({
+        ...current,
+        spec: { ...current.spec, holderIdentity: "", leaseDurationSeconds: 1, renewTime: microTime(clock.now()) },
+      });
     } catch (error) {
-      options.log(`${new Date(clock.now()).toISOString()} warn cannot release Lease "${namespace}/${name}": ${(error as Error).message}`);
+      options.log(
+        `${new Date(clock.now()).toISOString()} warn cannot release Lease "${namespace}/${name}": ${(error as Error).message}`,
+      );
     }
   }
 }

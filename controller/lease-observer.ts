@@ -23,7 +23,12 @@ export class LeaseObserver {
     const previous = this.seen.get(key);
     if (previous?.value === value) return { observedAt: previous.observedAt, restarts: previous.restarts };
     const sameAttempt = previous?.attempt === attempt;
-    const entry = { attempt, value, observedAt: now, restarts: sameAttempt ? previous.restarts ?? restarts : restarts };
+    const entry = {
+      attempt,
+      value,
+      observedAt: now,
+      restarts: sameAttempt ? (previous.restarts ?? restarts) : restarts,
+    };
     this.seen.set(key, entry);
     return { observedAt: entry.observedAt, restarts: entry.restarts };
   }

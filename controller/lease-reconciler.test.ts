@@ -2,26 +2,57 @@ import { describe, expect, it } from "vitest";
 import type { Execution, JournalEntry } from "../crds/index.ts";
 import { ManualClock, ResourceClient, type KubeRequest } from "../runtime/index.ts";
 import { LeaseObserver } from "./lease-observer.ts";
-import { leaseReconciler, lossBackoffMs, reapedStatus, workerDeath, workerPodState, type WorkerPodState } from "./lease-reconciler.ts";
+import {
+  leaseReconciler,
+  lossBackoffMs,
+  reapedStatus,
+  workerDeath,
+  workerPodState,
+  type WorkerPodState,
+} from "./lease-reconciler.ts";
 
-const step = (seq: number, status: JournalEntry["status"]): JournalEntry => ({ seq, kind: "store", name: `s${seq}`, status, startedAt: "2026-01-01T00:00:00Z", attempts: 1 });
+const step = (seq: number, status: JournalEntry["status"]): JournalEntry => ({
+  seq,
+  kind: "store",
+  name: `s${seq}`,
+  status,
+  startedAt: "2026-01-01T00:00:00Z",
+  attempts: 1,
+});
 const execution = (status: Record<string, unknown> = {}): Execution => ({
   apiVersion: "kontinue.cloud/v1alpha1",
   kind: "Execution",
   metadata: { name: "order-1", namespace: "ns", resourceVersion: "1" },
   spec: { function: "processOrder" },
-  status: { phase: "Executing", attempt: 2, lostAttempts: 1, lease: { holder: "worker-7", expiresAt: "2026-01-01T00:00:00.000Z" }, state: { steps: [] }, ...status },
+  status: {
+    phase: "Executing",
+    attempt: 2,
+    lostAttempts: 1,
+    lease: { holder: "worker-7", expiresAt: "2026-01-01T00:00:00.000Z" },
+    state: { steps: [] },
+    ...status,
+  },
 });
 const now = Date.UTC(2026, 0, 1);
 
 describe("reapedStatus", () => {
   it("hands the execution back to Pending, counting the lost attempt, backing off and dropping the lease", () => {
     const status = reapedStatus(execution(), undefined, now, "lease expired");
-    expect(status).toEqual({ phase: "Pending", attempt: 2, lostAttempts: 2, state: { steps: [] }, stepsAtLastLoss: 0, retryAfter: "2026-01-01T00:00:02.000Z" });
+    expect(status).toEqual({
+      phase: "Pending",
+      attempt: 2,
+      lostAttempts: 2,
+      state: { steps: [] },
+      stepsAtLastLoss: 0,
+      retryAfter: "2026-01-01T00:00:02.000Z",
+    });
   });
 
   it("does not count a lost attempt that made progress (a step finished since the last loss)", () => {
-    const progressed = execution({ stepsAtLastLoss: 1, state: { steps: [step(0, "completed"), step(1, "completed"), step(2, "running")] } });
+    const progressed = execution({
+      stepsAtLastLoss: 1,
+      state: { steps: [step(0, "completed"), step(1, "completed"), step(2, "running")] },
+    });
     const status = reapedStatus(progressed, { maxAttempts: 2 }, now, "lease expired") as Record<string, unknown>;
     expect(status).toMatchObject({ phase: "Pending", lostAttempts: 0, stepsAtLastLoss: 2 });
     expect(status.retryAfter).toBeUndefined();
@@ -42,19 +73,32 @@ describe("reapedStatus", () => {
 
   it("backs off exponentially, capped, by the Function's retry policy", () => {
     expect([1, 2, 3, 8, 20].map((n) => lossBackoffMs(n, undefined))).toEqual([1000, 2000, 4000, 60_000, 60_000]);
-    expect([0, 1, 2, 3].map((n) => lossBackoffMs(n, { initialIntervalSeconds: 0.5, backoffCoefficient: 3, maximumIntervalSeconds: 2 }))).toEqual([0, 500, 1500, 2000]);
+    expect(
+      [0, 1, 2, 3].map((n) =>
+        lossBackoffMs(n, { initialIntervalSeconds: 0.5, backoffCoefficient: 3, maximumIntervalSeconds: 2 }),
+      ),
+    ).toEqual([0, 500, 1500, 2000]);
   });
 });
 
 describe("workerDeath", () => {
-  const pod = (containerStatuses: object[], phase = "Running") => ({ metadata: { name: "w" }, status: { phase, containerStatuses } }) as never;
+  const pod = (containerStatuses: object[], phase = "Running") =>
+    ({ metadata: { name: "w" }, status: { phase, containerStatuses } }) as never;
   const seen = (restarts?: number) => ({ observedAt: 0, restarts });
   it("is known when the Pod is gone, its container terminated, or it restarted since the lease was seen", () => {
     expect(workerDeath("w", workerPodState(undefined), seen())).toBe('its Pod "w" is gone');
-    const terminated = workerPodState(pod([{ name: "worker", restartCount: 0, state: { terminated: { exitCode: 137, reason: "Error" } } }]));
-    expect(workerDeath("w", terminated, seen(0))).toBe('its Pod "w" stopped running it: container "worker" exited 137 (Error)');
-    const restarted: WorkerPodState = workerPodState(pod([{ name: "worker", restartCount: 2, state: { running: {} } }]));
-    expect(workerDeath("w", restarted, seen(1))).toContain("restarted its container (restartCount 2, 1 when the lease was taken)");
+    const terminated = workerPodState(
+      pod([{ name: "worker", restartCount: 0, state: { terminated: { exitCode: 137, reason: "Error" } } }]),
+    );
+    expect(workerDeath("w", terminated, seen(0))).toBe(
+      'its Pod "w" stopped running it: container "worker" exited 137 (Error)',
+    );
+    const restarted: WorkerPodState = workerPodState(
+      pod([{ name: "worker", restartCount: 2, state: { running: {} } }]),
+    );
+    expect(workerDeath("w", restarted, seen(1))).toContain(
+      "restarted its container (restartCount 2, 1 when the lease was taken)",
+    );
     expect(workerDeath("w", workerPodState(pod([], "Failed")), seen(0))).toContain("the Pod is Failed");
   });
   it("is not known for a running container that has not restarted since, or whose count was not seen", () => {
@@ -90,7 +134,10 @@ describe("leaseReconciler and skewed clocks", () => {
       const workerNow = () => controllerClock.now() + skewMs;
       const rig = reaper(controllerClock);
       const held = (renewal: number) =>
-        execution({ resourceVersion: String(renewal), lease: { holder: "worker-7", expiresAt: new Date(workerNow() + 30_000).toISOString(), durationSeconds: 30 } });
+        execution({
+          resourceVersion: String(renewal),
+          lease: { holder: "worker-7", expiresAt: new Date(workerNow() + 30_000).toISOString(), durationSeconds: 30 },
+        });
       for (let renewal = 0; renewal < 30; renewal++) {
         rig.set(held(renewal));
         const result = await rig.reconcile();
@@ -113,7 +160,11 @@ describe("leaseReconciler and skewed clocks", () => {
     const clock = new ManualClock(now);
     let restarts = 4;
     const rig = reaper(clock, () => ({ gone: false, restarts, ended: undefined }));
-    rig.set(execution({ lease: { holder: "w", pod: "w", expiresAt: new Date(now + 30_000).toISOString(), durationSeconds: 30 } }));
+    rig.set(
+      execution({
+        lease: { holder: "w", pod: "w", expiresAt: new Date(now + 30_000).toISOString(), durationSeconds: 30 },
+      }),
+    );
     expect((await rig.reconcile()).requeueAfter).toBe(30_000);
     restarts = 5;
     await rig.reconcile();

@@ -68,9 +68,10 @@ export function workerPodState(pod: V1Pod | undefined): WorkerPodState {
   return {
     gone: false,
     restarts: statuses.reduce((sum, status) => sum + (status.restartCount ?? 0), 0),
-    ended: terminated === undefined
-      ? finished
-      : `container "${terminated.name}" exited ${exit?.exitCode ?? "?"}${exit?.reason ? ` (${exit.reason})` : ""}`,
+    ended:
+      terminated === undefined
+        ? finished
+        : `container "${terminated.name}" exited ${exit?.exitCode ?? "?"}${exit?.reason ? ` (${exit.reason})` : ""}`,
   };
 }
 
@@ -120,7 +121,8 @@ export function reapedStatus(
     completedAt: new Date(now).toISOString(),
     error: {
       type: "RUNTIME_ATTEMPTS_EXHAUSTED",
-      message: `execution "${execution.metadata.name}" lost its worker ${lost} times, the last one ${holder}, ` +
+      message:
+        `execution "${execution.metadata.name}" lost its worker ${lost} times, the last one ${holder}, ` +
         `each time without finishing a step; function "${execution.spec.function}" allows ${maxAttempts} attempts ` +
         "(retry.maxAttempts); see the worker logs for why it stopped, then start a new execution",
     },
@@ -149,9 +151,8 @@ export function leaseReconciler(deps: LeaseReconcilerDeps): Reconciler {
     }
     const now = deps.clock.now();
     const pod = execution.status.lease?.pod;
-    const podState = pod === undefined || deps.workerPod === undefined
-      ? undefined
-      : await deps.workerPod(namespace, pod);
+    const podState =
+      pod === undefined || deps.workerPod === undefined ? undefined : await deps.workerPod(namespace, pod);
     const observation = observer.observe(key, execution, now, podState?.gone === false ? podState.restarts : undefined);
     let why = podState === undefined ? undefined : workerDeath(pod!, podState, observation);
     if (why === undefined) {

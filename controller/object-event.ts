@@ -58,5 +58,9 @@ export function eventRecorder(http: KubeHttp, onError: (error: unknown) => void)
 
 /** `<object>.<dedupe>`, lower-cased into a DNS subdomain of at most 253 characters. */
 export function eventName(object: string, dedupe: string): string {
-  return `${object}.${dedupe}`.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").slice(0, 253).replace(/[.-]+$/, "");
+  return `${object}.${dedupe}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, "-")
+    .slice(0, 253)
+    .replace(/[.-]+$/, "");
 }

@@ -2,7 +2,16 @@
 // moves a Pending execution that has run no step to the active revision; rescues an execution parked for
 // non-determinism by moving it to a newer revision (annotation kontinue.cloud/rescued-from), which the
 // suspension reconciler then resumes. Executions whose function has no Function resource get an Event.
-import { API_VERSION, FUNCTION_LABEL, RESCUED_FROM_ANNOTATION, REVISION_LABEL, toResourceName, type Execution, type FunctionResource, type Suspension } from "../crds/index.ts";
+import {
+  API_VERSION,
+  FUNCTION_LABEL,
+  RESCUED_FROM_ANNOTATION,
+  REVISION_LABEL,
+  toResourceName,
+  type Execution,
+  type FunctionResource,
+  type Suspension,
+} from "../crds/index.ts";
 import { apiStatus, type ResourceClient } from "../runtime/index.ts";
 import type { EventRecorder } from "./event-recorder.ts";
 import { journalSteps } from "./execution-projection.ts";
@@ -24,11 +33,21 @@ function claimedRevision(execution: Execution): string | undefined {
 }
 
 /** What to do about an execution's revision; pure. `suspension` is the execution's, if any. */
-export function pinningDecision(execution: Execution, fn: FunctionResource | undefined, suspension: Suspension | undefined): PinningDecision {
+export function pinningDecision(
+  execution: Execution,
+  fn: FunctionResource | undefined,
+  suspension: Suspension | undefined,
+): PinningDecision {
   const phase = execution.status?.phase;
   if (execution.metadata.deletionTimestamp !== undefined || finished.has(phase ?? "")) return { action: "none" };
   const pending = phase === undefined || phase === "Pending";
-  if (fn === undefined) return pending ? { action: "functionNotFound", function: execution.metadata.labels?.[FUNCTION_LABEL] ?? toResourceName(execution.spec.function) } : { action: "none" };
+  if (fn === undefined)
+    return pending
+      ? {
+          action: "functionNotFound",
+          function: execution.metadata.labels?.[FUNCTION_LABEL] ?? toResourceName(execution.spec.function),
+        }
+      : { action: "none" };
   const active = revisionOf(fn.spec.image);
   if (active === undefined) return { action: "none" };
   const label = execution.metadata.labels?.[REVISION_LABEL];
@@ -38,7 +57,11 @@ export function pinningDecision(execution: Execution, fn: FunctionResource | und
   }
   if (label === active) return { action: "none" };
   if (pending && journalSteps(execution) === 0) return { action: "move", revision: active };
-  if (phase === "Suspended" && suspension?.spec.reason === "NonDeterminism" && suspension.spec.execution === execution.metadata.name) {
+  if (
+    phase === "Suspended" &&
+    suspension?.spec.reason === "NonDeterminism" &&
+    suspension.spec.execution === execution.metadata.name
+  ) {
     return { action: "rescue", revision: active, from: label };
   }
   return { action: "none" };
@@ -56,7 +79,11 @@ export function revisionReconciler(deps: {
     const execution = deps.executions.get(namespace, name);
     if (execution === undefined) return {};
     const fnName = execution.metadata.labels?.[FUNCTION_LABEL] ?? toResourceName(execution.spec.function);
-    const decision = pinningDecision(execution, deps.functions.get(namespace, fnName), deps.suspensions.get(namespace, name));
+    const decision = pinningDecision(
+      execution,
+      deps.functions.get(namespace, fnName),
+      deps.suspensions.get(namespace, name),
+    );
     switch (decision.action) {
       case "none":
         return {};
@@ -74,8 +101,15 @@ export function revisionReconciler(deps: {
       case "pin":
       case "move":
       case "rescue": {
-        const annotations = decision.action === "rescue" ? { annotations: { [RESCUED_FROM_ANNOTATION]: decision.from } } : {};
-        const patch = { metadata: { resourceVersion: execution.metadata.resourceVersion, labels: { [REVISION_LABEL]: decision.revision }, ...annotations } };
+        const annotations =
+          decision.action === "rescue" ? { annotations: { [RESCUED_FROM_ANNOTATION]: decision.from } } : {};
+        const patch = {
+          metadata: {
+            resourceVersion: execution.metadata.resourceVersion,
+            labels: { [REVISION_LABEL]: decision.revision },
+            ...annotations,
+          },
+        };
         try {
           await deps.client.mergePatch(namespace, name, patch);
         } catch (error) {

@@ -41,7 +41,8 @@ export function parseCronSchedule(schedule: string, timeZone?: string): CronSche
   const fields = trimmed.split(/\s+/).length;
   const macro = macros.has(trimmed.toLowerCase());
   if (!macro && fields !== 5 && fields !== 6) {
-    const why = `it has ${fields} field(s); write 5 (minute hour day month weekday), 6 (seconds first) ` +
+    const why =
+      `it has ${fields} field(s); write 5 (minute hour day month weekday), 6 (seconds first) ` +
       "or a macro such as @hourly";
     throw new InvalidScheduleError(schedule, timeZone, why);
   }
@@ -56,7 +57,9 @@ export function parseCronSchedule(schedule: string, timeZone?: string): CronSche
     next: (after) => parse(after).next().getTime(),
     latest(at, notBefore) {
       // cron-parser's prev() is strictly before its current date.
-      const found = parse(at + 1).prev().getTime();
+      const found = parse(at + 1)
+        .prev()
+        .getTime();
       return found > notBefore ? found : undefined;
     },
     count(after, until, limit) {

@@ -6,7 +6,10 @@ import { planSchedule, scheduledExecutionName, type ScheduledRun } from "./sched
 const created = "2026-01-01T00:00:30Z";
 const minute = 60_000;
 const t0 = Date.parse("2026-01-01T00:00:00Z");
-const schedule = (spec: Partial<ScheduledExecution["spec"]> = {}, status: ScheduledExecution["status"] = {}): ScheduledExecution => ({
+const schedule = (
+  spec: Partial<ScheduledExecution["spec"]> = {},
+  status: ScheduledExecution["status"] = {},
+): ScheduledExecution => ({
   apiVersion: "kontinue.cloud/v1alpha1",
   kind: "ScheduledExecution",
   metadata: { name: "nightly", namespace: "ns", uid: "u1", creationTimestamp: created as unknown as Date },
@@ -21,7 +24,8 @@ const run = (slot: number, phase: ScheduledRun["phase"], finishedAt?: number): S
   ...(finishedAt === undefined ? {} : { finishedAt }),
   cancelRequested: false,
 });
-const plan = (se: ScheduledExecution, now: number, runs: ScheduledRun[] = []) => planSchedule({ schedule: se, cron, now, runs });
+const plan = (se: ScheduledExecution, now: number, runs: ScheduledRun[] = []) =>
+  planSchedule({ schedule: se, cron, now, runs });
 
 describe("planSchedule", () => {
   it("starts nothing before the first slot after creation, and asks to look again at it", () => {
@@ -47,12 +51,16 @@ describe("planSchedule", () => {
   it("Allow overlaps; Forbid skips while a run is active (and starts late when it finishes); Replace cancels", () => {
     const last = { lastScheduleTime: "2026-01-01T00:01:00Z" };
     const active = [run(1, "Executing")];
-    expect(plan(schedule({ concurrencyPolicy: "Allow" }, last), t0 + 2 * minute, active).start?.scheduledAt).toBe(t0 + 2 * minute);
+    expect(plan(schedule({ concurrencyPolicy: "Allow" }, last), t0 + 2 * minute, active).start?.scheduledAt).toBe(
+      t0 + 2 * minute,
+    );
     const forbidden = plan(schedule({ concurrencyPolicy: "Forbid" }, last), t0 + 2 * minute, active);
     expect(forbidden.start).toBeUndefined();
     expect(forbidden.status.lastScheduleTime).toBe("2026-01-01T00:01:00Z");
     expect(forbidden.events.map((e) => e.reason)).toEqual(["AlreadyActive"]);
-    const late = plan(schedule({ concurrencyPolicy: "Forbid" }, last), t0 + 2 * minute + 30_000, [run(1, "Completed", t0 + 2 * minute + 20_000)]);
+    const late = plan(schedule({ concurrencyPolicy: "Forbid" }, last), t0 + 2 * minute + 30_000, [
+      run(1, "Completed", t0 + 2 * minute + 20_000),
+    ]);
     expect(late.start?.scheduledAt).toBe(t0 + 2 * minute);
     const replaced = plan(schedule({ concurrencyPolicy: "Replace" }, last), t0 + 2 * minute, active);
     expect(replaced.cancel).toEqual([active[0]!.name]);
@@ -64,7 +72,9 @@ describe("planSchedule", () => {
     expect(plan(schedule({}, last), t0 + 5 * minute + 10_000).start?.scheduledAt).toBe(t0 + 5 * minute);
     const tooLate = plan(schedule({ startingDeadlineSeconds: 5 }, last), t0 + 5 * minute + 10_000);
     expect(tooLate.start).toBeUndefined();
-    expect(tooLate.events).toMatchObject([{ type: "Warning", reason: "MissedSchedule", dedupe: `missed-${t0 + 5 * minute}` }]);
+    expect(tooLate.events).toMatchObject([
+      { type: "Warning", reason: "MissedSchedule", dedupe: `missed-${t0 + 5 * minute}` },
+    ]);
     const inTime = plan(schedule({ startingDeadlineSeconds: 20 }, last), t0 + 5 * minute + 10_000);
     expect(inTime.start?.scheduledAt).toBe(t0 + 5 * minute);
     expect(inTime.events.map((e) => e.reason)).toEqual(["MissedSchedule"]);
@@ -85,8 +95,18 @@ describe("planSchedule", () => {
   });
 
   it("prunes finished runs past the history limits, oldest first, and keeps lastSuccessfulTime", () => {
-    const runs = [run(1, "Completed", t0 + 70_000), run(2, "Completed", t0 + 130_000), run(3, "Failed", t0 + 190_000), run(4, "Cancelled", t0 + 250_000), run(5, "Executing")];
-    const result = plan(schedule({ successfulHistoryLimit: 1, failedHistoryLimit: 1 }, { lastScheduleTime: "2026-01-01T00:05:00Z" }), t0 + 5 * minute + 1, runs);
+    const runs = [
+      run(1, "Completed", t0 + 70_000),
+      run(2, "Completed", t0 + 130_000),
+      run(3, "Failed", t0 + 190_000),
+      run(4, "Cancelled", t0 + 250_000),
+      run(5, "Executing"),
+    ];
+    const result = plan(
+      schedule({ successfulHistoryLimit: 1, failedHistoryLimit: 1 }, { lastScheduleTime: "2026-01-01T00:05:00Z" }),
+      t0 + 5 * minute + 1,
+      runs,
+    );
     expect(result.prune).toEqual([runs[0]!.name, runs[2]!.name]);
     expect(result.status.lastSuccessfulTime).toBe(new Date(t0 + 130_000).toISOString());
     expect(result.status.active).toEqual([runs[4]!.name]);

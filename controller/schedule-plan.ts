@@ -67,8 +67,10 @@ export function planSchedule(input: ScheduleInput): SchedulePlan {
     runs.filter((run) => phases.includes(run.phase!)).sort((a, b) => endOf(b) - endOf(a));
   const succeeded = newestFirst(["Completed"]);
   const failed = newestFirst(["Failed", "Cancelled"]);
-  const prune = [...succeeded.slice(spec.successfulHistoryLimit ?? 3), ...failed.slice(spec.failedHistoryLimit ?? 1)]
-    .map((run) => run.name);
+  const prune = [
+    ...succeeded.slice(spec.successfulHistoryLimit ?? 3),
+    ...failed.slice(spec.failedHistoryLimit ?? 1),
+  ].map((run) => run.name);
 
   const lastSuccess = Math.max(
     parseTime(schedule.status?.lastSuccessfulTime) ?? -Infinity,
@@ -96,7 +98,8 @@ export function planSchedule(input: ScheduleInput): SchedulePlan {
       plan.events.push({
         type: "Warning",
         reason: "MissedSchedule",
-        message: `missed the run due at ${iso(missed)}: ` +
+        message:
+          `missed the run due at ${iso(missed)}: ` +
           `it is older than startingDeadlineSeconds (${spec.startingDeadlineSeconds}s)`,
         dedupe: `missed-${missed}`,
       });
@@ -108,7 +111,8 @@ export function planSchedule(input: ScheduleInput): SchedulePlan {
     plan.events.push({
       type: "Warning",
       reason: "TooManyMissedTimes",
-      message: `too many missed start times (more than ${MAX_MISSED_SLOTS}) since ${iso(earliest)}; ` +
+      message:
+        `too many missed start times (more than ${MAX_MISSED_SLOTS}) since ${iso(earliest)}; ` +
         `starting only the latest, due at ${iso(slot)}; set startingDeadlineSeconds to bound how late a run may start`,
       dedupe: `too-many-missed-${slot}`,
     });
@@ -119,7 +123,8 @@ export function planSchedule(input: ScheduleInput): SchedulePlan {
     plan.events.push({
       type: "Normal",
       reason: "AlreadyActive",
-      message: `not starting the run due at ${iso(slot)}: ${active.map((run) => `"${run.name}"`).join(", ")} ` +
+      message:
+        `not starting the run due at ${iso(slot)}: ${active.map((run) => `"${run.name}"`).join(", ")} ` +
         "still running and concurrencyPolicy is Forbid",
       dedupe: `forbid-${slot}`,
     });

@@ -48,7 +48,8 @@ export function scheduleReconciler(deps: ScheduleReconcilerDeps): Reconciler {
       return {};
     };
     if (name.length > MAX_NAME_LENGTH) {
-      const message = `ScheduledExecution "${name}" has a name longer than ${MAX_NAME_LENGTH} characters, ` +
+      const message =
+        `ScheduledExecution "${name}" has a name longer than ${MAX_NAME_LENGTH} characters, ` +
         `too long for label ${SCHEDULED_EXECUTION_LABEL} on its executions; re-create it under a shorter name`;
       return invalid("InvalidName", message);
     }
@@ -71,9 +72,10 @@ export function scheduleReconciler(deps: ScheduleReconcilerDeps): Reconciler {
       const uid = runs.find((r) => r.name === run)?.uid;
       await deps.executionClient.delete(namespace, run, { uid });
     }
-    const ready = schedule.spec.suspend === true
-      ? condition(schedule, "True", "Suspended", "spec.suspend is true: no executions are started", now)
-      : condition(schedule, "True", "Scheduled", `next run due at ${plan.status.nextScheduleTime}`, now);
+    const ready =
+      schedule.spec.suspend === true
+        ? condition(schedule, "True", "Suspended", "spec.suspend is true: no executions are started", now)
+        : condition(schedule, "True", "Scheduled", `next run due at ${plan.status.nextScheduleTime}`, now);
     await writeStatus(deps, schedule, plan.status, ready);
     return plan.requeueAfter === undefined ? {} : { requeueAfter: plan.requeueAfter };
   };
@@ -91,14 +93,16 @@ export function ownedRuns(
     if (!(meta.ownerReferences ?? []).some((owner) => owner.uid === schedule.metadata.uid)) return [];
     const scheduledAt = Date.parse(meta.annotations?.[SCHEDULED_AT_ANNOTATION] ?? String(meta.creationTimestamp ?? ""));
     const completedAt = Date.parse(execution.status?.completedAt ?? "");
-    return [{
-      name: meta.name!,
-      ...(meta.uid === undefined ? {} : { uid: meta.uid }),
-      phase: execution.status?.phase,
-      scheduledAt: Number.isNaN(scheduledAt) ? 0 : scheduledAt,
-      ...(Number.isNaN(completedAt) ? {} : { finishedAt: completedAt }),
-      cancelRequested: execution.spec.cancelRequested === true,
-    }];
+    return [
+      {
+        name: meta.name!,
+        ...(meta.uid === undefined ? {} : { uid: meta.uid }),
+        phase: execution.status?.phase,
+        scheduledAt: Number.isNaN(scheduledAt) ? 0 : scheduledAt,
+        ...(Number.isNaN(completedAt) ? {} : { finishedAt: completedAt }),
+        cancelRequested: execution.spec.cancelRequested === true,
+      },
+    ];
   });
 }
 
@@ -118,14 +122,16 @@ export function scheduledExecutionFor(
         [SCHEDULED_EXECUTION_LABEL]: schedule.metadata.name!,
       },
       annotations: { [SCHEDULED_AT_ANNOTATION]: new Date(start.scheduledAt).toISOString() },
-      ownerReferences: [{
-        apiVersion: API_VERSION,
-        kind: "ScheduledExecution",
-        name: schedule.metadata.name!,
-        uid: schedule.metadata.uid!,
-        controller: true,
-        blockOwnerDeletion: false,
-      }],
+      ownerReferences: [
+        {
+          apiVersion: API_VERSION,
+          kind: "ScheduledExecution",
+          name: schedule.metadata.name!,
+          uid: schedule.metadata.uid!,
+          controller: true,
+          blockOwnerDeletion: false,
+        },
+      ],
     },
     spec: { function: schedule.spec.function, arguments: schedule.spec.arguments ?? null },
   };

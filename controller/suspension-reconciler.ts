@@ -52,7 +52,9 @@ export function resumeDecision(
     // Pinned to a revision: resumes once the controller moved it off the revision it diverged on.
     const diverged = revisionOf(spec.image);
     if (lookups.executionRevision !== undefined && diverged !== undefined) {
-      return lookups.executionRevision !== diverged ? { resume: true, why: `it moved to revision ${lookups.executionRevision}` } : { resume: false };
+      return lookups.executionRevision !== diverged
+        ? { resume: true, why: `it moved to revision ${lookups.executionRevision}` }
+        : { resume: false };
     }
     return lookups.functionImage !== undefined && lookups.functionImage !== spec.image
       ? { resume: true, why: `the function's image changed to "${lookups.functionImage}"` }
@@ -135,7 +137,9 @@ export function suspensionReconciler(deps: SuspensionReconcilerDeps): Reconciler
         },
         functionImage: fn?.spec.image,
         signals: execution.spec.signals ?? [],
-        ...(execution.metadata.labels?.[REVISION_LABEL] === undefined ? {} : { executionRevision: execution.metadata.labels[REVISION_LABEL] }),
+        ...(execution.metadata.labels?.[REVISION_LABEL] === undefined
+          ? {}
+          : { executionRevision: execution.metadata.labels[REVISION_LABEL] }),
       });
     const later = (decision: ResumeDecision & { resume: false }) => {
       const requeue = Math.min(decision.requeueAfter ?? Infinity, untilDeadline ?? Infinity);

@@ -82,9 +82,13 @@ async function deleteTree(deps: TtlReconcilerDeps, execution: Execution): Promis
     if (apiStatus(error) !== 409) throw error;
     return;
   }
-  const children = deps.executions.list().filter((child) =>
-    child.metadata.namespace === namespace &&
-    child.spec.parent?.name === name &&
-    finishedPhases.has(child.status?.phase ?? ""));
+  const children = deps.executions
+    .list()
+    .filter(
+      (child) =>
+        child.metadata.namespace === namespace &&
+        child.spec.parent?.name === name &&
+        finishedPhases.has(child.status?.phase ?? ""),
+    );
   for (const child of children) await deleteTree(deps, child);
 }

@@ -11,7 +11,11 @@ const pullFailures = new Set(["ErrImagePull", "ImagePullBackOff", "InvalidImageN
 /** The first trouble the Pods show (a failing image pull before a crash loop), if any. */
 export function podTrouble(pods: readonly V1Pod[]): PodTrouble | undefined {
   const waiting = pods.flatMap((pod) =>
-    (pod.status?.containerStatuses ?? []).flatMap((status) => (status.state?.waiting?.reason === undefined ? [] : [{ pod: pod.metadata?.name, ...status.state.waiting, image: status.image }])),
+    (pod.status?.containerStatuses ?? []).flatMap((status) =>
+      status.state?.waiting?.reason === undefined
+        ? []
+        : [{ pod: pod.metadata?.name, ...status.state.waiting, image: status.image }],
+    ),
   );
   const pull = waiting.find((state) => pullFailures.has(state.reason!));
   if (pull !== undefined) {
@@ -22,13 +26,19 @@ export function podTrouble(pods: readonly V1Pod[]): PodTrouble | undefined {
   }
   const crash = waiting.find((state) => state.reason === "CrashLoopBackOff");
   if (crash !== undefined) {
-    return { reason: "WorkersCrashing", message: `the worker in Pod "${crash.pod}" keeps exiting (CrashLoopBackOff); see "kubectl logs ${crash.pod} --previous"` };
+    return {
+      reason: "WorkersCrashing",
+      message: `the worker in Pod "${crash.pod}" keeps exiting (CrashLoopBackOff); see "kubectl logs ${crash.pod} --previous"`,
+    };
   }
   return undefined;
 }
 
 /** The deletion-cost annotation each Pod should carry: the executions it holds (none when idle). */
-export function deletionCostChanges(pods: readonly V1Pod[], held: ReadonlyMap<string, number>): { pod: string; cost: string | null }[] {
+export function deletionCostChanges(
+  pods: readonly V1Pod[],
+  held: ReadonlyMap<string, number>,
+): { pod: string; cost: string | null }[] {
   const changes: { pod: string; cost: string | null }[] = [];
   for (const pod of pods) {
     const name = pod.metadata?.name;

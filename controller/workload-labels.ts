@@ -1,6 +1,14 @@
 // The labels, names and owner reference of the objects the controller creates for a Function.
 import type { V1OwnerReference } from "@kubernetes/client-node";
-import { API_VERSION, APP_NAME_LABEL, FUNCTION_LABEL, MANAGED_BY, MANAGED_BY_LABEL, REVISION_LABEL, type FunctionResource } from "../crds/index.ts";
+import {
+  API_VERSION,
+  APP_NAME_LABEL,
+  FUNCTION_LABEL,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  REVISION_LABEL,
+  type FunctionResource,
+} from "../crds/index.ts";
 
 /** Labels of a Function's ServiceAccount, Role and RoleBinding; with `revision`, of its Deployment and Pods. */
 export function workloadLabels(fn: FunctionResource, revision?: string): Record<string, string> {
@@ -25,5 +33,12 @@ export function workerIdentityName(fn: FunctionResource): string {
 
 /** The owner reference that makes deleting the Function delete the object. */
 export function ownedBy(fn: FunctionResource): V1OwnerReference {
-  return { apiVersion: API_VERSION, kind: "Function", name: fn.metadata.name!, uid: fn.metadata.uid!, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: API_VERSION,
+    kind: "Function",
+    name: fn.metadata.name!,
+    uid: fn.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }

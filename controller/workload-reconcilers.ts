@@ -1,9 +1,32 @@
 // Wiring of the controller's workload half: informers on the objects it creates for Functions (labelled
 // app.kubernetes.io/managed-by=kontinue), the execution index, and the function and revision queues.
 // run-controller.ts feeds it the Execution, Function and Suspension events it already watches.
-import type { KubeConfig, V1Deployment, V1ObjectMeta, V1Pod, V1Role, V1RoleBinding, V1ServiceAccount } from "@kubernetes/client-node";
-import { FUNCTION_LABEL, MANAGED_BY, MANAGED_BY_LABEL, type Execution, type FunctionResource, type Suspension } from "../crds/index.ts";
-import { ResourceClient, createResourceInformer, type ChangeKind, type Clock, type KontinueResources, type KubeHttp, type ResourceInformer } from "../runtime/index.ts";
+import type {
+  KubeConfig,
+  V1Deployment,
+  V1ObjectMeta,
+  V1Pod,
+  V1Role,
+  V1RoleBinding,
+  V1ServiceAccount,
+} from "@kubernetes/client-node";
+import {
+  FUNCTION_LABEL,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  type Execution,
+  type FunctionResource,
+  type Suspension,
+} from "../crds/index.ts";
+import {
+  ResourceClient,
+  createResourceInformer,
+  type ChangeKind,
+  type Clock,
+  type KontinueResources,
+  type KubeHttp,
+  type ResourceInformer,
+} from "../runtime/index.ts";
 import { createEventRecorder } from "./event-recorder.ts";
 import { ExecutionIndex, functionKeyOf } from "./execution-index.ts";
 import { functionReconciler, type WorkloadClients } from "./function-reconciler.ts";
@@ -63,7 +86,10 @@ export function createWorkloadReconcilers(options: WorkloadReconcilersOptions): 
         const fn = object.metadata.labels?.[FUNCTION_LABEL];
         if (started && fn !== undefined) functions.add(`${object.metadata.namespace}/${fn}`);
       },
-      onError: (error) => options.log(`${new Date(clock.now()).toISOString()} warn watch of ${client.plural} failed, restarting: ${(error as Error).message}`),
+      onError: (error) =>
+        options.log(
+          `${new Date(clock.now()).toISOString()} warn watch of ${client.plural} failed, restarting: ${(error as Error).message}`,
+        ),
     });
     informers.push(informer);
     return informer;
@@ -91,7 +117,13 @@ export function createWorkloadReconcilers(options: WorkloadReconcilersOptions): 
   );
   const revisions = options.queue(
     "revision",
-    revisionReconciler({ executions: options.executions, functions: options.functions, suspensions: options.suspensions, client: options.resources.executions, events }),
+    revisionReconciler({
+      executions: options.executions,
+      functions: options.functions,
+      suspensions: options.suspensions,
+      client: options.resources.executions,
+      events,
+    }),
   );
   /** The generation each Function was last seen at: executions are re-pinned when its spec changes. */
   const generations = new Map<string, number | undefined>();
@@ -113,7 +145,8 @@ export function createWorkloadReconcilers(options: WorkloadReconcilersOptions): 
       for (const execution of index.executionsOf(key)) revisions.add(execution);
     },
     suspensionChanged(suspension) {
-      if (started && suspension.spec.reason === "NonDeterminism") revisions.add(`${suspension.metadata.namespace}/${suspension.spec.execution}`);
+      if (started && suspension.spec.reason === "NonDeterminism")
+        revisions.add(`${suspension.metadata.namespace}/${suspension.spec.execution}`);
     },
     async start() {
       if (await canList(clients.pods)) pods = owned<V1Pod>(clients.pods);

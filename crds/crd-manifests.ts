@@ -5,7 +5,12 @@ import { functionCrd } from "./function.ts";
 import { scheduledExecutionCrd } from "./scheduled-execution.ts";
 import { suspensionCrd } from "./suspension.ts";
 
-export const crdManifests: readonly CustomResourceDefinition[] = [functionCrd, executionCrd, suspensionCrd, scheduledExecutionCrd];
+export const crdManifests: readonly CustomResourceDefinition[] = [
+  functionCrd,
+  executionCrd,
+  suspensionCrd,
+  scheduledExecutionCrd,
+];
 
 /** The YAML file under `crds/` that holds a CRD: `kontinue.cloud_executions.yaml`. */
 export function crdFileName(crd: CustomResourceDefinition): string {

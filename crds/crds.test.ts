@@ -10,7 +10,9 @@ describe("CRD manifests", () => {
     for (const [name, text] of renderCrdFiles()) {
       const committed = await readFile(new URL(name, import.meta.url), "utf8");
       expect(committed, `crds/${name} is stale`).toBe(text);
-      expect(parse(committed)).toEqual(JSON.parse(JSON.stringify(crdManifests.find((c) => name.includes(`_${c.spec.names.plural}.`)))));
+      expect(parse(committed)).toEqual(
+        JSON.parse(JSON.stringify(crdManifests.find((c) => name.includes(`_${c.spec.names.plural}.`)))),
+      );
     }
   });
 
@@ -18,10 +20,12 @@ describe("CRD manifests", () => {
     const untyped: string[] = [];
     const walk = (schema: Record<string, unknown>, path: string) => {
       if (schema.type === undefined && schema["x-kubernetes-preserve-unknown-fields"] !== true) untyped.push(path);
-      for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) walk(child, `${path}.${name}`);
+      for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>))
+        walk(child, `${path}.${name}`);
       if (schema.items) walk(schema.items as Record<string, unknown>, `${path}[]`);
     };
-    for (const crd of crdManifests) walk(crd.spec.versions[0]!.schema.openAPIV3Schema as Record<string, unknown>, crd.spec.names.kind);
+    for (const crd of crdManifests)
+      walk(crd.spec.versions[0]!.schema.openAPIV3Schema as Record<string, unknown>, crd.spec.names.kind);
     expect(untyped).toEqual([]);
   });
 
@@ -37,13 +41,17 @@ describe("CRD manifests", () => {
 
 describe("types derived from the schemas", () => {
   it("map enums to unions, required fields to required properties, JSON payloads to unknown", () => {
-    expectTypeOf<ExecutionPhase>().toEqualTypeOf<"Pending" | "Executing" | "Suspended" | "Completed" | "Failed" | "Cancelled">();
+    expectTypeOf<ExecutionPhase>().toEqualTypeOf<
+      "Pending" | "Executing" | "Suspended" | "Completed" | "Failed" | "Cancelled"
+    >();
     expectTypeOf<SuspensionReason>().toEqualTypeOf<"Sleep" | "Poll" | "Execute" | "Signal" | "NonDeterminism">();
     expectTypeOf<Execution["spec"]["function"]>().toEqualTypeOf<string>();
     expectTypeOf<Execution["spec"]["arguments"]>().toEqualTypeOf<unknown>();
     expectTypeOf<FunctionSpec["image"]>().toEqualTypeOf<string>();
     expectTypeOf<FunctionSpec["concurrency"]>().toEqualTypeOf<number | undefined>();
-    expectTypeOf<JournalEntry["kind"]>().toEqualTypeOf<"store" | "sleep" | "execute" | "poll" | "signal" | "now" | "random">();
+    expectTypeOf<JournalEntry["kind"]>().toEqualTypeOf<
+      "store" | "sleep" | "execute" | "poll" | "signal" | "now" | "random"
+    >();
     expectTypeOf<SchemaType<{ type: "string"; nullable: true }>>().toEqualTypeOf<string | null>();
     expectTypeOf<SchemaType<{ type: "array"; items: { type: "integer" } }>>().toEqualTypeOf<number[]>();
   });

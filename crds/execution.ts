@@ -39,7 +39,11 @@ export const journalEntrySchema = {
     until: { ...time, description: "When a sleep ends, or when a poll checks next." },
     child: { type: "string", description: "The child Execution of an execute step." },
     function: { type: "string", description: "The function an execute step started." },
-    parentClose: { type: "string", enum: ["cancel", "abandon"], description: "What happens to the child when this execution ends first." },
+    parentClose: {
+      type: "string",
+      enum: ["cancel", "abandon"],
+      description: "What happens to the child when this execution ends first.",
+    },
     signal: { type: "string", description: "The id of the signal a signal step consumed." },
     turn: {
       type: "integer",
@@ -53,7 +57,11 @@ export const signalSchema = {
   type: "object",
   required: ["id", "name"],
   properties: {
-    id: { type: "string", minLength: 1, description: "Unique per signal: a second delivery of the same id is ignored." },
+    id: {
+      type: "string",
+      minLength: 1,
+      description: "Unique per signal: a second delivery of the same id is ignored.",
+    },
     name: { type: "string", minLength: 1 },
     payload: json,
     sentAt: time,
@@ -65,7 +73,11 @@ export const executionSpecSchema = {
   description: "What to run: the function and its arguments.",
   required: ["function"],
   properties: {
-    function: { type: "string", minLength: 1, description: "The logical name of the function to run, e.g. processOrder." },
+    function: {
+      type: "string",
+      minLength: 1,
+      description: "The logical name of the function to run, e.g. processOrder.",
+    },
     arguments: json,
     parent: {
       type: "object",
@@ -104,25 +116,38 @@ export const executionStatusSchema = {
     result: json,
     error: errorInfoSchema,
     attempt: { type: "integer", minimum: 0 },
-    lostAttempts: { type: "integer", minimum: 0, description: "Attempts that ended without their worker finishing them (crash, expired lease); past the Function's retry.maxAttempts the execution fails." },
+    lostAttempts: {
+      type: "integer",
+      minimum: 0,
+      description:
+        "Attempts that ended without their worker finishing them (crash, expired lease); past the Function's retry.maxAttempts the execution fails.",
+    },
     lease: {
       type: "object",
       required: ["holder", "expiresAt"],
       properties: {
         holder: { type: "string" },
         expiresAt: time,
-        pod: { type: "string", description: "The holder's Pod, when the worker runs in one: once that Pod is gone the controller hands the execution back at once." },
+        pod: {
+          type: "string",
+          description:
+            "The holder's Pod, when the worker runs in one: once that Pod is gone the controller hands the execution back at once.",
+        },
         durationSeconds: {
           type: "integer",
           minimum: 1,
-          description: "The lease's length: observers time its expiry from when they saw it change, not from expiresAt.",
+          description:
+            "The lease's length: observers time its expiry from when they saw it change, not from expiresAt.",
         },
       },
     },
     startedAt: time,
     completedAt: time,
     observedImage: { type: "string", description: "The image (or source digest) of the worker that last ran it." },
-    revision: { type: "string", description: "The Function revision (image digest prefix) the execution is pinned to." },
+    revision: {
+      type: "string",
+      description: "The Function revision (image digest prefix) the execution is pinned to.",
+    },
     retryAfter: { ...time, description: "After a lost attempt: no worker claims it before this (server time)." },
     stepsAtLastLoss: { type: "integer", minimum: 0, description: "Finished steps when it last lost its worker." },
   },

@@ -18,7 +18,12 @@ export const scalingSchema = {
 export const retrySchema = {
   type: "object",
   properties: {
-    maxAttempts: { type: "integer", minimum: 1, default: 3, description: "Attempts of an execution (worker crashes, lost leases) before it fails." },
+    maxAttempts: {
+      type: "integer",
+      minimum: 1,
+      default: 3,
+      description: "Attempts of an execution (worker crashes, lost leases) before it fails.",
+    },
     initialIntervalSeconds: { type: "number", minimum: 0 },
     backoffCoefficient: { type: "number", minimum: 1 },
     maximumIntervalSeconds: { type: "number", minimum: 0 },
@@ -88,7 +93,10 @@ export const liveRevisionSchema = {
     pending: { type: "integer" },
     executing: { type: "integer" },
     suspended: { type: "integer" },
-    cooldownSince: { ...time, description: "When the desire fell below the replicas; they follow it cooldownSeconds later." },
+    cooldownSince: {
+      ...time,
+      description: "When the desire fell below the replicas; they follow it cooldownSeconds later.",
+    },
     drainingSince: { ...time, description: "When the last unfinished execution left this (inactive) revision." },
   },
 } as const;

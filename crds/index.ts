@@ -16,11 +16,28 @@ export { toResourceName } from "./resource.ts";
 export type { Resource } from "./resource.ts";
 export type { SchemaType, StructuralSchema } from "./schema-type.ts";
 export { executionCrd } from "./execution.ts";
-export type { Execution, ExecutionSpec, ExecutionStatus, ExecutionPhase, ExecutionState, JournalEntry, ErrorInfo, Signal } from "./execution.ts";
+export type {
+  Execution,
+  ExecutionSpec,
+  ExecutionStatus,
+  ExecutionPhase,
+  ExecutionState,
+  JournalEntry,
+  ErrorInfo,
+  Signal,
+} from "./execution.ts";
 export { functionCrd } from "./function.ts";
-export type { FunctionResource, FunctionSpec, FunctionStatus, Scaling, RetryPolicy, RevisionPolicy, LiveRevision, Condition } from "./function.ts";
+export type {
+  FunctionResource,
+  FunctionSpec,
+  FunctionStatus,
+  Scaling,
+  RetryPolicy,
+  RevisionPolicy,
+  LiveRevision,
+  Condition,
+} from "./function.ts";
 export { suspensionCrd } from "./suspension.ts";
 export type { Suspension, SuspensionSpec, SuspensionStatus, SuspensionReason } from "./suspension.ts";
 export { scheduledExecutionCrd } from "./scheduled-execution.ts";
 export type { ScheduledExecution, ScheduledExecutionSpec, ScheduledExecutionStatus } from "./scheduled-execution.ts";
-

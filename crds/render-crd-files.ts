@@ -5,5 +5,10 @@ import { crdFileName, crdManifests } from "./crd-manifests.ts";
 const header = "# Generated from crds/*.ts by `npm run crds:generate`; edit the TypeScript, not this file.\n";
 
 export function renderCrdFiles(): Map<string, string> {
-  return new Map(crdManifests.map((crd) => [crdFileName(crd), header + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false })]));
+  return new Map(
+    crdManifests.map((crd) => [
+      crdFileName(crd),
+      header + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false }),
+    ]),
+  );
 }

@@ -9,7 +9,7 @@ export const scheduledExecutionSpecSchema = {
   description: "When to start executions, of which function, with which arguments.",
   required: ["schedule", "function"],
   properties: {
-    schedule: { type: "string", minLength: 1, description: "A cron expression, e.g. \"*/5 * * * *\"." },
+    schedule: { type: "string", minLength: 1, description: 'A cron expression, e.g. "*/5 * * * *".' },
     timeZone: { type: "string", description: "An IANA time zone; default UTC." },
     function: { type: "string", minLength: 1 },
     arguments: { "x-kubernetes-preserve-unknown-fields": true, nullable: true },
@@ -47,7 +47,12 @@ export type ScheduledExecutionStatus = SchemaType<typeof scheduledExecutionStatu
 export type ScheduledExecution = Resource<"ScheduledExecution", ScheduledExecutionSpec, ScheduledExecutionStatus>;
 
 export const scheduledExecutionCrd = customResourceDefinition({
-  names: { kind: "ScheduledExecution", plural: "scheduledexecutions", singular: "scheduledexecution", shortNames: ["kse"] },
+  names: {
+    kind: "ScheduledExecution",
+    plural: "scheduledexecutions",
+    singular: "scheduledexecution",
+    shortNames: ["kse"],
+  },
   description: "Starts Kontinue executions on a cron schedule.",
   spec: scheduledExecutionSpecSchema,
   status: scheduledExecutionStatusSchema,

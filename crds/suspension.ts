@@ -24,7 +24,10 @@ export const suspensionSpecSchema = {
       description: "How many signals the execution had when it parked: a later one with an awaited name wakes it.",
     },
     message: { type: "string" },
-    image: { type: "string", description: "For NonDeterminism: the image that found it; a different image resumes it." },
+    image: {
+      type: "string",
+      description: "For NonDeterminism: the image that found it; a different image resumes it.",
+    },
   },
 } as const;
 

@@ -51,8 +51,20 @@ export interface DevCluster {
 }
 
 const defaultNamespaces = ["default", "kube-system", "kube-public", "kube-node-lease"];
-const knownOptions = new Set(["dataDir", "port", "host", "clock", "historyMillis", "bookmarkIntervalMillis", "log", "runner", "dockerHost", "restartBackoffMillis",
-  "maxRestartBackoffMillis", "insecureRegistries"]);
+const knownOptions = new Set([
+  "dataDir",
+  "port",
+  "host",
+  "clock",
+  "historyMillis",
+  "bookmarkIntervalMillis",
+  "log",
+  "runner",
+  "dockerHost",
+  "restartBackoffMillis",
+  "maxRestartBackoffMillis",
+  "insecureRegistries",
+]);
 
 function urlHost(host: string): string {
   if (host === "0.0.0.0" || host === "::") return "127.0.0.1";
@@ -64,14 +76,21 @@ function openStore(dataDir: string, historyMillis: number | undefined): Store {
     return new Store({ dataDir, ...(historyMillis !== undefined ? { historyMillis } : {}) });
   } catch (error) {
     if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
-    throw new DevClusterError("DEVCLUSTER_DATA_IN_USE", `cannot start devcluster on "${dataDir}": another devcluster holds its database; stop that one or pick another --data`, { cause: error });
+    throw new DevClusterError(
+      "DEVCLUSTER_DATA_IN_USE",
+      `cannot start devcluster on "${dataDir}": another devcluster holds its database; stop that one or pick another --data`,
+      { cause: error },
+    );
   }
 }
 
 export async function startDevCluster(options: DevClusterOptions): Promise<DevCluster> {
   const unknown = Object.keys(options).filter((key) => !knownOptions.has(key));
   if (unknown.length > 0) {
-    throw new DevClusterError("DEVCLUSTER_BAD_OPTIONS", `cannot start devcluster: unknown option(s) ${unknown.map((key) => `"${key}"`).join(", ")}; the options are ${[...knownOptions].join(", ")}`);
+    throw new DevClusterError(
+      "DEVCLUSTER_BAD_OPTIONS",
+      `cannot start devcluster: unknown option(s) ${unknown.map((key) => `"${key}"`).join(", ")}; the options are ${[...knownOptions].join(", ")}`,
+    );
   }
   const { dataDir } = options;
   const host = options.host ?? "127.0.0.1";
@@ -131,7 +150,12 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
       writeKubeconfig: (path, pod) => {
         const namespace = pod.metadata.namespace ?? "default";
         const account = (pod.spec as { serviceAccountName?: string }).serviceAccountName ?? "default";
-        writeKubeconfig(path, { server: url, caCertificate: credentials.caCertificate, token: tokens.issue({ namespace, name: account }), namespace });
+        writeKubeconfig(path, {
+          server: url,
+          caCertificate: credentials.caCertificate,
+          token: tokens.issue({ namespace, name: account }),
+          namespace,
+        });
       },
     });
   }
@@ -140,18 +164,27 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
   for (const name of defaultNamespaces) {
     if (!objects.find(namespaceInfo, undefined, name)) {
       const namespace: KubeObject = { apiVersion: "v1", kind: "Namespace", metadata: { name } };
-      objects.create(namespaceInfo, undefined, namespace, { dryRun: false, defaultManager: "kontinue-devcluster", fieldValidation: "Ignore" });
+      objects.create(namespaceInfo, undefined, namespace, {
+        dryRun: false,
+        defaultManager: "kontinue-devcluster",
+        fieldValidation: "Ignore",
+      });
     }
   }
   deletion.recover();
   workloads?.recover();
-  const compaction = setInterval(() => {
-    try {
-      store.compact(clock());
-    } catch (error) {
-      log(`devcluster: compacting the change log failed (will retry): ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }, Math.min(5_000, options.historyMillis ?? 5_000));
+  const compaction = setInterval(
+    () => {
+      try {
+        store.compact(clock());
+      } catch (error) {
+        log(
+          `devcluster: compacting the change log failed (will retry): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    },
+    Math.min(5_000, options.historyMillis ?? 5_000),
+  );
   compaction.unref();
 
   let address = "";
@@ -197,7 +230,11 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
     workloads?.close();
     clearInterval(compaction);
     store.close();
-    throw new DevClusterError("DEVCLUSTER_LISTEN_FAILED", `cannot start devcluster on "${host}:${options.port ?? 0}": ${error instanceof Error ? error.message : String(error)}; pick another --port or stop what listens there`, { cause: error });
+    throw new DevClusterError(
+      "DEVCLUSTER_LISTEN_FAILED",
+      `cannot start devcluster on "${host}:${options.port ?? 0}": ${error instanceof Error ? error.message : String(error)}; pick another --port or stop what listens there`,
+      { cause: error },
+    );
   }
   const port = (server.address() as AddressInfo).port;
   address = `${urlHost(host)}:${port}`;

@@ -17,23 +17,33 @@ export class InvalidCallError extends KontinueError {
 /** The milliseconds of a duration argument, or an `InvalidCallError` naming the call. */
 export function durationArgument(call: string, argument: string, value: unknown): number {
   if (typeof value !== "number" && typeof value !== "string") {
-    throw new InvalidCallError(call, argument, `must be a duration (milliseconds, or text like "10s", "5m", "2h"), got ${describe(value)}`);
+    throw new InvalidCallError(
+      call,
+      argument,
+      `must be a duration (milliseconds, or text like "10s", "5m", "2h"), got ${describe(value)}`,
+    );
   }
   try {
     return parseDuration(value as Duration);
   } catch (error) {
     if (!isKontinueError(error, "RUNTIME_INVALID_DURATION")) throw error;
-    throw new InvalidCallError(call, argument, `must be a duration (milliseconds, or text like "10s", "5m", "2h"), got ${describe(value)}`);
+    throw new InvalidCallError(
+      call,
+      argument,
+      `must be a duration (milliseconds, or text like "10s", "5m", "2h"), got ${describe(value)}`,
+    );
   }
 }
 
 export function stringArgument(call: string, argument: string, value: unknown): string {
-  if (typeof value !== "string" || value === "") throw new InvalidCallError(call, argument, `must be a non-empty string, got ${describe(value)}`);
+  if (typeof value !== "string" || value === "")
+    throw new InvalidCallError(call, argument, `must be a non-empty string, got ${describe(value)}`);
   return value;
 }
 
 export function functionArgument<F>(call: string, argument: string, value: unknown): F {
-  if (typeof value !== "function") throw new InvalidCallError(call, argument, `must be a function, got ${describe(value)}`);
+  if (typeof value !== "function")
+    throw new InvalidCallError(call, argument, `must be a function, got ${describe(value)}`);
   return value as F;
 }
 
@@ -44,7 +54,11 @@ export function optionsArgument<T extends object>(call: string, value: unknown, 
   }
   const unknown = Object.keys(value).filter((key) => !keys.includes(key));
   if (unknown.length > 0) {
-    throw new InvalidCallError(call, "options", `has unknown key(s) ${unknown.map((k) => `"${k}"`).join(", ")}; known: ${keys.join(", ")}`);
+    throw new InvalidCallError(
+      call,
+      "options",
+      `has unknown key(s) ${unknown.map((k) => `"${k}"`).join(", ")}; known: ${keys.join(", ")}`,
+    );
   }
   return value as T;
 }

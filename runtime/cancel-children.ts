@@ -9,7 +9,10 @@ const finished = new Set(["Completed", "Failed", "Cancelled"]);
 /** The children an execution's journal still waits for, but for those it abandons. */
 export function unfinishedChildren(steps: readonly JournalEntry[]): string[] {
   return steps.flatMap((step) =>
-    step.kind === "execute" && step.child !== undefined && step.parentClose !== "abandon" && (step.status === "waiting" || step.status === "running")
+    step.kind === "execute" &&
+    step.child !== undefined &&
+    step.parentClose !== "abandon" &&
+    (step.status === "waiting" || step.status === "running")
       ? [step.child]
       : [],
   );
@@ -23,13 +26,22 @@ export async function childrenToCancel(client: ResourceClient<Execution>, parent
   const namespace = parent.metadata.namespace!;
   const fromJournal = unfinishedChildren(parent.status?.state?.steps ?? []);
   if (parent.metadata.uid === undefined) return fromJournal;
-  const labelled = await client.list(namespace, `${PARENT_UID_LABEL}=${parent.metadata.uid},${PARENT_CLOSE_LABEL}!=abandon`);
-  const unfinished = labelled.items.filter((child) => !finished.has(child.status?.phase ?? "")).map((child) => child.metadata.name!);
+  const labelled = await client.list(
+    namespace,
+    `${PARENT_UID_LABEL}=${parent.metadata.uid},${PARENT_CLOSE_LABEL}!=abandon`,
+  );
+  const unfinished = labelled.items
+    .filter((child) => !finished.has(child.status?.phase ?? ""))
+    .map((child) => child.metadata.name!);
   return [...new Set([...fromJournal, ...unfinished])];
 }
 
 /** Asks each child to cancel (a spec change, allowed while its worker holds it); children already gone are skipped. */
-export async function cancelChildren(client: ResourceClient<Execution>, namespace: string, children: readonly string[]): Promise<void> {
+export async function cancelChildren(
+  client: ResourceClient<Execution>,
+  namespace: string,
+  children: readonly string[],
+): Promise<void> {
   await Promise.all(
     children.map(async (child) => {
       try {

@@ -5,13 +5,25 @@ import { ExecutionContext, type ChildState, type Context, type ContextHost, type
 import { Journal, type NonDeterminismError } from "./journal.ts";
 import { isKontinueError } from "./kontinue-error.ts";
 
-type Outcome = { kind: "returned"; value: unknown } | { kind: "threw"; error: unknown } | { kind: "parked"; waits: Wait[] } | { kind: "diverged"; error: NonDeterminismError } | { kind: "drained" };
+type Outcome =
+  | { kind: "returned"; value: unknown }
+  | { kind: "threw"; error: unknown }
+  | { kind: "parked"; waits: Wait[] }
+  | { kind: "diverged"; error: NonDeterminismError }
+  | { kind: "drained" };
 
 /** Runs one attempt of `run` over `steps` with an in-memory host; resolves when it returns, throws, parks or diverges. */
 async function attempt(
   run: (ctx: Context) => Promise<unknown>,
   steps: JournalEntry[] = [],
-  options: { clock?: ManualClock; children?: Record<string, ChildState>; known?: string[]; signals?: Signal[]; onStart?: (ctx: ExecutionContext) => void; onPark?: (waits: Wait[], signalsSeen: number) => void } = {},
+  options: {
+    clock?: ManualClock;
+    children?: Record<string, ChildState>;
+    known?: string[];
+    signals?: Signal[];
+    onStart?: (ctx: ExecutionContext) => void;
+    onPark?: (waits: Wait[], signalsSeen: number) => void;
+  } = {},
 ) {
   const clock = options.clock ?? new ManualClock();
   const journal = new Journal("order-1", steps);
@@ -44,7 +56,14 @@ async function attempt(
     },
     log: (level, message, tags) => lines.push(`${level} ${JSON.stringify(tags)} ${message}`),
   };
-  ctx = new ExecutionContext({ executionName: "order-1", namespace: "default", attempt: 1, journal, host, signal: new AbortController().signal });
+  ctx = new ExecutionContext({
+    executionName: "order-1",
+    namespace: "default",
+    attempt: 1,
+    journal,
+    host,
+    signal: new AbortController().signal,
+  });
   options.onStart?.(ctx);
   run(ctx).then(
     (value) => settle({ kind: "returned", value }),
@@ -60,7 +79,9 @@ describe("ExecutionContext", () => {
     const run = async (ctx: Context) => ctx.store("fetch", () => ({ n: ++runs }));
     const first = await attempt(run);
     expect(first.outcome).toEqual({ kind: "returned", value: { n: 1 } });
-    expect(first.steps).toMatchObject([{ seq: 0, kind: "store", name: "fetch", status: "completed", value: { n: 1 }, attempts: 1 }]);
+    expect(first.steps).toMatchObject([
+      { seq: 0, kind: "store", name: "fetch", status: "completed", value: { n: 1 }, attempts: 1 },
+    ]);
     expect(first.checkpoints).toBe(1);
     const second = await attempt(run, first.steps);
     expect(second.outcome).toEqual({ kind: "returned", value: { n: 1 } });
@@ -72,10 +93,14 @@ describe("ExecutionContext", () => {
     const clock = new ManualClock();
     let tries = 0;
     const run = async (ctx: Context) =>
-      ctx.store("charge", () => {
-        tries++;
-        throw new TypeError("card declined");
-      }, { retry: { maxAttempts: 3, initialInterval: 10 } });
+      ctx.store(
+        "charge",
+        () => {
+          tries++;
+          throw new TypeError("card declined");
+        },
+        { retry: { maxAttempts: 3, initialInterval: 10 } },
+      );
     const pending = attempt(run, [], { clock });
     for (let i = 0; i < 5; i++) await clock.advance(100);
     const first = await pending;
@@ -84,7 +109,11 @@ describe("ExecutionContext", () => {
     const error = (first.outcome as { error: Error }).error;
     expect(isKontinueError(error, "RUNTIME_STEP_FAILED")).toBe(true);
     expect(error.message).toBe('step 0 (store "charge") failed after 3 attempts: card declined');
-    expect(first.steps[0]).toMatchObject({ status: "failed", attempts: 3, error: { type: "TypeError", message: "card declined" } });
+    expect(first.steps[0]).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error: { type: "TypeError", message: "card declined" },
+    });
     const replayed = await attempt(run, first.steps);
     expect((replayed.outcome as { error: Error }).error.message).toBe(error.message);
     expect(tries).toBe(3);
@@ -98,7 +127,11 @@ describe("ExecutionContext", () => {
     };
     const first = await attempt(run, [], { clock });
     expect(first.outcome).toEqual({ kind: "parked", waits: [{ seq: 0, kind: "sleep", until: clock.now() + 600_000 }] });
-    expect(first.steps[0]).toMatchObject({ kind: "sleep", status: "waiting", until: new Date(clock.now() + 600_000).toISOString() });
+    expect(first.steps[0]).toMatchObject({
+      kind: "sleep",
+      status: "waiting",
+      until: new Date(clock.now() + 600_000).toISOString(),
+    });
     await clock.advance(300_000);
     expect((await attempt(run, first.steps, { clock })).outcome.kind).toBe("parked");
     await clock.advance(300_000);
@@ -109,13 +142,18 @@ describe("ExecutionContext", () => {
 
   it("rejects sleepUntil of something that is not a time, saying what to pass", async () => {
     const result = await attempt(async (ctx) => ctx.sleepUntil("next tuesday"));
-    expect((result.outcome as { error: Error }).error.message).toBe('cannot sleep until "next tuesday": not a time; pass a Date, an ISO 8601 string or epoch milliseconds');
+    expect((result.outcome as { error: Error }).error.message).toBe(
+      'cannot sleep until "next tuesday": not a time; pass a Date, an ISO 8601 string or epoch milliseconds',
+    );
   });
 
   it("sleeps until a time, parked like a sleep", async () => {
     const clock = new ManualClock();
     const result = await attempt(async (ctx) => ctx.sleepUntil(new Date(clock.now() + 3_600_000)), [], { clock });
-    expect(result.outcome).toEqual({ kind: "parked", waits: [{ seq: 0, kind: "sleep", until: clock.now() + 3_600_000 }] });
+    expect(result.outcome).toEqual({
+      kind: "parked",
+      waits: [{ seq: 0, kind: "sleep", until: clock.now() + 3_600_000 }],
+    });
     expect(result.steps[0]).toMatchObject({ kind: "sleep", name: "sleepUntil", status: "waiting" });
   });
 
@@ -130,8 +168,13 @@ describe("ExecutionContext", () => {
     const run = async (ctx: Context) => Promise.all([1, 2, 3].map((n) => ctx.execute("child", { n })));
     const first = await attempt(run);
     expect(first.started).toEqual(["order-1-0", "order-1-1", "order-1-2"]);
-    expect(first.outcome).toMatchObject({ kind: "parked", waits: [{ child: "order-1-0" }, { child: "order-1-1" }, { child: "order-1-2" }] });
-    const children = Object.fromEntries([0, 1, 2].map((i) => [`order-1-${i}`, { phase: "completed", result: i * 10 } as ChildState]));
+    expect(first.outcome).toMatchObject({
+      kind: "parked",
+      waits: [{ child: "order-1-0" }, { child: "order-1-1" }, { child: "order-1-2" }],
+    });
+    const children = Object.fromEntries(
+      [0, 1, 2].map((i) => [`order-1-${i}`, { phase: "completed", result: i * 10 } as ChildState]),
+    );
     const done = await attempt(run, first.steps, { children });
     expect(done.outcome).toEqual({ kind: "returned", value: [0, 10, 20] });
     expect(done.started).toEqual([]);
@@ -140,7 +183,9 @@ describe("ExecutionContext", () => {
   it("rethrows a child's failure as a typed error", async () => {
     const run = async (ctx: Context) => ctx.execute("child", {});
     const first = await attempt(run);
-    const failed = await attempt(run, first.steps, { children: { "order-1-0": { phase: "failed", message: "failed: boom" } } });
+    const failed = await attempt(run, first.steps, {
+      children: { "order-1-0": { phase: "failed", message: "failed: boom" } },
+    });
     const error = (failed.outcome as { error: unknown }).error;
     expect(isKontinueError(error, "RUNTIME_CHILD_FAILED")).toBe(true);
     expect((error as Error).message).toContain('child execution "order-1-0" (child) failed: boom');
@@ -150,7 +195,10 @@ describe("ExecutionContext", () => {
     const clock = new ManualClock();
     const run = async (ctx: Context) => ctx.execute("nope", {}, { deployTimeout: "1m" });
     const first = await attempt(run, [], { clock });
-    expect(first.outcome).toEqual({ kind: "parked", waits: [{ seq: 0, kind: "execute", until: clock.now() + 15_000 }] });
+    expect(first.outcome).toEqual({
+      kind: "parked",
+      waits: [{ seq: 0, kind: "execute", until: clock.now() + 15_000 }],
+    });
     expect(first.steps[0]).toMatchObject({ kind: "execute", function: "nope", status: "waiting" });
     await clock.advance(20_000);
     const deployed = await attempt(run, first.steps, { clock, known: ["nope"] });
@@ -183,7 +231,9 @@ describe("ExecutionContext", () => {
     const first = await attempt(async (ctx) => ctx.store("a", () => 1));
     const second = await attempt(async (ctx) => ctx.sleep("1h"), first.steps);
     expect(second.outcome.kind).toBe("diverged");
-    expect((second.outcome as { error: Error }).error.message).toContain('at step 0: the journal recorded store "a" but the code now calls sleep "sleep"');
+    expect((second.outcome as { error: Error }).error.message).toContain(
+      'at step 0: the journal recorded store "a" but the code now calls sleep "sleep"',
+    );
   });
 
   it("fails a step whose value is not JSON, naming the step", async () => {
@@ -200,7 +250,11 @@ describe("ExecutionContext", () => {
       ctx.log.info("after");
     };
     const first = await attempt(run);
-    expect(first.lines).toEqual(['info {"execution":"order-1"} before', 'info {"execution":"order-1","step":0} inside', 'info {"execution":"order-1"} after']);
+    expect(first.lines).toEqual([
+      'info {"execution":"order-1"} before',
+      'info {"execution":"order-1","step":0} inside',
+      'info {"execution":"order-1"} after',
+    ]);
     expect((await attempt(run, first.steps)).lines).toEqual(['info {"execution":"order-1"} after']);
   });
 });
@@ -211,7 +265,10 @@ describe("ExecutionContext parking", () => {
     const run = async (ctx: Context) => Promise.all([ctx.sleep("1h"), ctx.execute("child", {})]);
     const first = await attempt(run, [], { clock });
     expect(first.outcome.kind).toBe("parked");
-    const second = await attempt(run, first.steps, { clock, children: { "order-1-1": { phase: "completed", result: 1 } } });
+    const second = await attempt(run, first.steps, {
+      clock,
+      children: { "order-1-1": { phase: "completed", result: 1 } },
+    });
     expect(second.outcome).toMatchObject({ kind: "parked", waits: [{ kind: "sleep" }] });
     expect(second.steps[1]).toMatchObject({ status: "completed", value: 1 });
   });
@@ -220,7 +277,9 @@ describe("ExecutionContext parking", () => {
 describe("replaying a recorded journal (runtime/testdata/process-order.journal.json, from a devcluster run)", () => {
   it("returns every recorded value and rethrows the recorded error without running any body", async () => {
     const { readFileSync } = await import("node:fs");
-    const recorded = JSON.parse(readFileSync(new URL("./testdata/process-order.journal.json", import.meta.url), "utf8")) as {
+    const recorded = JSON.parse(
+      readFileSync(new URL("./testdata/process-order.journal.json", import.meta.url), "utf8"),
+    ) as {
       arguments: { orderId: string };
       status: { result: unknown; state: { steps: JournalEntry[] } };
     };
@@ -273,11 +332,17 @@ describe("ExecutionContext draining", () => {
 
 describe("signals", () => {
   it("returns a signal sent before the wait, consumes each signal once, and replays which one it took", async () => {
-    const signals: Signal[] = [{ id: "s1", name: "approve", payload: { by: "ann" } }, { id: "s2", name: "approve", payload: { by: "bob" } }];
+    const signals: Signal[] = [
+      { id: "s1", name: "approve", payload: { by: "ann" } },
+      { id: "s2", name: "approve", payload: { by: "bob" } },
+    ];
     const run = async (ctx: Context) => [await ctx.waitForSignal("approve"), await ctx.waitForSignal("approve")];
     const first = await attempt(run, [], { signals });
     expect(first.outcome).toEqual({ kind: "returned", value: [{ by: "ann" }, { by: "bob" }] });
-    expect(first.steps.map((s) => [s.kind, s.name, s.signal])).toEqual([["signal", "approve", "s1"], ["signal", "approve", "s2"]]);
+    expect(first.steps.map((s) => [s.kind, s.name, s.signal])).toEqual([
+      ["signal", "approve", "s1"],
+      ["signal", "approve", "s2"],
+    ]);
     const replayed = await attempt(run, first.steps, { signals: [] });
     expect(replayed.outcome).toEqual(first.outcome);
   });
@@ -285,7 +350,11 @@ describe("signals", () => {
   it("parks waiting for a signal, naming it and how many signals it had seen", async () => {
     let ctx!: ExecutionContext;
     let parked: unknown;
-    const outcome = attempt(async (c) => c.waitForSignal("approve"), [], { signals: [{ id: "x", name: "other" }], onStart: (c) => (ctx = c), onPark: (_, seen) => (parked = seen) });
+    const outcome = attempt(async (c) => c.waitForSignal("approve"), [], {
+      signals: [{ id: "x", name: "other" }],
+      onStart: (c) => (ctx = c),
+      onPark: (_, seen) => (parked = seen),
+    });
     const result = await outcome;
     expect(ctx).toBeDefined();
     expect(result.outcome).toEqual({ kind: "parked", waits: [{ seq: 0, kind: "signal", signal: "approve" }] });
@@ -309,7 +378,10 @@ describe("signals", () => {
     const clock = new ManualClock();
     const run = async (ctx: Context) => ctx.waitForSignal("approve", { timeout: "1h" });
     const first = await attempt(run, [], { clock });
-    expect(first.outcome).toMatchObject({ kind: "parked", waits: [{ kind: "signal", until: clock.now() + 3_600_000 }] });
+    expect(first.outcome).toMatchObject({
+      kind: "parked",
+      waits: [{ kind: "signal", until: clock.now() + 3_600_000 }],
+    });
     await clock.advance(3_600_000);
     const late = await attempt(run, first.steps, { clock });
     expect((late.outcome as { error: Error }).error.message).toContain('no signal "approve" arrived within 1h');
@@ -336,10 +408,17 @@ describe("recorded values and step deadlines", () => {
     const clock = new ManualClock();
     const aborted: unknown[] = [];
     const run = async (ctx: Context) =>
-      ctx.store("slow", (step) => new Promise((resolve) => step.signal.addEventListener("abort", () => (aborted.push(step.signal.reason), resolve("late")))), {
-        timeout: "1s",
-        retry: { maxAttempts: 2, initialInterval: 10 },
-      });
+      ctx.store(
+        "slow",
+        (step) =>
+          new Promise((resolve) =>
+            step.signal.addEventListener("abort", () => (aborted.push(step.signal.reason), resolve("late"))),
+          ),
+        {
+          timeout: "1s",
+          retry: { maxAttempts: 2, initialInterval: 10 },
+        },
+      );
     const pending = attempt(run, [], { clock });
     for (let i = 0; i < 5; i++) await clock.advance(1_000);
     const result = await pending;
@@ -352,14 +431,42 @@ describe("recorded values and step deadlines", () => {
 
 describe("bad arguments fail the call, naming it and the argument, and take no step", () => {
   it.each([
-    ["a sleep without a duration", (ctx: Context) => ctx.sleep(undefined as never), "ctx.sleep: the duration must be a duration"],
+    [
+      "a sleep without a duration",
+      (ctx: Context) => ctx.sleep(undefined as never),
+      "ctx.sleep: the duration must be a duration",
+    ],
     ["a negative sleep", (ctx: Context) => ctx.sleep(-5), "ctx.sleep: the duration must be a duration"],
-    ["a function name that is not a string", (ctx: Context) => ctx.execute(42 as never, {}), "ctx.execute: the function name must be a non-empty string, got 42"],
-    ["a store without a function", (ctx: Context) => ctx.store("x", "nope" as never), "ctx.store: the step function (second argument) must be a function"],
-    ["a store timeout that is not a duration", (ctx: Context) => ctx.store("x", () => 1, { timeout: "soon" }), 'ctx.store("x"): options.timeout must be a duration'],
-    ["a poll without options", (ctx: Context) => ctx.poll(() => true, undefined as never), "ctx.poll: options must say how often"],
-    ["an unknown execute option", (ctx: Context) => ctx.execute("child", {}, { parent: 1 } as never), 'ctx.execute("child"): options has unknown key(s) "parent"'],
-    ["a signal name that is empty", (ctx: Context) => ctx.waitForSignal(""), "ctx.waitForSignal: the signal name must be a non-empty string"],
+    [
+      "a function name that is not a string",
+      (ctx: Context) => ctx.execute(42 as never, {}),
+      "ctx.execute: the function name must be a non-empty string, got 42",
+    ],
+    [
+      "a store without a function",
+      (ctx: Context) => ctx.store("x", "nope" as never),
+      "ctx.store: the step function (second argument) must be a function",
+    ],
+    [
+      "a store timeout that is not a duration",
+      (ctx: Context) => ctx.store("x", () => 1, { timeout: "soon" }),
+      'ctx.store("x"): options.timeout must be a duration',
+    ],
+    [
+      "a poll without options",
+      (ctx: Context) => ctx.poll(() => true, undefined as never),
+      "ctx.poll: options must say how often",
+    ],
+    [
+      "an unknown execute option",
+      (ctx: Context) => ctx.execute("child", {}, { parent: 1 } as never),
+      'ctx.execute("child"): options has unknown key(s) "parent"',
+    ],
+    [
+      "a signal name that is empty",
+      (ctx: Context) => ctx.waitForSignal(""),
+      "ctx.waitForSignal: the signal name must be a non-empty string",
+    ],
   ])("%s", async (_, call, message) => {
     const result = await attempt(async (ctx) => call(ctx));
     expect(result.outcome.kind).toBe("threw");
@@ -368,21 +475,44 @@ describe("bad arguments fail the call, naming it and the argument, and take no s
   });
 
   it("records a thrown value that is not an Error as the step's failure", async () => {
-    const result = await attempt(async (ctx) => ctx.store("odd", () => Promise.reject("just a string"), { retry: { maxAttempts: 1 } }));
+    const result = await attempt(async (ctx) =>
+      ctx.store("odd", () => Promise.reject("just a string"), { retry: { maxAttempts: 1 } }),
+    );
     expect(result.steps[0]).toMatchObject({ status: "failed", error: { type: "Error", message: "just a string" } });
   });
 });
 
 describe("version 1 journals", () => {
-  const entry = (seq: number, startedAt: string, finishedAt: string): JournalEntry => ({ seq, kind: "store", name: `s${seq}`, status: "completed", value: seq, startedAt, finishedAt, attempts: 1 });
+  const entry = (seq: number, startedAt: string, finishedAt: string): JournalEntry => ({
+    seq,
+    kind: "store",
+    name: `s${seq}`,
+    status: "completed",
+    value: seq,
+    startedAt,
+    finishedAt,
+    attempts: 1,
+  });
 
   it("replay when their calls ran one after another", () => {
-    const journal = new Journal("old", [entry(0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z"), entry(1, "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z")], 1);
+    const journal = new Journal(
+      "old",
+      [
+        entry(0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z"),
+        entry(1, "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z"),
+      ],
+      1,
+    );
     expect(journal.turns()).toEqual([[0], [1]]);
   });
 
   it("are refused, saying why, when their calls overlapped", () => {
-    const overlapping = [entry(0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:05Z"), entry(1, "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z")];
-    expect(() => new Journal("old", overlapping, 1)).toThrow('execution "old" has a version 1 journal that this runtime (version 2) cannot replay: steps 0 and 1 ran concurrently');
+    const overlapping = [
+      entry(0, "2026-01-01T00:00:00Z", "2026-01-01T00:00:05Z"),
+      entry(1, "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z"),
+    ];
+    expect(() => new Journal("old", overlapping, 1)).toThrow(
+      'execution "old" has a version 1 journal that this runtime (version 2) cannot replay: steps 0 and 1 ran concurrently',
+    );
   });
 });

@@ -3,7 +3,13 @@
 // learned) reaches the function through the settle order, turn by turn, so replay interleaves concurrent
 // branches exactly as the first run did. When every call that has not settled waits, the execution parks.
 import type { JournalEntry, Signal } from "../crds/index.ts";
-import { durationArgument, functionArgument, optionsArgument, stringArgument, InvalidCallError } from "./call-arguments.ts";
+import {
+  durationArgument,
+  functionArgument,
+  optionsArgument,
+  stringArgument,
+  InvalidCallError,
+} from "./call-arguments.ts";
 import type { Clock } from "./clock.ts";
 import type { FunctionDefinition } from "./define-function.ts";
 import type { Duration } from "./duration.ts";
@@ -118,7 +124,13 @@ export interface ContextHost {
   /** The child execution name for step `seq` (derived from the execution, so retries find it). */
   childName(seq: number): string;
   /** Creates the child execution; one that already exists counts as created if it is this step's (else it throws). */
-  startChild(child: { seq: number; name: string; function: string; args: unknown; parentClose?: ParentClose }): Promise<void>;
+  startChild(child: {
+    seq: number;
+    name: string;
+    function: string;
+    args: unknown;
+    parentClose?: ParentClose;
+  }): Promise<void>;
   readChild(name: string, seq: number): Promise<ChildState>;
   /** The signals sent to the execution so far, in arrival order. */
   signals(): readonly Signal[];
@@ -147,7 +159,10 @@ export interface ExecutionContextOptions {
 /** A step try that ran past its `timeout`: retried like any other failure. */
 export class StepTimeoutError extends KontinueError {
   constructor(step: string, ms: number) {
-    super("RUNTIME_STEP_TIMEOUT", `${step} ran past its timeout of ${ms} ms; raise the step's timeout or make it faster`);
+    super(
+      "RUNTIME_STEP_TIMEOUT",
+      `${step} ran past its timeout of ${ms} ms; raise the step's timeout or make it faster`,
+    );
     this.name = "StepTimeoutError";
   }
 }
@@ -212,12 +227,20 @@ export class ExecutionContext implements Context {
     for (const wake of [...this.signalWakers.values()]) wake();
   }
 
-  store<T>(nameOrFn: string | ((step: StepContext) => T | Promise<T>), fnOrOptions?: unknown, maybeOptions?: StoreOptions): Promise<T> {
+  store<T>(
+    nameOrFn: string | ((step: StepContext) => T | Promise<T>),
+    fnOrOptions?: unknown,
+    maybeOptions?: StoreOptions,
+  ): Promise<T> {
     const named = typeof nameOrFn === "string";
     let fn: (step: StepContext) => T | Promise<T>;
     let options: StoreOptions;
     try {
-      fn = functionArgument("ctx.store", named ? "the step function (second argument)" : "the step function", named ? fnOrOptions : nameOrFn);
+      fn = functionArgument(
+        "ctx.store",
+        named ? "the step function (second argument)" : "the step function",
+        named ? fnOrOptions : nameOrFn,
+      );
       options = optionsArgument<StoreOptions>("ctx.store", named ? maybeOptions : fnOrOptions, storeOptionKeys);
       if (named) stringArgument("ctx.store", "the step name", nameOrFn);
     } catch (error) {
@@ -227,7 +250,8 @@ export class ExecutionContext implements Context {
     const call = `ctx.store("${name}")`;
     let timeoutMs: number | undefined;
     try {
-      timeoutMs = options.timeout === undefined ? undefined : durationArgument(call, "options.timeout", options.timeout);
+      timeoutMs =
+        options.timeout === undefined ? undefined : durationArgument(call, "options.timeout", options.timeout);
       resolveStepRetry(options.retry);
     } catch (error) {
       return Promise.reject(error);
@@ -248,10 +272,28 @@ export class ExecutionContext implements Context {
             if (this.ended || this.signal.aborted) return never<T>();
             continue;
           }
-          const entry = { seq, kind: "store" as const, name, status: "failed" as const, error: toErrorInfo(error), startedAt, finishedAt: this.nowIso(), attempts: attempt };
+          const entry = {
+            seq,
+            kind: "store" as const,
+            name,
+            status: "failed" as const,
+            error: toErrorInfo(error),
+            startedAt,
+            finishedAt: this.nowIso(),
+            attempts: attempt,
+          };
           return this.fail<T>(entry, error);
         }
-        const entry = { seq, kind: "store" as const, name, status: "completed" as const, value, startedAt, finishedAt: this.nowIso(), attempts: attempt };
+        const entry = {
+          seq,
+          kind: "store" as const,
+          name,
+          status: "completed" as const,
+          value,
+          startedAt,
+          finishedAt: this.nowIso(),
+          attempts: attempt,
+        };
         return this.complete(entry) as Promise<T>;
       }
     });
@@ -264,16 +306,23 @@ export class ExecutionContext implements Context {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.call({ kind: "sleep", name: "sleep" }, (seq, entry) => this.timer(seq, "sleep", entry, () => this.clockMs() + ms));
+    return this.call({ kind: "sleep", name: "sleep" }, (seq, entry) =>
+      this.timer(seq, "sleep", entry, () => this.clockMs() + ms),
+    );
   }
 
   sleepUntil(time: Date | string | number): Promise<void> {
-    const until = time instanceof Date || typeof time === "string" || typeof time === "number" ? new Date(time).getTime() : Number.NaN;
+    const until =
+      time instanceof Date || typeof time === "string" || typeof time === "number"
+        ? new Date(time).getTime()
+        : Number.NaN;
     if (Number.isNaN(until)) {
       const why = `cannot sleep until ${JSON.stringify(time) ?? String(time)}: not a time; pass a Date, an ISO 8601 string or epoch milliseconds`;
       return Promise.reject(new KontinueError("RUNTIME_INVALID_TIME", why, { terminal: true }));
     }
-    return this.call({ kind: "sleep", name: "sleepUntil" }, (seq, entry) => this.timer(seq, "sleepUntil", entry, () => until));
+    return this.call({ kind: "sleep", name: "sleepUntil" }, (seq, entry) =>
+      this.timer(seq, "sleepUntil", entry, () => until),
+    );
   }
 
   execute<F = unknown>(fn: string, args: ArgsOf<F>, options?: ExecuteOptions): Promise<ResultOf<F>> {
@@ -284,9 +333,16 @@ export class ExecutionContext implements Context {
       opts = optionsArgument<ExecuteOptions>(`ctx.execute("${fn}")`, options, executeOptionKeys);
       if (opts.name !== undefined) stringArgument(`ctx.execute("${fn}")`, "options.name", opts.name);
       if (opts.parentClose !== undefined && opts.parentClose !== "cancel" && opts.parentClose !== "abandon") {
-        throw new InvalidCallError(`ctx.execute("${fn}")`, "options.parentClose", `must be "cancel" or "abandon", got ${JSON.stringify(opts.parentClose)}`);
+        throw new InvalidCallError(
+          `ctx.execute("${fn}")`,
+          "options.parentClose",
+          `must be "cancel" or "abandon", got ${JSON.stringify(opts.parentClose)}`,
+        );
       }
-      deployTimeoutMs = opts.deployTimeout === undefined ? defaultDeployTimeoutMs : durationArgument(`ctx.execute("${fn}")`, "options.deployTimeout", opts.deployTimeout);
+      deployTimeoutMs =
+        opts.deployTimeout === undefined
+          ? defaultDeployTimeoutMs
+          : durationArgument(`ctx.execute("${fn}")`, "options.deployTimeout", opts.deployTimeout);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -294,7 +350,15 @@ export class ExecutionContext implements Context {
     type R = ResultOf<F>;
     return this.call({ kind: "execute", name, function: fn }, async (seq, recorded) => {
       const startedAt = recorded?.startedAt ?? this.nowIso();
-      const base = { seq, kind: "execute" as const, name, function: fn, startedAt, attempts: 1, ...(opts.parentClose === "abandon" ? { parentClose: "abandon" as const } : {}) };
+      const base = {
+        seq,
+        kind: "execute" as const,
+        name,
+        function: fn,
+        startedAt,
+        attempts: 1,
+        ...(opts.parentClose === "abandon" ? { parentClose: "abandon" as const } : {}),
+      };
       const parentClose = opts.parentClose === undefined ? {} : { parentClose: opts.parentClose };
       const argsJson = (): unknown => toJson(args, `the arguments of step ${seq} (execute "${fn}")`) ?? null;
       let child = recorded?.child;
@@ -303,7 +367,10 @@ export class ExecutionContext implements Context {
         try {
           json = argsJson();
         } catch (error) {
-          return this.fail<R>({ ...base, status: "failed", error: toErrorInfo(error), finishedAt: this.nowIso() }, error);
+          return this.fail<R>(
+            { ...base, status: "failed", error: toErrorInfo(error), finishedAt: this.nowIso() },
+            error,
+          );
         }
         if (!(await this.host.knowsFunction(fn))) {
           if (this.ended) return never<R>();
@@ -316,7 +383,8 @@ export class ExecutionContext implements Context {
           }
           const error = {
             type: "RUNTIME_UNKNOWN_FUNCTION",
-            message: `function "${fn}" is unknown in namespace "${this.namespace}": no Function resource runs it (waited ${deployTimeoutMs / 1000}s); ` +
+            message:
+              `function "${fn}" is unknown in namespace "${this.namespace}": no Function resource runs it (waited ${deployTimeoutMs / 1000}s); ` +
               "deploy it (kontinue deploy) or fix the name in ctx.execute",
           };
           return this.fail<R>({ ...base, status: "failed", error, finishedAt: this.nowIso() });
@@ -325,8 +393,12 @@ export class ExecutionContext implements Context {
         try {
           await this.host.startChild({ seq, name: child, function: fn, args: json, ...parentClose });
         } catch (error) {
-          if (this.ended || !isKontinueError(error, "RUNTIME_CHILD_CONFLICT")) return this.ended ? never<R>() : Promise.reject(error);
-          return this.fail<R>({ ...base, status: "failed", child, error: toErrorInfo(error), finishedAt: this.nowIso() }, error);
+          if (this.ended || !isKontinueError(error, "RUNTIME_CHILD_CONFLICT"))
+            return this.ended ? never<R>() : Promise.reject(error);
+          return this.fail<R>(
+            { ...base, status: "failed", child, error: toErrorInfo(error), finishedAt: this.nowIso() },
+            error,
+          );
         }
         if (this.ended) return never<R>();
         this.journal.record({ ...base, status: "waiting", child });
@@ -342,11 +414,26 @@ export class ExecutionContext implements Context {
           await this.host.startChild({ seq, name: child, function: fn, args: argsJson(), ...parentClose });
           return this.wait<R>(seq, { seq, kind: "execute", child });
         case "completed":
-          return this.complete({ ...withChild, status: "completed", value: toJson(state.result, `the result of child "${child}"`), finishedAt: this.nowIso() }) as Promise<R>;
+          return this.complete({
+            ...withChild,
+            status: "completed",
+            value: toJson(state.result, `the result of child "${child}"`),
+            finishedAt: this.nowIso(),
+          }) as Promise<R>;
         case "failed":
-          return this.fail<R>({ ...withChild, status: "failed", error: { type: "RUNTIME_CHILD_FAILED", message: `child execution "${child}" (${fn}) ${state.message}` }, finishedAt: this.nowIso() });
+          return this.fail<R>({
+            ...withChild,
+            status: "failed",
+            error: { type: "RUNTIME_CHILD_FAILED", message: `child execution "${child}" (${fn}) ${state.message}` },
+            finishedAt: this.nowIso(),
+          });
         case "foreign":
-          return this.fail<R>({ ...withChild, status: "failed", error: { type: "RUNTIME_CHILD_CONFLICT", message: state.message }, finishedAt: this.nowIso() });
+          return this.fail<R>({
+            ...withChild,
+            status: "failed",
+            error: { type: "RUNTIME_CHILD_CONFLICT", message: state.message },
+            finishedAt: this.nowIso(),
+          });
         default:
           return assertNever(state);
       }
@@ -361,7 +448,12 @@ export class ExecutionContext implements Context {
     try {
       functionArgument("ctx.poll", "the condition", condition);
       const opts = optionsArgument<PollOptions>("ctx.poll", options, pollOptionKeys);
-      if (options === undefined) throw new InvalidCallError("ctx.poll", "options", 'must say how often and how long: { every: "1m", timeout: "7d" }');
+      if (options === undefined)
+        throw new InvalidCallError(
+          "ctx.poll",
+          "options",
+          'must say how often and how long: { every: "1m", timeout: "7d" }',
+        );
       name = opts.name === undefined ? condition.name || "poll" : stringArgument("ctx.poll", "options.name", opts.name);
       every = durationArgument(`ctx.poll("${name}")`, "options.every", opts.every);
       timeout = durationArgument(`ctx.poll("${name}")`, "options.timeout", opts.timeout);
@@ -377,7 +469,15 @@ export class ExecutionContext implements Context {
         const remaining = until - this.clockMs();
         if (remaining > 0) {
           if (remaining >= this.inProcessWaitMs) {
-            this.journal.record({ seq, kind: "poll", name, status: "waiting", startedAt, attempts, until: new Date(until).toISOString() });
+            this.journal.record({
+              seq,
+              kind: "poll",
+              name,
+              status: "waiting",
+              startedAt,
+              attempts,
+              until: new Date(until).toISOString(),
+            });
             return this.wait<R>(seq, { seq, kind: "poll", until });
           }
           await this.host.clock.sleep(remaining, this.signal).catch(() => undefined);
@@ -385,7 +485,10 @@ export class ExecutionContext implements Context {
         }
         const base = { seq, kind: "poll" as const, name, startedAt, attempts };
         if (this.clockMs() >= deadline) {
-          const error = { type: "RUNTIME_POLL_TIMEOUT", message: `poll "${name}" did not hold within ${options.timeout} (${attempts} checks)` };
+          const error = {
+            type: "RUNTIME_POLL_TIMEOUT",
+            message: `poll "${name}" did not hold within ${options.timeout} (${attempts} checks)`,
+          };
           return this.fail<R>({ ...base, status: "failed", error, finishedAt: this.nowIso() });
         }
         attempts = base.attempts = attempts + 1;
@@ -393,12 +496,17 @@ export class ExecutionContext implements Context {
         try {
           value = await condition();
           if (this.ended) return never<R>();
-          if (value !== undefined && value !== false) value = toJson(value, `the value of step ${seq} (poll "${name}")`);
+          if (value !== undefined && value !== false)
+            value = toJson(value, `the value of step ${seq} (poll "${name}")`);
         } catch (error) {
           if (this.ended) return never<R>();
-          return this.fail<R>({ ...base, status: "failed", error: toErrorInfo(error), finishedAt: this.nowIso() }, error);
+          return this.fail<R>(
+            { ...base, status: "failed", error: toErrorInfo(error), finishedAt: this.nowIso() },
+            error,
+          );
         }
-        if (value !== undefined && value !== false) return this.complete({ ...base, status: "completed", value, finishedAt: this.nowIso() }) as Promise<R>;
+        if (value !== undefined && value !== false)
+          return this.complete({ ...base, status: "completed", value, finishedAt: this.nowIso() }) as Promise<R>;
         until = Math.min(this.clockMs() + every, deadline);
       }
     });
@@ -409,21 +517,40 @@ export class ExecutionContext implements Context {
     try {
       stringArgument("ctx.waitForSignal", "the signal name", name);
       const opts = optionsArgument<SignalOptions>(`ctx.waitForSignal("${name}")`, options, ["timeout"]);
-      timeoutMs = opts.timeout === undefined ? undefined : durationArgument(`ctx.waitForSignal("${name}")`, "options.timeout", opts.timeout);
+      timeoutMs =
+        opts.timeout === undefined
+          ? undefined
+          : durationArgument(`ctx.waitForSignal("${name}")`, "options.timeout", opts.timeout);
     } catch (error) {
       return Promise.reject(error);
     }
     return this.call({ kind: "signal", name }, async (seq, entry) => {
       const startedAt = entry?.startedAt ?? this.nowIso();
       const deadline = timeoutMs === undefined ? undefined : Date.parse(startedAt) + timeoutMs;
-      const base = { seq, kind: "signal" as const, name, startedAt, attempts: 1, ...(deadline === undefined ? {} : { until: new Date(deadline).toISOString() }) };
+      const base = {
+        seq,
+        kind: "signal" as const,
+        name,
+        startedAt,
+        attempts: 1,
+        ...(deadline === undefined ? {} : { until: new Date(deadline).toISOString() }),
+      };
       for (;;) {
         const signal = this.takeSignal(name);
         if (signal !== undefined) {
-          return this.complete({ ...base, status: "completed", value: signal.payload ?? null, signal: signal.id, finishedAt: this.nowIso() }) as Promise<T>;
+          return this.complete({
+            ...base,
+            status: "completed",
+            value: signal.payload ?? null,
+            signal: signal.id,
+            finishedAt: this.nowIso(),
+          }) as Promise<T>;
         }
         if (deadline !== undefined && this.clockMs() >= deadline) {
-          const error = { type: "RUNTIME_SIGNAL_TIMEOUT", message: `no signal "${name}" arrived within ${options?.timeout} of waiting` };
+          const error = {
+            type: "RUNTIME_SIGNAL_TIMEOUT",
+            message: `no signal "${name}" arrived within ${options?.timeout} of waiting`,
+          };
           return this.fail<T>({ ...base, status: "failed", error, finishedAt: this.nowIso() });
         }
         this.journal.record({ ...base, status: "waiting" });
@@ -455,12 +582,24 @@ export class ExecutionContext implements Context {
     if (step.entry?.status === "completed" && typeof step.entry.value === "number") return step.entry.value;
     const value = produce();
     const at = this.nowIso();
-    this.journal.record({ seq: step.seq, kind, name: kind, status: "completed", value, startedAt: at, finishedAt: at, attempts: 1 });
+    this.journal.record({
+      seq: step.seq,
+      kind,
+      name: kind,
+      status: "completed",
+      value,
+      startedAt: at,
+      finishedAt: at,
+      attempts: 1,
+    });
     return value;
   }
 
   /** Runs one try of a step body, with its own signal and, if set, its timeout. */
-  private async runStep<T>(fn: (step: StepContext) => T | Promise<T>, step: { seq: number; attempt: number; name: string; timeoutMs: number | undefined }): Promise<T> {
+  private async runStep<T>(
+    fn: (step: StepContext) => T | Promise<T>,
+    step: { seq: number; attempt: number; name: string; timeoutMs: number | undefined },
+  ): Promise<T> {
     const log = this.logger(() => ({ execution: this.executionName, step: step.seq }));
     if (step.timeoutMs === undefined) return fn({ seq: step.seq, attempt: step.attempt, signal: this.signal, log });
     const timedOut = new AbortController();
@@ -472,14 +611,22 @@ export class ExecutionContext implements Context {
       throw error;
     });
     try {
-      return await Promise.race([Promise.resolve().then(() => fn({ seq: step.seq, attempt: step.attempt, signal, log })), deadline]);
+      return await Promise.race([
+        Promise.resolve().then(() => fn({ seq: step.seq, attempt: step.attempt, signal, log })),
+        deadline,
+      ]);
     } finally {
       timer.abort();
       deadline.catch(() => undefined);
     }
   }
 
-  private async timer(seq: number, name: string, entry: JournalEntry | undefined, untilOf: () => number): Promise<void> {
+  private async timer(
+    seq: number,
+    name: string,
+    entry: JournalEntry | undefined,
+    untilOf: () => number,
+  ): Promise<void> {
     const startedAt = entry?.startedAt ?? this.nowIso();
     const until = entry?.until === undefined ? untilOf() : Date.parse(entry.until);
     const base = { seq, kind: "sleep" as const, name, startedAt, attempts: 1, until: new Date(until).toISOString() };
@@ -496,7 +643,10 @@ export class ExecutionContext implements Context {
   }
 
   /** Runs one durable call: sequence number, journal check, then its outcome through the settle order. */
-  private call<T>(identity: CallIdentity, body: (seq: number, entry: JournalEntry | undefined) => Promise<T>): Promise<T> {
+  private call<T>(
+    identity: CallIdentity,
+    body: (seq: number, entry: JournalEntry | undefined) => Promise<T>,
+  ): Promise<T> {
     if (this.ended) return never();
     if (this.draining) {
       this.checkDrained();
@@ -568,9 +718,15 @@ export class ExecutionContext implements Context {
       };
       this.signalWakers.set(seq, wake);
       this.active.delete(seq);
-      this.waits.set(seq, { seq, kind: "signal", signal: name, ...(deadline === undefined ? {} : { until: deadline }) });
+      this.waits.set(seq, {
+        seq,
+        kind: "signal",
+        signal: name,
+        ...(deadline === undefined ? {} : { until: deadline }),
+      });
       const remaining = deadline === undefined ? Infinity : deadline - this.clockMs();
-      if (remaining < this.inProcessWaitMs) this.host.clock.sleep(Math.max(0, remaining), stopTimer.signal).then(wake, () => undefined);
+      if (remaining < this.inProcessWaitMs)
+        this.host.clock.sleep(Math.max(0, remaining), stopTimer.signal).then(wake, () => undefined);
       this.order.poke();
       this.checkDrained();
     });
@@ -580,14 +736,19 @@ export class ExecutionContext implements Context {
   private takeSignal(name: string): Signal | undefined {
     const signals = this.host.signals();
     this.signalsSeen = Math.max(this.signalsSeen, signals.length);
-    const consumed = new Set(this.journal.steps().flatMap((entry) => (entry.kind === "signal" && entry.signal !== undefined ? [entry.signal] : [])));
+    const consumed = new Set(
+      this.journal
+        .steps()
+        .flatMap((entry) => (entry.kind === "signal" && entry.signal !== undefined ? [entry.signal] : [])),
+    );
     return signals.find((signal) => signal.name === name && !consumed.has(signal.id));
   }
 
   /** The settle order found nothing to deliver: park if every unsettled call waits. */
   private quiet(): void {
     if (this.ended || this.draining) return;
-    if (this.active.size === 0 && this.order.undelivered === 0 && this.waits.size > 0) this.host.park([...this.waits.values()], this.signalsSeen);
+    if (this.active.size === 0 && this.order.undelivered === 0 && this.waits.size > 0)
+      this.host.park([...this.waits.values()], this.signalsSeen);
   }
 
   private checkDrained(): void {

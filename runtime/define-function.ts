@@ -43,7 +43,11 @@ export interface FunctionDefinition<Args = any, Result = any> extends FunctionOp
 
 export class InvalidFunctionDefinitionError extends KontinueError {
   constructor(why: string) {
-    super("RUNTIME_INVALID_DEFINITION", `cannot define function: ${why}; see defineFunction's options (run, retry, timeoutSeconds, concurrency, scaling, revisions)`, { terminal: true });
+    super(
+      "RUNTIME_INVALID_DEFINITION",
+      `cannot define function: ${why}; see defineFunction's options (run, retry, timeoutSeconds, concurrency, scaling, revisions)`,
+      { terminal: true },
+    );
     this.name = "InvalidFunctionDefinitionError";
   }
 }
@@ -53,11 +57,16 @@ const scalingKeys = new Set(["minReplicas", "maxReplicas", "targetPendingPerRepl
 const revisionsKeys = new Set(["drainGraceSeconds"]);
 
 /** Declares a durable function; default-export it from a file named after the function. */
-export function defineFunction<Args = unknown, Result = unknown>(options: FunctionOptions<Args, Result>): FunctionDefinition<Args, Result> {
-  if (typeof options !== "object" || options === null) throw new InvalidFunctionDefinitionError("expected an options object");
+export function defineFunction<Args = unknown, Result = unknown>(
+  options: FunctionOptions<Args, Result>,
+): FunctionDefinition<Args, Result> {
+  if (typeof options !== "object" || options === null)
+    throw new InvalidFunctionDefinitionError("expected an options object");
   const unknown = Object.keys(options).filter((key) => !knownKeys.has(key));
-  if (unknown.length > 0) throw new InvalidFunctionDefinitionError(`unknown option ${unknown.map((k) => `"${k}"`).join(", ")}`);
-  if (typeof options.run !== "function") throw new InvalidFunctionDefinitionError('"run" must be a function (ctx, args) => result');
+  if (unknown.length > 0)
+    throw new InvalidFunctionDefinitionError(`unknown option ${unknown.map((k) => `"${k}"`).join(", ")}`);
+  if (typeof options.run !== "function")
+    throw new InvalidFunctionDefinitionError('"run" must be a function (ctx, args) => result');
   positiveInteger("concurrency", options.concurrency);
   positiveInteger("timeoutSeconds", options.timeoutSeconds);
   positiveInteger("retry.maxAttempts", options.retry?.maxAttempts);
@@ -74,9 +83,11 @@ export function isFunctionDefinition(value: unknown): value is FunctionDefinitio
 
 function knownSubKeys(option: string, value: object | undefined, known: ReadonlySet<string>): void {
   if (value === undefined) return;
-  if (typeof value !== "object" || value === null) throw new InvalidFunctionDefinitionError(`"${option}" must be an object`);
+  if (typeof value !== "object" || value === null)
+    throw new InvalidFunctionDefinitionError(`"${option}" must be an object`);
   const extra = Object.keys(value).filter((key) => !known.has(key));
-  if (extra.length > 0) throw new InvalidFunctionDefinitionError(`unknown ${option} option ${extra.map((k) => `"${k}"`).join(", ")}`);
+  if (extra.length > 0)
+    throw new InvalidFunctionDefinitionError(`unknown ${option} option ${extra.map((k) => `"${k}"`).join(", ")}`);
 }
 
 function nonNegativeInteger(name: string, value: number | undefined): void {

@@ -5,7 +5,14 @@ export interface KubeEvent {
   apiVersion: "v1";
   kind: "Event";
   metadata: { name?: string; generateName?: string; namespace?: string; resourceVersion?: string };
-  involvedObject: { apiVersion?: string; kind?: string; name?: string; namespace?: string; uid?: string; resourceVersion?: string };
+  involvedObject: {
+    apiVersion?: string;
+    kind?: string;
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
   reason: string;
   message: string;
   type: "Normal" | "Warning";
@@ -65,7 +72,11 @@ export function eventFor(options: EventOptions): KubeEvent {
 }
 
 /** Records an Event; an Event that cannot be written is not worth failing anything for, so errors go to `onError`. */
-export async function recordEvent(client: ResourceClient<KubeEvent>, options: EventOptions, onError: (error: unknown) => void): Promise<void> {
+export async function recordEvent(
+  client: ResourceClient<KubeEvent>,
+  options: EventOptions,
+  onError: (error: unknown) => void,
+): Promise<void> {
   try {
     await client.create(options.subject.metadata.namespace ?? "default", eventFor(options));
   } catch (error) {

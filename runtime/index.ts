@@ -15,7 +15,17 @@ export type { KontinueErrorOptions } from "./kontinue-error.ts";
 // The SDK a Function file uses.
 export { defineFunction, isFunctionDefinition, InvalidFunctionDefinitionError } from "./define-function.ts";
 export type { FunctionDefinition, FunctionOptions, FunctionRetry, FunctionScaling } from "./define-function.ts";
-export type { Context, StepContext, StoreOptions, ExecuteOptions, PollOptions, SignalOptions, ParentClose, Logger, LogLevel } from "./context.ts";
+export type {
+  Context,
+  StepContext,
+  StoreOptions,
+  ExecuteOptions,
+  PollOptions,
+  SignalOptions,
+  ParentClose,
+  Logger,
+  LogLevel,
+} from "./context.ts";
 export { StepTimeoutError } from "./context.ts";
 export { InvalidCallError } from "./call-arguments.ts";
 export { parseDuration, InvalidDurationError } from "./duration.ts";

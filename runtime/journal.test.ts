@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { JournalEntry } from "../crds/index.ts";
 import { Journal, NonDeterminismError } from "./journal.ts";
 
-const recorded = JSON.parse(readFileSync(new URL("./testdata/process-order.journal.json", import.meta.url), "utf8")) as { status: { state: { steps: JournalEntry[] } } };
+const recorded = JSON.parse(
+  readFileSync(new URL("./testdata/process-order.journal.json", import.meta.url), "utf8"),
+) as { status: { state: { steps: JournalEntry[] } } };
 
 describe("Journal", () => {
   it("hands out sequence numbers with the recorded entry of each call", () => {
@@ -26,13 +28,22 @@ describe("Journal", () => {
     }
     expect(error).toBeInstanceOf(NonDeterminismError);
     expect((error as NonDeterminismError).seq).toBe(1);
-    expect((error as Error).message).toContain('execution "process-order-abc123" is not deterministic at step 1: the journal recorded sleep "sleep" but the code now calls store "charge"');
+    expect((error as Error).message).toContain(
+      'execution "process-order-abc123" is not deterministic at step 1: the journal recorded sleep "sleep" but the code now calls store "charge"',
+    );
   });
 
   it("keeps entries recorded out of order sorted by sequence number, and stops replaying past the last", () => {
     const journal = new Journal("x");
     expect(journal.replaying).toBe(false);
-    const entry = (seq: number): JournalEntry => ({ seq, kind: "store", name: `s${seq}`, status: "completed", startedAt: "2026-01-01T00:00:00Z", attempts: 1 });
+    const entry = (seq: number): JournalEntry => ({
+      seq,
+      kind: "store",
+      name: `s${seq}`,
+      status: "completed",
+      startedAt: "2026-01-01T00:00:00Z",
+      attempts: 1,
+    });
     journal.record(entry(2));
     journal.record(entry(0));
     expect(journal.steps().map((s) => s.seq)).toEqual([0, 2]);

@@ -79,7 +79,8 @@ export class Journal {
     this.execution = execution;
     for (const step of steps) this.bySeq.set(step.seq, structuredClone(step));
     this.recordedCount = steps.length === 0 ? 0 : Math.max(...steps.map((s) => s.seq)) + 1;
-    if (version > JOURNAL_VERSION) throw new JournalVersionError(execution, version, "it was written by a newer Kontinue");
+    if (version > JOURNAL_VERSION)
+      throw new JournalVersionError(execution, version, "it was written by a newer Kontinue");
     if (version === 1) this.upgradeVersion1();
   }
 
@@ -89,7 +90,11 @@ export class Journal {
     this.reached.add(seq);
     const entry = this.bySeq.get(seq);
     if (entry !== undefined && !sameCall(entry, call)) {
-      const recorded = { kind: entry.kind, name: entry.name, ...(entry.function === undefined ? {} : { function: entry.function }) };
+      const recorded = {
+        kind: entry.kind,
+        name: entry.name,
+        ...(entry.function === undefined ? {} : { function: entry.function }),
+      };
       throw new NonDeterminismError(this.execution, seq, recorded, call);
     }
     return { seq, entry };
@@ -144,9 +149,14 @@ export class Journal {
     const steps = this.steps().filter((entry) => !synchronousKinds.has(entry.kind));
     for (let i = 1; i < steps.length; i++) {
       const before = steps[i - 1]!;
-      const overlapped = !settled(before) || Date.parse(steps[i]!.startedAt) < Date.parse(before.finishedAt ?? before.startedAt);
+      const overlapped =
+        !settled(before) || Date.parse(steps[i]!.startedAt) < Date.parse(before.finishedAt ?? before.startedAt);
       if (overlapped) {
-        throw new JournalVersionError(this.execution, 1, `steps ${before.seq} and ${steps[i]!.seq} ran concurrently, and version 1 did not record the order they settled in`);
+        throw new JournalVersionError(
+          this.execution,
+          1,
+          `steps ${before.seq} and ${steps[i]!.seq} ran concurrently, and version 1 did not record the order they settled in`,
+        );
       }
     }
     steps.filter(settled).forEach((entry, turn) => this.bySeq.set(entry.seq, { ...entry, turn }));

@@ -13,11 +13,25 @@ beforeAll(async () => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString()));
     req.on("end", () => {
-      seen.push({ method: req.method, url: req.url, type: req.headers["content-type"], auth: req.headers.authorization, body });
+      seen.push({
+        method: req.method,
+        url: req.url,
+        type: req.headers["content-type"],
+        auth: req.headers.authorization,
+        body,
+      });
       res.setHeader("Content-Type", "application/json");
       if (req.url?.endsWith("/taken")) {
         res.statusCode = 409;
-        return res.end(JSON.stringify({ kind: "Status", status: "Failure", reason: "Conflict", message: 'Operation cannot be fulfilled on executions.kontinue.cloud "taken"', code: 409 }));
+        return res.end(
+          JSON.stringify({
+            kind: "Status",
+            status: "Failure",
+            reason: "Conflict",
+            message: 'Operation cannot be fulfilled on executions.kontinue.cloud "taken"',
+            code: 409,
+          }),
+        );
       }
       if (req.url?.endsWith("/stuck")) return; // accepts the request, never answers: a half-open connection
       if (req.url?.endsWith("/broken")) {
@@ -46,8 +60,20 @@ function kubeConfigFor(server: string): KubeConfig {
 describe("createKubeHttp", () => {
   it("sends JSON with the kubeconfig's credentials and parses the answer", async () => {
     const send = createKubeHttp(kubeConfigFor(`http://127.0.0.1:${port}`));
-    expect(await send({ method: "PATCH", path: "/apis/g/v/things/a", body: { spec: { x: 1 } }, contentType: "application/merge-patch+json" })).toEqual({ echo: { spec: { x: 1 } } });
-    expect(seen.at(-1)).toMatchObject({ method: "PATCH", url: "/apis/g/v/things/a", type: "application/merge-patch+json", auth: "Bearer t0ken" });
+    expect(
+      await send({
+        method: "PATCH",
+        path: "/apis/g/v/things/a",
+        body: { spec: { x: 1 } },
+        contentType: "application/merge-patch+json",
+      }),
+    ).toEqual({ echo: { spec: { x: 1 } } });
+    expect(seen.at(-1)).toMatchObject({
+      method: "PATCH",
+      url: "/apis/g/v/things/a",
+      type: "application/merge-patch+json",
+      auth: "Bearer t0ken",
+    });
   });
 
   it("turns a Status answer into a KubeApiError with its code and reason; 5xx and network failures are transient", async () => {
@@ -55,11 +81,15 @@ describe("createKubeHttp", () => {
     const conflict = await send({ method: "PUT", path: "/x/taken", body: {} }).catch((error: unknown) => error);
     expect(apiStatus(conflict)).toBe(409);
     expect(isTransientFailure(conflict)).toBe(false);
-    expect((conflict as Error).message).toBe('PUT /x/taken failed: 409 Conflict: Operation cannot be fulfilled on executions.kontinue.cloud "taken"');
+    expect((conflict as Error).message).toBe(
+      'PUT /x/taken failed: 409 Conflict: Operation cannot be fulfilled on executions.kontinue.cloud "taken"',
+    );
     const unavailable = await send({ method: "GET", path: "/x/broken" }).catch((error: unknown) => error);
     expect(apiStatus(unavailable)).toBe(503);
     expect(isTransientFailure(unavailable)).toBe(true);
-    const refused = await createKubeHttp(kubeConfigFor("http://127.0.0.1:1"))({ method: "GET", path: "/" }).catch((error: unknown) => error);
+    const refused = await createKubeHttp(kubeConfigFor("http://127.0.0.1:1"))({ method: "GET", path: "/" }).catch(
+      (error: unknown) => error,
+    );
     expect(apiStatus(refused)).toBeUndefined();
     expect(isTransientFailure(refused)).toBe(true);
   });

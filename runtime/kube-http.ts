@@ -22,7 +22,11 @@ export class KubeApiError extends KontinueError {
   readonly status: number;
   readonly reason: string;
   constructor(request: KubeRequest, status: number, reason: string, message: string) {
-    super("RUNTIME_KUBE_API", `${request.method} ${request.path.split("?")[0]} failed: ${status} ${reason}: ${message}`, { terminal: status < 500 && status !== 429 });
+    super(
+      "RUNTIME_KUBE_API",
+      `${request.method} ${request.path.split("?")[0]} failed: ${status} ${reason}: ${message}`,
+      { terminal: status < 500 && status !== 429 },
+    );
     this.name = "KubeApiError";
     this.status = status;
     this.reason = reason;
@@ -31,7 +35,9 @@ export class KubeApiError extends KontinueError {
 
 /** The HTTP status of a Kubernetes API failure, or undefined for anything else (network errors included). */
 export function apiStatus(error: unknown): number | undefined {
-  return error instanceof Error && (error as Partial<KubeApiError>).code === "RUNTIME_KUBE_API" ? (error as KubeApiError).status : undefined;
+  return error instanceof Error && (error as Partial<KubeApiError>).code === "RUNTIME_KUBE_API"
+    ? (error as KubeApiError).status
+    : undefined;
 }
 
 /** A failure worth retrying: no answer at all, 429, or a 5xx. */
@@ -62,7 +68,12 @@ export function createKubeHttp(kubeConfig: KubeConfig, options: KubeHttpOptions 
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const clock = options.clock ?? systemClock;
   const cluster = kubeConfig.getCurrentCluster();
-  if (cluster === null) throw new KontinueError("RUNTIME_NO_CLUSTER", "cannot reach Kubernetes: the kubeconfig has no current cluster; set KUBECONFIG or a current context", { terminal: true });
+  if (cluster === null)
+    throw new KontinueError(
+      "RUNTIME_NO_CLUSTER",
+      "cannot reach Kubernetes: the kubeconfig has no current cluster; set KUBECONFIG or a current context",
+      { terminal: true },
+    );
   const server = new URL(cluster.server);
   const secure = server.protocol === "https:";
   let agent: http.Agent | undefined;
@@ -75,7 +86,14 @@ export function createKubeHttp(kubeConfig: KubeConfig, options: KubeHttpOptions 
     await kubeConfig.applyToHTTPSOptions(options);
     headers = Object.fromEntries(Object.entries(options.headers ?? {}).map(([k, v]) => [k, String(v)]));
     agent ??= secure
-      ? new https.Agent({ keepAlive: true, maxSockets: 32, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized ?? !cluster.skipTLSVerify })
+      ? new https.Agent({
+          keepAlive: true,
+          maxSockets: 32,
+          ca: options.ca,
+          cert: options.cert,
+          key: options.key,
+          rejectUnauthorized: options.rejectUnauthorized ?? !cluster.skipTLSVerify,
+        })
       : new http.Agent({ keepAlive: true, maxSockets: 32 });
     refreshedAt = Date.now();
   };
@@ -98,7 +116,12 @@ export function createKubeHttp(kubeConfig: KubeConfig, options: KubeHttpOptions 
           headers: {
             ...headers,
             Accept: "application/json",
-            ...(body === undefined ? {} : { "Content-Type": request.contentType ?? "application/json", "Content-Length": Buffer.byteLength(body) }),
+            ...(body === undefined
+              ? {}
+              : {
+                  "Content-Type": request.contentType ?? "application/json",
+                  "Content-Length": Buffer.byteLength(body),
+                }),
           },
         },
         (res) => {
@@ -122,7 +145,10 @@ export function createKubeHttp(kubeConfig: KubeConfig, options: KubeHttpOptions 
         },
       );
       const deadline = setTimeout(() => {
-        const error = Object.assign(new Error(`${request.method} ${request.path.split("?")[0]}: no answer within ${requestTimeoutMs} ms`), { code: "ETIMEDOUT" });
+        const error = Object.assign(
+          new Error(`${request.method} ${request.path.split("?")[0]}: no answer within ${requestTimeoutMs} ms`),
+          { code: "ETIMEDOUT" },
+        );
         req.destroy(error);
       }, requestTimeoutMs);
       req.on("close", () => clearTimeout(deadline));

@@ -8,7 +8,10 @@ import type { ResourceClient } from "./resource-client.ts";
 export class LeaseLostError extends KontinueError {
   readonly execution: string;
   constructor(execution: string, why: string) {
-    super("RUNTIME_LEASE_LOST", `lost the lease on execution "${execution}": ${why}; this worker stops it and the new holder (or the controller) carries on`);
+    super(
+      "RUNTIME_LEASE_LOST",
+      `lost the lease on execution "${execution}": ${why}; this worker stops it and the new holder (or the controller) carries on`,
+    );
     this.name = "LeaseLostError";
     this.execution = execution;
   }
@@ -27,7 +30,10 @@ export interface LeaseHolder {
 }
 
 /** The lease object for `holder`, valid for `leaseMs` from `now`. */
-export function leaseFor(lease: LeaseHolder, now: number): { holder: string; expiresAt: string; pod?: string; durationSeconds: number } {
+export function leaseFor(
+  lease: LeaseHolder,
+  now: number,
+): { holder: string; expiresAt: string; pod?: string; durationSeconds: number } {
   return {
     holder: lease.holder,
     expiresAt: new Date(now + lease.leaseMs).toISOString(),
@@ -81,7 +87,12 @@ export function leaseExpired(execution: Execution, now: number): boolean {
 }
 
 /** Claims `execution` (as read, resourceVersion included); resolves to the claimed object, or undefined if another writer won. */
-export async function claimLease(client: ResourceClient<Execution>, execution: Execution, lease: LeaseHolder, now: number): Promise<Execution | undefined> {
+export async function claimLease(
+  client: ResourceClient<Execution>,
+  execution: Execution,
+  lease: LeaseHolder,
+  now: number,
+): Promise<Execution | undefined> {
   try {
     return await client.replaceStatus({ ...execution, status: claimedStatus(execution, lease, now) });
   } catch (error) {

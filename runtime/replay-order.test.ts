@@ -51,10 +51,19 @@ function expected(node: Node, path: string): unknown[] {
 }
 
 function combinations(options: unknown[][]): unknown[] {
-  return options.reduce<unknown[][]>((acc, choices) => acc.flatMap((prefix) => choices.map((choice) => [...prefix, choice])), [[]]);
+  return options.reduce<unknown[][]>(
+    (acc, choices) => acc.flatMap((prefix) => choices.map((choice) => [...prefix, choice])),
+    [[]],
+  );
 }
 
-function evaluate(ctx: Context, clock: ManualClock, node: Node, path: string, counter: { runs: string[] }): Promise<unknown> {
+function evaluate(
+  ctx: Context,
+  clock: ManualClock,
+  node: Node,
+  path: string,
+  counter: { runs: string[] },
+): Promise<unknown> {
   switch (node.t) {
     case "step":
       return ctx
@@ -68,7 +77,9 @@ function evaluate(ctx: Context, clock: ManualClock, node: Node, path: string, co
           },
           { retry: { maxAttempts: 1 } },
         )
-        .catch((error: Error) => `caught:${(error.cause as Error | undefined)?.message ?? error.message.split(": ").pop()}`);
+        .catch(
+          (error: Error) => `caught:${(error.cause as Error | undefined)?.message ?? error.message.split(": ").pop()}`,
+        );
     case "sleep":
       return ctx.sleepUntil(node.at).then(() => `slept:${path}`);
     case "child":
@@ -76,7 +87,8 @@ function evaluate(ctx: Context, clock: ManualClock, node: Node, path: string, co
     case "seq":
       return (async () => {
         const values: unknown[] = [];
-        for (const [i, child] of node.children.entries()) values.push(await evaluate(ctx, clock, child, `${path}.${i}`, counter));
+        for (const [i, child] of node.children.entries())
+          values.push(await evaluate(ctx, clock, child, `${path}.${i}`, counter));
         return values;
       })();
     case "all":
@@ -99,7 +111,11 @@ async function runToCompletion(tree: Node, options: RunOptions): Promise<RunResu
   for (let attempt = 1; attempt <= 200; attempt++) {
     const tasks: (() => void)[] = [];
     const journal = new Journal("sim", persisted);
-    let outcome: { kind: "returned"; value: unknown } | { kind: "parked"; waits: Wait[] } | { kind: "crashed" } | undefined;
+    let outcome:
+      | { kind: "returned"; value: unknown }
+      | { kind: "parked"; waits: Wait[] }
+      | { kind: "crashed" }
+      | undefined;
     let ctx!: ExecutionContext;
     let pendingWrite: { waiters: (() => void)[] } | undefined;
     const end = (result: NonNullable<typeof outcome>): void => {
@@ -175,11 +191,15 @@ async function runToCompletion(tree: Node, options: RunOptions): Promise<RunResu
       await clock.advance(next - clock.now());
     }
     const ended = outcome as NonNullable<typeof outcome>;
-    if (ended.kind === "returned") return { result: ended.value, steps: persisted, attempts: attempt, bodyRuns: counter.runs.length, diverged };
-    if (diverged.length > 0) return { result: undefined, steps: persisted, attempts: attempt, bodyRuns: counter.runs.length, diverged };
+    if (ended.kind === "returned")
+      return { result: ended.value, steps: persisted, attempts: attempt, bodyRuns: counter.runs.length, diverged };
+    if (diverged.length > 0)
+      return { result: undefined, steps: persisted, attempts: attempt, bodyRuns: counter.runs.length, diverged };
     if (ended.kind === "parked") {
       // The controller's resume: the earliest due time, or the first awaited child to finish.
-      const wakes = ended.waits.flatMap((wait) => [wait.until, wait.child === undefined ? undefined : children.get(wait.child)?.at]).filter((t): t is number => t !== undefined);
+      const wakes = ended.waits
+        .flatMap((wait) => [wait.until, wait.child === undefined ? undefined : children.get(wait.child)?.at])
+        .filter((t): t is number => t !== undefined);
       const wake = Math.min(...wakes);
       if (wake > clock.now()) await clock.advance(wake - clock.now());
     }
@@ -189,7 +209,14 @@ async function runToCompletion(tree: Node, options: RunOptions): Promise<RunResu
 
 /** The calls a journal records, as "the same call" is judged: kind, name, function, value or error, child. */
 const calls = (steps: readonly JournalEntry[]) =>
-  steps.map((entry) => ({ kind: entry.kind, name: entry.name, status: entry.status, value: entry.value, error: entry.error?.message, child: entry.child }));
+  steps.map((entry) => ({
+    kind: entry.kind,
+    name: entry.name,
+    status: entry.status,
+    value: entry.value,
+    error: entry.error?.message,
+    child: entry.child,
+  }));
 
 const names = ["fetch", "process", "a", "b"];
 
@@ -197,12 +224,20 @@ function tree(): fc.Arbitrary<Node> {
   const { node } = fc.letrec<{ node: Node }>((tie) => ({
     node: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
-      fc.record({ t: fc.constant("step" as const), name: fc.constantFrom(...names), at: fc.integer({ min: 0, max: 60 }), fails: fc.boolean() }),
+      fc.record({
+        t: fc.constant("step" as const),
+        name: fc.constantFrom(...names),
+        at: fc.integer({ min: 0, max: 60 }),
+        fails: fc.boolean(),
+      }),
       fc.record({ t: fc.constant("sleep" as const), at: fc.integer({ min: 0, max: 60 }) }),
       fc.record({ t: fc.constant("child" as const), at: fc.integer({ min: 0, max: 60 }) }),
       fc.record({ t: fc.constant("seq" as const), children: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }),
       fc.record({ t: fc.constant("all" as const), children: fc.array(tie("node"), { minLength: 1, maxLength: 4 }) }),
-      fc.record({ t: fc.constant("settled" as const), children: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }),
+      fc.record({
+        t: fc.constant("settled" as const),
+        children: fc.array(tie("node"), { minLength: 1, maxLength: 3 }),
+      }),
       fc.record({ t: fc.constant("race" as const), children: fc.array(tie("node"), { minLength: 1, maxLength: 3 }) }),
     ),
   }));
@@ -218,7 +253,9 @@ function tree(): fc.Arbitrary<Node> {
 }
 
 const crashPlan = fc
-  .array(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.constantFrom<"before" | "after">("before", "after")), { maxLength: 4 })
+  .array(fc.tuple(fc.integer({ min: 1, max: 30 }), fc.constantFrom<"before" | "after">("before", "after")), {
+    maxLength: 4,
+  })
   .map((pairs) => new Map(pairs));
 
 async function checkTree(root: Node, crashes: Map<number, "before" | "after">): Promise<void> {
@@ -234,7 +271,10 @@ async function checkTree(root: Node, crashes: Map<number, "before" | "after">): 
   expect(replayed).toEqual(crashed.result);
   if (!containsRace(root)) {
     expect(crashed.result).toEqual(reference.result);
-    const sortCalls = (steps: JournalEntry[]) => calls(steps).map((c) => JSON.stringify(c)).sort();
+    const sortCalls = (steps: JournalEntry[]) =>
+      calls(steps)
+        .map((c) => JSON.stringify(c))
+        .sort();
     expect(sortCalls(crashed.steps)).toEqual(sortCalls(reference.steps));
   }
   if (crashes.size === 0) expect(calls(crashed.steps)).toEqual(calls(reference.steps));
@@ -285,7 +325,8 @@ async function replayOnly(root: Node, steps: JournalEntry[]): Promise<unknown> {
   return result?.value;
 }
 
-const containsRace = (node: Node): boolean => node.t === "race" || ("children" in node && node.children.some(containsRace));
+const containsRace = (node: Node): boolean =>
+  node.t === "race" || ("children" in node && node.children.some(containsRace));
 
 describe("replay order", () => {
   it("reproduces concurrent branches across random crashes and parks (property)", async () => {
@@ -303,14 +344,32 @@ describe("replay order", () => {
     const root: Node = {
       t: "seq",
       children: [
-        { t: "all", children: items.map((item): Node => ({ t: "seq", children: [{ t: "step", name: `fetch-${item}`, at: finishAt[item]!, fails: false }, { t: "step", name: processName(item), at: 0, fails: false }] })) },
+        {
+          t: "all",
+          children: items.map(
+            (item): Node => ({
+              t: "seq",
+              children: [
+                { t: "step", name: `fetch-${item}`, at: finishAt[item]!, fails: false },
+                { t: "step", name: processName(item), at: 0, fails: false },
+              ],
+            }),
+          ),
+        },
         { t: "sleep", at: 10_000 },
       ],
     };
     await checkTree(root, new Map());
     await checkTree(root, new Map([[2, "after"]]));
     const run = await runToCompletion(root, { crashes: new Map() });
-    expect(run.result).toEqual([[["r.0.0.0", "r.0.0.1"], ["r.0.1.0", "r.0.1.1"], ["r.0.2.0", "r.0.2.1"]], "slept:r.1"]);
+    expect(run.result).toEqual([
+      [
+        ["r.0.0.0", "r.0.0.1"],
+        ["r.0.1.0", "r.0.1.1"],
+        ["r.0.2.0", "r.0.2.1"],
+      ],
+      "slept:r.1",
+    ]);
     expect(run.attempts).toBe(2);
   });
 
@@ -320,12 +379,30 @@ describe("replay order", () => {
     const root: Node = {
       t: "seq",
       children: [
-        { t: "race", children: [{ t: "child", at: 0 }, { t: "step", name: "fetch", at: 1, fails: false }] },
-        { t: "settled", children: [{ t: "settled", children: [{ t: "step", name: "fetch", at: 102, fails: false }] }, { t: "child", at: 3 }] },
+        {
+          t: "race",
+          children: [
+            { t: "child", at: 0 },
+            { t: "step", name: "fetch", at: 1, fails: false },
+          ],
+        },
+        {
+          t: "settled",
+          children: [
+            { t: "settled", children: [{ t: "step", name: "fetch", at: 102, fails: false }] },
+            { t: "child", at: 3 },
+          ],
+        },
         { t: "step", name: "fetch", at: 4, fails: false },
       ],
     };
     await checkTree(root, new Map());
-    await checkTree(root, new Map([[1, "before"], [3, "after"]]));
+    await checkTree(
+      root,
+      new Map([
+        [1, "before"],
+        [3, "after"],
+      ]),
+    );
   });
 });

@@ -42,7 +42,10 @@ export class ResourceClient<T extends Named> {
   /** Lists one namespace, or every namespace when `namespace` is undefined. */
   async list(namespace: string | undefined, labelSelector?: string): Promise<ResourceList<T>> {
     const query = labelSelector === undefined ? "" : `?labelSelector=${encodeURIComponent(labelSelector)}`;
-    const list = (await this.http({ method: "GET", path: this.path(namespace) + query })) as { items: T[]; metadata: { resourceVersion: string } };
+    const list = (await this.http({ method: "GET", path: this.path(namespace) + query })) as {
+      items: T[];
+      metadata: { resourceVersion: string };
+    };
     return { items: list.items, resourceVersion: list.metadata.resourceVersion };
   }
 
@@ -52,7 +55,11 @@ export class ResourceClient<T extends Named> {
 
   /** PUT guarded by `metadata.resourceVersion`: a stale version answers 409. */
   replace(body: T): Promise<T> {
-    return this.http({ method: "PUT", path: this.path(body.metadata.namespace, body.metadata.name), body }) as Promise<T>;
+    return this.http({
+      method: "PUT",
+      path: this.path(body.metadata.namespace, body.metadata.name),
+      body,
+    }) as Promise<T>;
   }
 
   /** PUT of the status subresource, guarded by `metadata.resourceVersion`. The server takes only `.status` from it, so spec and the rest of metadata are not sent. */
@@ -65,13 +72,23 @@ export class ResourceClient<T extends Named> {
 
   /** JSON merge patch of the main resource (spec, metadata). */
   mergePatch(namespace: string, name: string, patch: unknown): Promise<T> {
-    return this.http({ method: "PATCH", path: this.path(namespace, name), body: patch, contentType: "application/merge-patch+json" }) as Promise<T>;
+    return this.http({
+      method: "PATCH",
+      path: this.path(namespace, name),
+      body: patch,
+      contentType: "application/merge-patch+json",
+    }) as Promise<T>;
   }
 
   /** Deletes the object; true if it was there. */
   async delete(namespace: string, name: string, preconditions?: DeletePreconditions): Promise<boolean> {
     try {
-      const body = { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background", ...(preconditions ? { preconditions } : {}) };
+      const body = {
+        kind: "DeleteOptions",
+        apiVersion: "v1",
+        propagationPolicy: "Background",
+        ...(preconditions ? { preconditions } : {}),
+      };
       await this.http({ method: "DELETE", path: this.path(namespace, name), body });
       return true;
     } catch (error) {

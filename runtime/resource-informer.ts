@@ -35,14 +35,21 @@ export interface ResourceInformer<T> {
 
 const maxBackoffMs = 5_000;
 
-export function createResourceInformer<T extends KubernetesObject>(options: ResourceInformerOptions<T>): ResourceInformer<T> {
+export function createResourceInformer<T extends KubernetesObject>(
+  options: ResourceInformerOptions<T>,
+): ResourceInformer<T> {
   const clock = options.clock ?? systemClock;
   const path = options.client.path(options.namespace);
   const listFn = async () => {
     const list = await options.client.list(options.namespace, options.labelSelector);
     // After the informer has put the list into its cache (it does so right after this promise resolves).
     setImmediate(() => options.onSynced?.());
-    return { apiVersion: "v1", kind: "List", items: list.items as T[], metadata: { resourceVersion: list.resourceVersion } };
+    return {
+      apiVersion: "v1",
+      kind: "List",
+      items: list.items as T[],
+      metadata: { resourceVersion: list.resourceVersion },
+    };
   };
   let informer: (Informer<T> & ObjectCache<T>) | undefined;
   let stopped = false;

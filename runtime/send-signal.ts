@@ -34,20 +34,34 @@ export class SignalRefusedError extends KontinueError {
 /** Sends a signal; a second send of the same id is reported as a duplicate and stores nothing. */
 export async function sendSignal(options: SendSignalOptions): Promise<SendSignalResult> {
   const { executions, namespace, execution, name } = options;
-  if (typeof name !== "string" || name === "") throw new SignalRefusedError(`cannot signal execution "${execution}": the signal name must be a non-empty string`);
+  if (typeof name !== "string" || name === "")
+    throw new SignalRefusedError(`cannot signal execution "${execution}": the signal name must be a non-empty string`);
   const payload = toJson(options.payload ?? null, `the payload of signal "${name}"`) ?? null;
-  const signal: Signal = { id: options.id ?? randomUUID(), name, payload, sentAt: new Date(options.now ?? Date.now()).toISOString() };
+  const signal: Signal = {
+    id: options.id ?? randomUUID(),
+    name,
+    payload,
+    sentAt: new Date(options.now ?? Date.now()).toISOString(),
+  };
   for (let tries = 1; ; tries++) {
     const current = await executions.get(namespace, execution);
-    if (current === undefined) throw new SignalRefusedError(`cannot signal execution "${execution}" in namespace "${namespace}": it does not exist; check the name with "kubectl get kex -n ${namespace}"`);
+    if (current === undefined)
+      throw new SignalRefusedError(
+        `cannot signal execution "${execution}" in namespace "${namespace}": it does not exist; check the name with "kubectl get kex -n ${namespace}"`,
+      );
     const existing = current.spec.signals?.find((sent) => sent.id === signal.id);
     if (existing !== undefined) return { sent: false, signal: existing, why: "duplicate" };
     const phase = current.status?.phase;
     if (phase !== undefined && finished.has(phase)) {
-      throw new SignalRefusedError(`cannot signal execution "${execution}" in namespace "${namespace}": it has finished (${phase}); signals only reach running or parked executions`);
+      throw new SignalRefusedError(
+        `cannot signal execution "${execution}" in namespace "${namespace}": it has finished (${phase}); signals only reach running or parked executions`,
+      );
     }
     try {
-      await executions.replace({ ...current, spec: { ...current.spec, signals: [...(current.spec.signals ?? []), signal] } });
+      await executions.replace({
+        ...current,
+        spec: { ...current.spec, signals: [...(current.spec.signals ?? []), signal] },
+      });
       return { sent: true, signal };
     } catch (error) {
       // Bounded: the execution changes with every step it writes; give up after a while rather than spin.

@@ -45,7 +45,9 @@ export class SettleOrder {
   constructor(options: SettleOrderOptions) {
     this.schedule = options.schedule ?? ((fn) => void setImmediate(fn));
     this.onQuiet = options.onQuiet;
-    this.replay = options.recordedTurns.filter((turn) => turn.length > 0).map((turn) => [...turn].sort((a, b) => a - b));
+    this.replay = options.recordedTurns
+      .filter((turn) => turn.length > 0)
+      .map((turn) => [...turn].sort((a, b) => a - b));
     for (const turn of this.replay) for (const seq of turn) this.replaySeqs.add(seq);
     this.open = options.nextTurn;
     this.nextToDeliver = options.nextTurn;

@@ -21,10 +21,14 @@ export class StepFailedError extends KontinueError {
   constructor(entry: JournalEntry, options: { cause?: unknown; code?: string } = {}) {
     const error = entry.error ?? { type: "Error", message: "unknown failure" };
     const attempts = entry.attempts === 1 ? "1 attempt" : `${entry.attempts} attempts`;
-    super(options.code ?? "RUNTIME_STEP_FAILED", `step ${entry.seq} (${entry.kind} "${entry.name}") failed after ${attempts}: ${error.message}`, {
-      cause: options.cause,
-      terminal: true,
-    });
+    super(
+      options.code ?? "RUNTIME_STEP_FAILED",
+      `step ${entry.seq} (${entry.kind} "${entry.name}") failed after ${attempts}: ${error.message}`,
+      {
+        cause: options.cause,
+        terminal: true,
+      },
+    );
     this.name = "StepFailedError";
     this.seq = entry.seq;
     this.kind = entry.kind;

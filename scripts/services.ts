@@ -75,18 +75,29 @@ const docker: Service = {
     "--iptables=false",
     "--ip6tables=false",
     "--bridge=none",
-    "--data-root", `${stateRoot}/docker`,
-    "--exec-root", `${runRoot}/docker`,
-    "-H", `unix://${dockerSocket}`,
-    "--pidfile", `${runRoot}/dockerd.pid`,
-    "--insecure-registry", "127.0.0.1:5000",
-    "--insecure-registry", "127.0.0.1:5001",
+    "--data-root",
+    `${stateRoot}/docker`,
+    "--exec-root",
+    `${runRoot}/docker`,
+    "-H",
+    `unix://${dockerSocket}`,
+    "--pidfile",
+    `${runRoot}/dockerd.pid`,
+    "--insecure-registry",
+    "127.0.0.1:5000",
+    "--insecure-registry",
+    "127.0.0.1:5001",
   ],
 };
 
 const services = [registry(5000, false), registry(5001, true), docker];
 
-function httpStatus(target: { host?: string; port?: number; socketPath?: string; path: string }): Promise<number | undefined> {
+function httpStatus(target: {
+  host?: string;
+  port?: number;
+  socketPath?: string;
+  path: string;
+}): Promise<number | undefined> {
   return new Promise((resolve) => {
     const req = request({ ...target, method: "GET", timeout: 2000 }, (res) => {
       res.resume();
@@ -123,7 +134,10 @@ async function start(service: Service): Promise<void> {
   const child = spawn(program!, args, { detached: true, stdio: ["ignore", log.fd, log.fd] });
   child.unref();
   await log.close();
-  if (child.pid === undefined) throw new Error(`cannot start ${service.name}: "${program}" did not start; is it installed? run scripts/install-deps.sh`);
+  if (child.pid === undefined)
+    throw new Error(
+      `cannot start ${service.name}: "${program}" did not start; is it installed? run scripts/install-deps.sh`,
+    );
   await fs.writeFile(service.pidFile, `${child.pid}\n`);
   for (let waited = 0; waited < 60_000; waited += 250) {
     if (await service.healthy()) {
@@ -156,7 +170,9 @@ async function stop(service: Service): Promise<void> {
 async function status(service: Service): Promise<void> {
   const healthy = await service.healthy();
   const pid = await runningPid(service);
-  console.log(`${service.name}: ${healthy ? "running, healthy" : pid !== undefined ? "running, NOT healthy" : "not running"}${pid !== undefined ? ` (pid ${pid})` : ""}`);
+  console.log(
+    `${service.name}: ${healthy ? "running, healthy" : pid !== undefined ? "running, NOT healthy" : "not running"}${pid !== undefined ? ` (pid ${pid})` : ""}`,
+  );
 }
 
 const action = process.argv[2];

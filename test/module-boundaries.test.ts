@@ -35,7 +35,9 @@ function withoutComments(source: string): string {
 function relativeImports(source: string, which: "all" | "values" = "all"): string[] {
   const found: string[] = [];
   const code = withoutComments(source);
-  for (const match of code.matchAll(/(?:import|export)(\s+type)?\s[^;]*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g)) {
+  for (const match of code.matchAll(
+    /(?:import|export)(\s+type)?\s[^;]*?from\s+["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g,
+  )) {
     if (which === "values" && match[1]) continue;
     found.push((match[2] ?? match[3])!);
   }
@@ -55,8 +57,10 @@ describe("module boundaries", () => {
           const target = relative(root, resolve(root, dirname(file), specifier));
           const targetModule = moduleOf(target);
           if (targetModule === module || !modules.includes(targetModule)) continue;
-          if (!allowed[module].includes(targetModule)) violations.push(`${file} imports ${target}: ${module} may not depend on ${targetModule}`);
-          else if (target !== `${targetModule}/index.ts`) violations.push(`${file} imports ${target}: import ${targetModule}/index.ts instead`);
+          if (!allowed[module].includes(targetModule))
+            violations.push(`${file} imports ${target}: ${module} may not depend on ${targetModule}`);
+          else if (target !== `${targetModule}/index.ts`)
+            violations.push(`${file} imports ${target}: import ${targetModule}/index.ts instead`);
         }
       }
     }
@@ -97,7 +101,10 @@ describe("module boundaries", () => {
       if (text === undefined) continue;
       if (!text.startsWith("// ")) problems.push(`${module}/index.ts has no opening purpose comment`);
       const code = withoutComments(text);
-      const statements = code.split(/;\s*\n/).map((s) => s.trim()).filter(Boolean);
+      const statements = code
+        .split(/;\s*\n/)
+        .map((s) => s.trim())
+        .filter(Boolean);
       for (const statement of statements) {
         if (!/^export\s+(type\s+)?(\{[\s\S]*\}|\*)\s+from\s+["'][^"']+["']/.test(statement)) {
           problems.push(`${module}/index.ts: not a re-export: ${statement.split("\n")[0]}`);

@@ -12,11 +12,17 @@ const mark = (execution: string, step: string, value: number): number => {
 export default defineFunction({
   async run(ctx, args: { i: number; child?: boolean }) {
     if (args.child) return ctx.store("child-step", () => mark(ctx.executionName, "child-step", args.i * 7));
-    const [a, b] = await Promise.all([ctx.store("a", () => mark(ctx.executionName, "a", args.i)), ctx.store("b", () => mark(ctx.executionName, "b", 2 * args.i))]);
+    const [a, b] = await Promise.all([
+      ctx.store("a", () => mark(ctx.executionName, "a", args.i)),
+      ctx.store("b", () => mark(ctx.executionName, "b", 2 * args.i)),
+    ]);
     const c = await ctx.store("c", () => mark(ctx.executionName, "c", a + b));
     await ctx.sleep("3s");
     const child = await ctx.execute<{ i: number; child: boolean }>("chaosFlow", { i: args.i, child: true });
-    const [d, e] = await Promise.all([ctx.store("d", () => mark(ctx.executionName, "d", c + 1)), ctx.store("e", () => mark(ctx.executionName, "e", c + 2))]);
+    const [d, e] = await Promise.all([
+      ctx.store("d", () => mark(ctx.executionName, "d", c + 1)),
+      ctx.store("e", () => mark(ctx.executionName, "e", c + 2)),
+    ]);
     return { i: args.i, total: a + b + c + d + e + (child as number) };
   },
 });

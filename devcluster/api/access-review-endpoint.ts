@@ -8,20 +8,46 @@ import { sendJson } from "./http-io.ts";
 interface ReviewSpec {
   user?: string;
   groups?: string[];
-  resourceAttributes?: { namespace?: string; verb?: string; group?: string; resource?: string; subresource?: string; name?: string };
+  resourceAttributes?: {
+    namespace?: string;
+    verb?: string;
+    group?: string;
+    resource?: string;
+    subresource?: string;
+    name?: string;
+  };
   nonResourceAttributes?: { path?: string; verb?: string };
 }
 
 function attributesOf(spec: ReviewSpec): RequestAttributes {
   if (spec.resourceAttributes) {
     const { verb = "", group = "", resource = "", subresource, namespace, name } = spec.resourceAttributes;
-    return { kind: "resource", verb, apiGroup: group, resource, ...(subresource ? { subresource } : {}), ...(namespace ? { namespace } : {}), ...(name ? { name } : {}) };
+    return {
+      kind: "resource",
+      verb,
+      apiGroup: group,
+      resource,
+      ...(subresource ? { subresource } : {}),
+      ...(namespace ? { namespace } : {}),
+      ...(name ? { name } : {}),
+    };
   }
-  if (spec.nonResourceAttributes) return { kind: "nonResource", verb: spec.nonResourceAttributes.verb ?? "", path: spec.nonResourceAttributes.path ?? "" };
+  if (spec.nonResourceAttributes)
+    return {
+      kind: "nonResource",
+      verb: spec.nonResourceAttributes.verb ?? "",
+      path: spec.nonResourceAttributes.path ?? "",
+    };
   throw badRequest("spec.resourceAttributes or spec.nonResourceAttributes is required");
 }
 
-export function serveAccessReview(kind: "SelfSubjectAccessReview" | "SubjectAccessReview", body: unknown, requester: UserInfo, authorizer: RbacAuthorizer, response: ServerResponse): void {
+export function serveAccessReview(
+  kind: "SelfSubjectAccessReview" | "SubjectAccessReview",
+  body: unknown,
+  requester: UserInfo,
+  authorizer: RbacAuthorizer,
+  response: ServerResponse,
+): void {
   const review = (body ?? {}) as { spec?: ReviewSpec };
   const spec = review.spec ?? {};
   const user = kind === "SelfSubjectAccessReview" ? requester : { name: spec.user ?? "", groups: spec.groups ?? [] };

@@ -58,12 +58,19 @@ function text(fields: Fields | undefined, field: number): string | undefined {
 }
 
 function defined(entries: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""));
+  return Object.fromEntries(
+    Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ""),
+  );
 }
 
 /** The review a protobuf body carries, as `{apiVersion, kind, spec}`. */
-export function decodeAccessReviewProtobuf(body: Buffer): { apiVersion?: string; kind?: string; spec: Record<string, unknown> } {
-  if (body.subarray(0, 4).toString("latin1") !== "k8s\0") throw badRequest("the protobuf body does not start with the k8s\\0 envelope");
+export function decodeAccessReviewProtobuf(body: Buffer): {
+  apiVersion?: string;
+  kind?: string;
+  spec: Record<string, unknown>;
+} {
+  if (body.subarray(0, 4).toString("latin1") !== "k8s\0")
+    throw badRequest("the protobuf body does not start with the k8s\\0 envelope");
   const unknown = readFields(body.subarray(4));
   const typeMeta = message(unknown, 1);
   const raw = message(unknown, 2) ?? new Map();
@@ -73,8 +80,22 @@ export function decodeAccessReviewProtobuf(body: Buffer): { apiVersion?: string;
   return {
     ...defined({ apiVersion: text(typeMeta, 1), kind: text(typeMeta, 2) }),
     spec: {
-      ...(resource ? { resourceAttributes: defined({ namespace: text(resource, 1), verb: text(resource, 2), group: text(resource, 3), version: text(resource, 4), resource: text(resource, 5), subresource: text(resource, 6), name: text(resource, 7) }) } : {}),
-      ...(nonResource ? { nonResourceAttributes: defined({ path: text(nonResource, 1), verb: text(nonResource, 2) }) } : {}),
+      ...(resource
+        ? {
+            resourceAttributes: defined({
+              namespace: text(resource, 1),
+              verb: text(resource, 2),
+              group: text(resource, 3),
+              version: text(resource, 4),
+              resource: text(resource, 5),
+              subresource: text(resource, 6),
+              name: text(resource, 7),
+            }),
+          }
+        : {}),
+      ...(nonResource
+        ? { nonResourceAttributes: defined({ path: text(nonResource, 1), verb: text(nonResource, 2) }) }
+        : {}),
       ...(text(spec, 3) !== undefined ? { user: text(spec, 3) } : {}),
       ...(strings(spec, 4).length > 0 ? { groups: strings(spec, 4) } : {}),
     },

@@ -28,7 +28,10 @@ const healthChecks = new Set(["healthz", "readyz", "livez"]);
 
 /** `path` without the query string. */
 export function parseApiRoute(path: string): ApiRoute {
-  const segments = path.split("/").filter((segment) => segment !== "").map((segment) => decodeURIComponent(segment));
+  const segments = path
+    .split("/")
+    .filter((segment) => segment !== "")
+    .map((segment) => decodeURIComponent(segment));
   const [first, ...rest] = segments;
   if (first === undefined) return { type: "unknown" };
   if (first === "version" && rest.length === 0) return { type: "version" };
@@ -57,12 +60,27 @@ export function parseApiRoute(path: string): ApiRoute {
 function resourceRoute(group: string, version: string, segments: string[]): ApiRoute {
   const base = { type: "resource" as const, group, version };
   // `namespaces/{ns}/{plural}…` addresses a namespaced resource; `namespaces[/{name}[/status|finalize]]` the Namespace itself.
-  if (segments[0] === "namespaces" && segments.length >= 3 && !(group === "" && segments.length === 3 && (segments[2] === "status" || segments[2] === "finalize"))) {
+  if (
+    segments[0] === "namespaces" &&
+    segments.length >= 3 &&
+    !(group === "" && segments.length === 3 && (segments[2] === "status" || segments[2] === "finalize"))
+  ) {
     const [, namespace, plural, name, subresource, ...extra] = segments;
     if (extra.length > 0) return { type: "unknown" };
-    return { ...base, namespace, plural: plural!, ...(name !== undefined ? { name } : {}), ...(subresource !== undefined ? { subresource } : {}) };
+    return {
+      ...base,
+      namespace,
+      plural: plural!,
+      ...(name !== undefined ? { name } : {}),
+      ...(subresource !== undefined ? { subresource } : {}),
+    };
   }
   const [plural, name, subresource, ...extra] = segments;
   if (extra.length > 0) return { type: "unknown" };
-  return { ...base, plural: plural!, ...(name !== undefined ? { name } : {}), ...(subresource !== undefined ? { subresource } : {}) };
+  return {
+    ...base,
+    plural: plural!,
+    ...(name !== undefined ? { name } : {}),
+    ...(subresource !== undefined ? { subresource } : {}),
+  };
 }

@@ -18,7 +18,11 @@ export function versionInfo(): Record<string, string> {
 }
 
 export function coreVersions(serverAddress: string): object {
-  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
+  };
 }
 
 function apiGroup(group: string, versions: string[]): object {
@@ -27,7 +31,11 @@ function apiGroup(group: string, versions: string[]): object {
 }
 
 export function groupList(catalogue: ResourceCatalogue): object {
-  return { kind: "APIGroupList", apiVersion: "v1", groups: catalogue.groups().map(({ group, versions }) => apiGroup(group, versions)) };
+  return {
+    kind: "APIGroupList",
+    apiVersion: "v1",
+    groups: catalogue.groups().map(({ group, versions }) => apiGroup(group, versions)),
+  };
 }
 
 /** The APIGroup document, or undefined when the group is not served. */
@@ -48,8 +56,30 @@ function apiResources(info: ResourceInfo): object[] {
   };
   return [
     main,
-    ...(info.subresources.status ? [{ name: `${info.plural}/status`, singularName: "", namespaced: info.namespaced, kind: info.kind, verbs: subresourceVerbs }] : []),
-    ...(info.subresources.scale ? [{ name: `${info.plural}/scale`, singularName: "", namespaced: info.namespaced, group: "autoscaling", version: "v1", kind: "Scale", verbs: subresourceVerbs }] : []),
+    ...(info.subresources.status
+      ? [
+          {
+            name: `${info.plural}/status`,
+            singularName: "",
+            namespaced: info.namespaced,
+            kind: info.kind,
+            verbs: subresourceVerbs,
+          },
+        ]
+      : []),
+    ...(info.subresources.scale
+      ? [
+          {
+            name: `${info.plural}/scale`,
+            singularName: "",
+            namespaced: info.namespaced,
+            group: "autoscaling",
+            version: "v1",
+            kind: "Scale",
+            verbs: subresourceVerbs,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -57,5 +87,10 @@ function apiResources(info: ResourceInfo): object[] {
 export function resourceList(catalogue: ResourceCatalogue, group: string, version: string): object | undefined {
   const resources = catalogue.resourcesOf(group, version);
   if (resources.length === 0) return undefined;
-  return { kind: "APIResourceList", apiVersion: "v1", groupVersion: group ? `${group}/${version}` : version, resources: resources.flatMap(apiResources) };
+  return {
+    kind: "APIResourceList",
+    apiVersion: "v1",
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: resources.flatMap(apiResources),
+  };
 }

@@ -52,12 +52,22 @@ export function parseBody(body: Buffer, mediaType: string, describe: (reason: st
   }
 }
 
-export function sendJson(response: ServerResponse, code: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  code: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   sendRaw(response, code, JSON.stringify(body), headers);
 }
 
 /** Sends JSON text that is already serialized. */
-export function sendRaw(response: ServerResponse, code: number, json: string, headers: Record<string, string | string[]> = {}): void {
+export function sendRaw(
+  response: ServerResponse,
+  code: number,
+  json: string,
+  headers: Record<string, string | string[]> = {},
+): void {
   const body = Buffer.from(json);
   response.writeHead(code, { ...headers, "Content-Type": "application/json", "Content-Length": body.length });
   response.end(body);
@@ -65,8 +75,10 @@ export function sendRaw(response: ServerResponse, code: number, json: string, he
 
 /** Writes `error` as a Status; anything that is not an ApiError becomes a 500 and is logged. */
 export function sendError(response: ServerResponse, error: unknown, log: (message: string) => void): void {
-  const apiError = error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
-  if (!(error instanceof ApiError)) log(`devcluster: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  const apiError =
+    error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
+  if (!(error instanceof ApiError))
+    log(`devcluster: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   if (response.headersSent) {
     response.end();
     return;

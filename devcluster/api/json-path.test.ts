@@ -4,8 +4,19 @@ import { evaluateJsonPath, parseJsonPath } from "./json-path.ts";
 
 const object = {
   metadata: { name: "x", labels: { "app.kubernetes.io/name": "web" } },
-  spec: { containers: [{ name: "a", image: "i1" }, { name: "b", image: "i2" }] },
-  status: { conditions: [{ type: "Ready", status: "True" }, { type: "Scaling", status: "False" }], replicas: 3 },
+  spec: {
+    containers: [
+      { name: "a", image: "i1" },
+      { name: "b", image: "i2" },
+    ],
+  },
+  status: {
+    conditions: [
+      { type: "Ready", status: "True" },
+      { type: "Scaling", status: "False" },
+    ],
+    replicas: 3,
+  },
 };
 
 const select = (path: string) => evaluateJsonPath(parseJsonPath(path), object);

@@ -1,7 +1,11 @@
 // The JSONPath subset of CRD printer columns: `.a.b`, `[0]`, `[*]`, `['k']`, `[?(@.type=="Ready")]`.
 import { badRequest } from "../registry/index.ts";
 
-export type JsonPathStep = { field: string } | { index: number } | { all: true } | { filter: { path: string[]; operator: "==" | "!="; value: unknown } };
+export type JsonPathStep =
+  | { field: string }
+  | { index: number }
+  | { all: true }
+  | { filter: { path: string[]; operator: "==" | "!="; value: unknown } };
 
 function readName(text: string, start: number): [string, number] {
   let name = "";
@@ -29,13 +33,26 @@ function parseBracket(body: string): JsonPathStep {
   const quoted = /^(['"])(.*)\1$/.exec(body);
   if (quoted) return { field: quoted[2]! };
   const filter = /^\?\(@((?:\.[^.=!]+)+)\s*(==|!=)\s*(.+)\)$/.exec(body);
-  if (filter) return { filter: { path: filter[1]!.slice(1).split(".").map((part) => part.trim()), operator: filter[2] as "==" | "!=", value: parseLiteral(filter[3]!) } };
+  if (filter)
+    return {
+      filter: {
+        path: filter[1]!
+          .slice(1)
+          .split(".")
+          .map((part) => part.trim()),
+        operator: filter[2] as "==" | "!=",
+        value: parseLiteral(filter[3]!),
+      },
+    };
   throw badRequest(`unsupported JSONPath expression: [${body}]`);
 }
 
 /** Parses a printer column's JSONPath (with or without kubectl's `{…}` braces). */
 export function parseJsonPath(expression: string): JsonPathStep[] {
-  const text = expression.trim().replace(/^\{(.*)\}$/s, "$1").trim();
+  const text = expression
+    .trim()
+    .replace(/^\{(.*)\}$/s, "$1")
+    .trim();
   const steps: JsonPathStep[] = [];
   let position = text.startsWith("$") ? 1 : 0;
   while (position < text.length) {
@@ -59,7 +76,9 @@ export function parseJsonPath(expression: string): JsonPathStep[] {
 }
 
 function field(value: unknown, name: string): unknown {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>)[name] : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[name]
+    : undefined;
 }
 
 /** Every value the path selects in `object`, in document order. */

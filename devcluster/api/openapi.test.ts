@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { openApiHash, openApiV3Document, openApiV3Index, schemaName } from "./openapi.ts";
-import { builtinResources, resourceInfoFromCrd, type KubeObject, type ResourceInfo } from "../registry/resource-info.ts";
+import {
+  builtinResources,
+  resourceInfoFromCrd,
+  type KubeObject,
+  type ResourceInfo,
+} from "../registry/resource-info.ts";
 
 const crd: KubeObject = {
   apiVersion: "apiextensions.k8s.io/v1",
@@ -15,14 +20,37 @@ const crd: KubeObject = {
         name: "v1alpha1",
         served: true,
         subresources: { status: {} },
-        schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: "object", required: ["function"], properties: { function: { type: "string", description: "The function to run." } } } } } },
+        schema: {
+          openAPIV3Schema: {
+            type: "object",
+            properties: {
+              spec: {
+                type: "object",
+                required: ["function"],
+                properties: { function: { type: "string", description: "The function to run." } },
+              },
+            },
+          },
+        },
       },
     ],
   },
 };
 
-type Operation = { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, unknown> }; "x-kubernetes-group-version-kind"?: unknown };
-type Document = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { $ref?: string; properties?: Record<string, unknown>; "x-kubernetes-group-version-kind"?: unknown }> } };
+type Operation = {
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: Record<string, unknown> };
+  "x-kubernetes-group-version-kind"?: unknown;
+};
+type Document = {
+  paths: Record<string, Record<string, Operation>>;
+  components: {
+    schemas: Record<
+      string,
+      { $ref?: string; properties?: Record<string, unknown>; "x-kubernetes-group-version-kind"?: unknown }
+    >;
+  };
+};
 
 const execution = resourceInfoFromCrd(crd)[0]!;
 const deployment = builtinResources.find((info) => info.kind === "Deployment")!;
@@ -38,7 +66,12 @@ function danglingRefs(document: Document): string[] {
     if (Array.isArray(node)) return node.forEach(visit);
     if (typeof node !== "object" || node === null) return;
     for (const [key, value] of Object.entries(node)) {
-      if (key === "$ref" && typeof value === "string" && !Object.hasOwn(document.components.schemas, value.replace("#/components/schemas/", ""))) missing.push(value);
+      if (
+        key === "$ref" &&
+        typeof value === "string" &&
+        !Object.hasOwn(document.components.schemas, value.replace("#/components/schemas/", ""))
+      )
+        missing.push(value);
       else visit(value);
     }
   };
@@ -61,21 +94,36 @@ describe("openApiV3Document for a CRD", () => {
   });
 
   it("gives the patch operation its GVK and its own fieldValidation parameter, so kubectl validates on the server", () => {
-    expect(item.patch!["x-kubernetes-group-version-kind"]).toEqual({ group: "kontinue.cloud", version: "v1alpha1", kind: "Execution" });
+    expect(item.patch!["x-kubernetes-group-version-kind"]).toEqual({
+      group: "kontinue.cloud",
+      version: "v1alpha1",
+      kind: "Execution",
+    });
     expect(item.patch!.parameters).toContainEqual(expect.objectContaining({ name: "fieldValidation", in: "query" }));
   });
 
   it("lists json-patch, merge-patch and apply-patch but not strategic merge for a CRD", () => {
-    expect(Object.keys(item.patch!.requestBody!.content).sort()).toEqual(["application/apply-patch+yaml", "application/json-patch+json", "application/merge-patch+json"]);
+    expect(Object.keys(item.patch!.requestBody!.content).sort()).toEqual([
+      "application/apply-patch+yaml",
+      "application/json-patch+json",
+      "application/merge-patch+json",
+    ]);
   });
 
   it("publishes the CRD schema with apiVersion, kind, metadata and the GVK list, under kube's name", () => {
     expect(schemaName(execution)).toBe("cloud.kontinue.v1alpha1.Execution");
     const schema = document.components.schemas["cloud.kontinue.v1alpha1.Execution"]!;
-    expect(schema["x-kubernetes-group-version-kind"]).toEqual([{ group: "kontinue.cloud", kind: "Execution", version: "v1alpha1" }]);
+    expect(schema["x-kubernetes-group-version-kind"]).toEqual([
+      { group: "kontinue.cloud", kind: "Execution", version: "v1alpha1" },
+    ]);
     expect(Object.keys(schema.properties!).sort()).toEqual(["apiVersion", "kind", "metadata", "spec"]);
-    expect(schema.properties!.metadata).toMatchObject({ allOf: [{ $ref: "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" }] });
-    expect(schema.properties!.spec).toMatchObject({ required: ["function"], properties: { function: { type: "string", description: "The function to run." } } });
+    expect(schema.properties!.metadata).toMatchObject({
+      allOf: [{ $ref: "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" }],
+    });
+    expect(schema.properties!.spec).toMatchObject({
+      required: ["function"],
+      properties: { function: { type: "string", description: "The function to run." } },
+    });
     expect(danglingRefs(document)).toEqual([]);
   });
 });
@@ -85,9 +133,17 @@ describe("openApiV3Document for built-ins", () => {
     const document = documentOf("apps/v1", [deployment]);
     const item = document.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]!;
     expect(Object.keys(item.patch!.requestBody!.content)).toContain("application/strategic-merge-patch+json");
-    expect(item.patch!["x-kubernetes-group-version-kind"]).toEqual({ group: "apps", version: "v1", kind: "Deployment" });
+    expect(item.patch!["x-kubernetes-group-version-kind"]).toEqual({
+      group: "apps",
+      version: "v1",
+      kind: "Deployment",
+    });
     const scale = document.paths["/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale"]!;
-    expect(scale.patch!["x-kubernetes-group-version-kind"]).toEqual({ group: "autoscaling", version: "v1", kind: "Scale" });
+    expect(scale.patch!["x-kubernetes-group-version-kind"]).toEqual({
+      group: "autoscaling",
+      version: "v1",
+      kind: "Scale",
+    });
     expect(document.components.schemas["io.k8s.api.apps.v1.Deployment"]!.properties).toHaveProperty("spec");
     expect(document.components.schemas["io.k8s.api.autoscaling.v1.Scale"]).toBeDefined();
     expect(danglingRefs(document)).toEqual([]);
@@ -106,16 +162,28 @@ describe("openApiV3Document for built-ins", () => {
 describe("openApiV3Index", () => {
   it("names one document per group-version", () => {
     expect(openApiV3Index(["v1", "apps/v1"])).toEqual({
-      paths: { "api/v1": { serverRelativeURL: "/openapi/v3/api/v1" }, "apis/apps/v1": { serverRelativeURL: "/openapi/v3/apis/apps/v1" } },
+      paths: {
+        "api/v1": { serverRelativeURL: "/openapi/v3/api/v1" },
+        "apis/apps/v1": { serverRelativeURL: "/openapi/v3/apis/apps/v1" },
+      },
     });
   });
 
   it("adds a content hash that changes when the document does", () => {
-    const index = (resources: ResourceInfo[]) => (openApiV3Index(["kontinue.cloud/v1alpha1"], () => resources) as { paths: Record<string, { serverRelativeURL: string }> }).paths["apis/kontinue.cloud/v1alpha1"]!.serverRelativeURL;
+    const index = (resources: ResourceInfo[]) =>
+      (
+        openApiV3Index(["kontinue.cloud/v1alpha1"], () => resources) as {
+          paths: Record<string, { serverRelativeURL: string }>;
+        }
+      ).paths["apis/kontinue.cloud/v1alpha1"]!.serverRelativeURL;
     const first = index([execution]);
     expect(first).toMatch(/^\/openapi\/v3\/apis\/kontinue\.cloud\/v1alpha1\?hash=[0-9A-F]{128}$/);
     expect(index([execution])).toBe(first);
     expect(index([{ ...execution, shortNames: ["exec"], schema: { type: "object" } }])).not.toBe(first);
-    expect(first.endsWith(openApiHash(openApiV3Document({ groupVersion: "kontinue.cloud/v1alpha1", resources: [execution] })))).toBe(true);
+    expect(
+      first.endsWith(
+        openApiHash(openApiV3Document({ groupVersion: "kontinue.cloud/v1alpha1", resources: [execution] })),
+      ),
+    ).toBe(true);
   });
 });

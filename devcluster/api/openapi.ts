@@ -3,7 +3,6 @@ import { createHash } from "node:crypto";
 import { builtinSchema } from "../registry/index.ts";
 import type { JsonMap, JSONSchemaProps, ResourceInfo } from "../registry/index.ts";
 
-
 const objectMetaName = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 const listMetaName = "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta";
 const statusName = "io.k8s.apimachinery.pkg.apis.meta.v1.Status";
@@ -35,9 +34,22 @@ function groupVersionOf(info: ResourceInfo): string {
 function kindSchema(info: ResourceInfo): JsonMap {
   const schema: JSONSchemaProps = info.schema ?? { type: "object", "x-kubernetes-preserve-unknown-fields": true };
   const properties: JsonMap = { ...(schema.properties ?? {}) };
-  properties.apiVersion = { type: "string", description: "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources" };
-  properties.kind = { type: "string", description: "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds" };
-  properties.metadata = { allOf: [ref(objectMetaName)], default: {}, description: "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata" };
+  properties.apiVersion = {
+    type: "string",
+    description:
+      "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+  };
+  properties.kind = {
+    type: "string",
+    description:
+      "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+  };
+  properties.metadata = {
+    allOf: [ref(objectMetaName)],
+    default: {},
+    description:
+      "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+  };
   return {
     ...schema,
     type: "object",
@@ -61,13 +73,33 @@ function listSchema(info: ResourceInfo): JsonMap {
   };
 }
 
-const queryParameter = (name: string, schema: JsonMap = { type: "string" }, description = ""): JsonMap => ({ name, in: "query", description, schema, uniqueItems: true });
-const pathParameter = (name: string, description: string): JsonMap => ({ name, in: "path", description, required: true, schema: { type: "string", uniqueItems: true } });
+const queryParameter = (name: string, schema: JsonMap = { type: "string" }, description = ""): JsonMap => ({
+  name,
+  in: "query",
+  description,
+  schema,
+  uniqueItems: true,
+});
+const pathParameter = (name: string, description: string): JsonMap => ({
+  name,
+  in: "path",
+  description,
+  required: true,
+  schema: { type: "string", uniqueItems: true },
+});
 
 const writeParameters = [
   queryParameter("dryRun", { type: "string" }, "When present, indicates that modifications should not be persisted."),
-  queryParameter("fieldManager", { type: "string" }, "fieldManager is a name associated with the actor or entity that is making these changes."),
-  queryParameter("fieldValidation", { type: "string" }, "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict."),
+  queryParameter(
+    "fieldManager",
+    { type: "string" },
+    "fieldManager is a name associated with the actor or entity that is making these changes.",
+  ),
+  queryParameter(
+    "fieldValidation",
+    { type: "string" },
+    "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.",
+  ),
 ];
 
 function jsonContent(schema: JsonMap): JsonMap {
@@ -86,7 +118,10 @@ function operation(id: string, target: OperationTarget, extra: JsonMap): JsonMap
   return {
     tags: [target.tag],
     operationId: id,
-    responses: { "200": { description: "OK", content: jsonContent(ref(target.schema)) }, "401": { description: "Unauthorized" } },
+    responses: {
+      "200": { description: "OK", content: jsonContent(ref(target.schema)) },
+      "401": { description: "Unauthorized" },
+    },
     "x-kubernetes-action": target.action,
     "x-kubernetes-group-version-kind": target.gvk,
     ...extra,
@@ -101,49 +136,93 @@ function patchOperation(id: string, target: OperationTarget): JsonMap {
     ...(target.builtin ? { "application/strategic-merge-patch+json": { schema: patchSchema } } : {}),
     "application/apply-patch+yaml": { schema: patchSchema },
   };
-  return operation(id, { ...target, action: "patch" }, {
-    description: `partially update the specified ${target.gvk.kind}`,
-    parameters: [...writeParameters, queryParameter("force", { type: "boolean" }, "Force is going to \"force\" Apply requests. It means user will re-acquire conflicting fields owned by other people.")],
-    requestBody: { content, required: true },
-  });
+  return operation(
+    id,
+    { ...target, action: "patch" },
+    {
+      description: `partially update the specified ${target.gvk.kind}`,
+      parameters: [
+        ...writeParameters,
+        queryParameter(
+          "force",
+          { type: "boolean" },
+          'Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people.',
+        ),
+      ],
+      requestBody: { content, required: true },
+    },
+  );
 }
 
 function writeOperation(id: string, target: OperationTarget, action: "put" | "post"): JsonMap {
-  return operation(id, { ...target, action }, {
-    description: action === "post" ? `create a ${target.gvk.kind}` : `replace the specified ${target.gvk.kind}`,
-    parameters: writeParameters,
-    requestBody: { content: jsonContent(ref(target.schema)), required: true },
-  });
+  return operation(
+    id,
+    { ...target, action },
+    {
+      description: action === "post" ? `create a ${target.gvk.kind}` : `replace the specified ${target.gvk.kind}`,
+      parameters: writeParameters,
+      requestBody: { content: jsonContent(ref(target.schema)), required: true },
+    },
+  );
 }
 
 function pathsOf(info: ResourceInfo): JsonMap {
   const root = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
   const collection = info.namespaced ? `${root}/namespaces/{namespace}/${info.plural}` : `${root}/${info.plural}`;
-  const namespaceParameter = info.namespaced ? [pathParameter("namespace", "object name and auth scope, such as for teams and projects")] : [];
+  const namespaceParameter = info.namespaced
+    ? [pathParameter("namespace", "object name and auth scope, such as for teams and projects")]
+    : [];
   const nameParameter = pathParameter("name", `name of the ${info.kind}`);
   const id = `${info.kind}${info.group.replace(/[.-]/g, "")}${info.version}`;
   const gvk = { group: info.group, version: info.version, kind: info.kind };
-  const main: OperationTarget = { gvk, schema: schemaName(info), tag: groupVersionOf(info), action: "get", builtin: info.builtin };
-  const list: OperationTarget = { ...main, gvk: { ...gvk, kind: info.listKind }, schema: schemaName(info, info.listKind), action: "list" };
-  const listParameters = ["labelSelector", "fieldSelector", "limit", "continue", "resourceVersion", "watch"].map((name) => queryParameter(name));
+  const main: OperationTarget = {
+    gvk,
+    schema: schemaName(info),
+    tag: groupVersionOf(info),
+    action: "get",
+    builtin: info.builtin,
+  };
+  const list: OperationTarget = {
+    ...main,
+    gvk: { ...gvk, kind: info.listKind },
+    schema: schemaName(info, info.listKind),
+    action: "list",
+  };
+  const listParameters = ["labelSelector", "fieldSelector", "limit", "continue", "resourceVersion", "watch"].map(
+    (name) => queryParameter(name),
+  );
   const paths: JsonMap = {
     [collection]: {
-      get: operation(`list${id}`, list, { description: `list or watch objects of kind ${info.kind}`, parameters: listParameters }),
+      get: operation(`list${id}`, list, {
+        description: `list or watch objects of kind ${info.kind}`,
+        parameters: listParameters,
+      }),
       post: writeOperation(`create${id}`, main, "post"),
-      delete: operation(`deletecollection${id}`, { ...main, schema: statusName, action: "deletecollection" }, { description: `delete collection of ${info.kind}` }),
+      delete: operation(
+        `deletecollection${id}`,
+        { ...main, schema: statusName, action: "deletecollection" },
+        { description: `delete collection of ${info.kind}` },
+      ),
       parameters: namespaceParameter,
     },
     [`${collection}/{name}`]: {
       get: operation(`read${id}`, main, { description: `read the specified ${info.kind}` }),
       put: writeOperation(`replace${id}`, main, "put"),
       patch: patchOperation(`patch${id}`, main),
-      delete: operation(`delete${id}`, { ...main, schema: statusName, action: "delete" }, { description: `delete a ${info.kind}` }),
+      delete: operation(
+        `delete${id}`,
+        { ...main, schema: statusName, action: "delete" },
+        { description: `delete a ${info.kind}` },
+      ),
       parameters: [nameParameter, ...namespaceParameter],
     },
   };
   if (info.namespaced) {
     paths[`${root}/${info.plural}`] = {
-      get: operation(`list${id}ForAllNamespaces`, list, { description: `list or watch objects of kind ${info.kind}`, parameters: listParameters }),
+      get: operation(`list${id}ForAllNamespaces`, list, {
+        description: `list or watch objects of kind ${info.kind}`,
+        parameters: listParameters,
+      }),
     };
   }
   if (info.subresources.status) {
@@ -155,7 +234,11 @@ function pathsOf(info: ResourceInfo): JsonMap {
     };
   }
   if (info.subresources.scale) {
-    const scale: OperationTarget = { ...main, gvk: { group: "autoscaling", version: "v1", kind: "Scale" }, schema: scaleName };
+    const scale: OperationTarget = {
+      ...main,
+      gvk: { group: "autoscaling", version: "v1", kind: "Scale" },
+      schema: scaleName,
+    };
     paths[`${collection}/{name}/scale`] = {
       get: operation(`read${id}Scale`, scale, { description: `read scale of the specified ${info.kind}` }),
       put: writeOperation(`replace${id}Scale`, scale, "put"),
@@ -176,12 +259,21 @@ function withoutMetadata(schema: JSONSchemaProps): JSONSchemaProps {
  * paths whose operations carry `x-kubernetes-group-version-kind`, a patch operation that takes
  * `fieldValidation` (so kubectl validates on the server), and `components.schemas` for each kind.
  */
-export function openApiV3Document({ groupVersion, resources }: { groupVersion: string; resources: ResourceInfo[] }): object {
+export function openApiV3Document({
+  groupVersion,
+  resources,
+}: {
+  groupVersion: string;
+  resources: ResourceInfo[];
+}): object {
   const schemas: JsonMap = {
     [objectMetaName]: builtinSchema("V1ObjectMeta"),
     [listMetaName]: builtinSchema("V1ListMeta"),
     [statusName]: builtinSchema("V1Status"),
-    [patchName]: { type: "object", description: "Patch is provided to give a concrete name and type to the Kubernetes PATCH request body." },
+    [patchName]: {
+      type: "object",
+      description: "Patch is provided to give a concrete name and type to the Kubernetes PATCH request body.",
+    },
   };
   const paths: JsonMap = {};
   for (const info of [...resources].sort((a, b) => a.plural.localeCompare(b.plural))) {
@@ -207,11 +299,16 @@ export function openApiHash(document: object): string {
  * `/openapi/v3`: one entry per group-version (`api/v1`, `apis/apps/v1`). With `resourcesOf`,
  * each URL carries the hash of its document, so kubectl's cache refreshes when a CRD changes.
  */
-export function openApiV3Index(groupVersions: string[], resourcesOf?: (groupVersion: string) => ResourceInfo[]): object {
+export function openApiV3Index(
+  groupVersions: string[],
+  resourcesOf?: (groupVersion: string) => ResourceInfo[],
+): object {
   const paths: JsonMap = {};
   for (const groupVersion of groupVersions) {
     const key = groupVersion.includes("/") ? `apis/${groupVersion}` : `api/${groupVersion}`;
-    const hash = resourcesOf ? `?hash=${openApiHash(openApiV3Document({ groupVersion, resources: resourcesOf(groupVersion) }))}` : "";
+    const hash = resourcesOf
+      ? `?hash=${openApiHash(openApiV3Document({ groupVersion, resources: resourcesOf(groupVersion) }))}`
+      : "";
     paths[key] = { serverRelativeURL: `/openapi/v3/${key}${hash}` };
   }
   return { paths };

@@ -38,7 +38,8 @@ export interface PodLogCall {
 function integerParameter(query: URLSearchParams, name: string): number | undefined {
   const value = query.get(name);
   if (value === null || value === "") return undefined;
-  if (!/^-?\d+$/.test(value)) throw badRequest(`PodLogOptions "" is invalid: ${name}: Invalid value: "${value}": must be an integer`);
+  if (!/^-?\d+$/.test(value))
+    throw badRequest(`PodLogOptions "" is invalid: ${name}: Invalid value: "${value}": must be an integer`);
   return Number(value);
 }
 
@@ -49,19 +50,36 @@ export function servePodLog(objects: ObjectService, source: PodLogSource | undef
     throw badRequest(`pod ${call.name} does not have a host assigned`);
   }
   const container = query.get("container") ?? undefined;
-  const log = source({ namespace: call.namespace, name: call.name, previous: query.get("previous") === "true", ...(container ? { container } : {}) });
+  const log = source({
+    namespace: call.namespace,
+    name: call.name,
+    previous: query.get("previous") === "true",
+    ...(container ? { container } : {}),
+  });
   const tailLines = integerParameter(query, "tailLines");
   const sinceSeconds = integerParameter(query, "sinceSeconds");
   const timestamps = query.get("timestamps") === "true";
-  const lines = log.read({ timestamps, ...(tailLines !== undefined ? { tailLines } : {}), ...(sinceSeconds !== undefined ? { sinceSeconds } : {}) });
-  response.writeHead(200, { "Content-Type": "text/plain", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked" });
+  const lines = log.read({
+    timestamps,
+    ...(tailLines !== undefined ? { tailLines } : {}),
+    ...(sinceSeconds !== undefined ? { sinceSeconds } : {}),
+  });
+  response.writeHead(200, {
+    "Content-Type": "text/plain",
+    "Cache-Control": "no-cache, private",
+    "Transfer-Encoding": "chunked",
+  });
   for (const line of lines) response.write(`${line}\n`);
   if (query.get("follow") !== "true") {
     response.end();
     return;
   }
   response.flushHeaders();
-  const stop = log.follow(timestamps, (line) => response.write(`${line}\n`), () => response.end());
+  const stop = log.follow(
+    timestamps,
+    (line) => response.write(`${line}\n`),
+    () => response.end(),
+  );
   call.request.once("close", stop);
   response.once("close", stop);
 }

@@ -28,12 +28,30 @@ export interface RequestHandlerOptions extends ResourceEndpointOptions {
 }
 
 /** kube's request attributes: the verb from the method (list/watch/deletecollection on collections). */
-function attributesOf(route: ApiRoute, info: ResourceInfo | undefined, method: string, path: string, query: URLSearchParams): RequestAttributes {
-  if (route.type !== "resource" || !info) return { kind: "nonResource", verb: method === "HEAD" ? "get" : method.toLowerCase(), path };
+function attributesOf(
+  route: ApiRoute,
+  info: ResourceInfo | undefined,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): RequestAttributes {
+  if (route.type !== "resource" || !info)
+    return { kind: "nonResource", verb: method === "HEAD" ? "get" : method.toLowerCase(), path };
   const collection = route.name === undefined;
   const verbs: Record<string, string> = collection
-    ? { GET: query.get("watch") === "true" || query.get("watch") === "1" ? "watch" : "list", POST: "create", DELETE: "deletecollection" }
-    : { GET: query.get("watch") === "true" ? "watch" : "get", HEAD: "get", PUT: "update", PATCH: "patch", DELETE: "delete", POST: "create" };
+    ? {
+        GET: query.get("watch") === "true" || query.get("watch") === "1" ? "watch" : "list",
+        POST: "create",
+        DELETE: "deletecollection",
+      }
+    : {
+        GET: query.get("watch") === "true" ? "watch" : "get",
+        HEAD: "get",
+        PUT: "update",
+        PATCH: "patch",
+        DELETE: "delete",
+        POST: "create",
+      };
   const namespace = info.namespaced ? route.namespace : undefined;
   return {
     kind: "resource",
@@ -54,13 +72,20 @@ function openApiGroupVersion(path: string): { group: string; version: string } |
   return undefined;
 }
 
-export function createRequestHandler(options: RequestHandlerOptions): (request: IncomingMessage, response: ServerResponse) => void {
+export function createRequestHandler(
+  options: RequestHandlerOptions,
+): (request: IncomingMessage, response: ServerResponse) => void {
   const { catalogue } = options;
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const authentication = authenticate(request, options.authenticator);
     if (authentication.type === "unauthenticated") throw unauthorized();
     if (authentication.type === "impersonationForbidden") {
-      throw new ApiError(403, "Forbidden", `users "${authentication.target}" is forbidden: User "${authentication.user.name}" cannot impersonate resource "users" in API group "" at the cluster scope`, { name: authentication.target, kind: "users" });
+      throw new ApiError(
+        403,
+        "Forbidden",
+        `users "${authentication.target}" is forbidden: User "${authentication.user.name}" cannot impersonate resource "users" in API group "" at the cluster scope`,
+        { name: authentication.target, kind: "users" },
+      );
     }
     const { user } = authentication;
     const url = new URL(request.url ?? "/", "https://devcluster");
@@ -69,10 +94,18 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
     const info = route.type === "resource" ? catalogue.find(route.group, route.version, route.plural) : undefined;
     const attributes = attributesOf(route, info, method, url.pathname, url.searchParams);
     if (!options.authorizer.authorize(user, attributes)) {
-      const details = attributes.kind === "resource" ? { ...(attributes.name ? { name: attributes.name } : {}), group: attributes.apiGroup, kind: attributes.resource } : undefined;
+      const details =
+        attributes.kind === "resource"
+          ? {
+              ...(attributes.name ? { name: attributes.name } : {}),
+              group: attributes.apiGroup,
+              kind: attributes.resource,
+            }
+          : undefined;
       throw new ApiError(403, "Forbidden", forbiddenMessage(user, attributes), details);
     }
-    if (route.type !== "resource" && method !== "GET" && method !== "HEAD") throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    if (route.type !== "resource" && method !== "GET" && method !== "HEAD")
+      throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     switch (route.type) {
       case "version":
         return sendJson(response, 200, versionInfo());
@@ -95,12 +128,23 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
         return sendJson(response, 200, document);
       }
       case "openapiIndex":
-        return sendJson(response, 200, openApiV3Index(catalogue.groupVersions(), (groupVersion) => catalogue.resourcesOfGroupVersion(groupVersion)));
+        return sendJson(
+          response,
+          200,
+          openApiV3Index(catalogue.groupVersions(), (groupVersion) => catalogue.resourcesOfGroupVersion(groupVersion)),
+        );
       case "openapiDocument": {
         const groupVersion = openApiGroupVersion(route.groupVersion);
         const resources = groupVersion ? catalogue.resourcesOf(groupVersion.group, groupVersion.version) : [];
         if (!groupVersion || resources.length === 0) throw routeNotFound();
-        return sendJson(response, 200, openApiV3Document({ groupVersion: groupVersion.group ? `${groupVersion.group}/${groupVersion.version}` : groupVersion.version, resources }));
+        return sendJson(
+          response,
+          200,
+          openApiV3Document({
+            groupVersion: groupVersion.group ? `${groupVersion.group}/${groupVersion.version}` : groupVersion.version,
+            resources,
+          }),
+        );
       }
       case "openapiV2":
         // An empty OpenAPI v2 document (protobuf's empty message): kubectl, falling back to v2 for a
@@ -114,14 +158,33 @@ export function createRequestHandler(options: RequestHandlerOptions): (request: 
         if (!info) throw routeNotFound();
         if (info.builtin && info.group === "authorization.k8s.io" && method === "POST" && route.name === undefined) {
           const raw = await readBody(request);
-          const body = mediaTypeOf(request) === "application/vnd.kubernetes.protobuf"
-            ? decodeAccessReviewProtobuf(raw)
-            : parseBody(raw, "application/json", (reason) => `the object provided is unrecognized: ${reason}`);
-          return serveAccessReview(info.kind as "SelfSubjectAccessReview" | "SubjectAccessReview", body, user, options.authorizer, response);
+          const body =
+            mediaTypeOf(request) === "application/vnd.kubernetes.protobuf"
+              ? decodeAccessReviewProtobuf(raw)
+              : parseBody(raw, "application/json", (reason) => `the object provided is unrecognized: ${reason}`);
+          return serveAccessReview(
+            info.kind as "SelfSubjectAccessReview" | "SubjectAccessReview",
+            body,
+            user,
+            options.authorizer,
+            response,
+          );
         }
         if (info.builtin && info.kind === "Pod" && route.subresource === "log" && route.name && route.namespace) {
-          if (method !== "GET") throw new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
-          return servePodLog(options.objects, options.podLogs, { info, namespace: route.namespace, name: route.name, query: url.searchParams, request, response });
+          if (method !== "GET")
+            throw new ApiError(
+              405,
+              "MethodNotAllowed",
+              "the server does not allow this method on the requested resource",
+            );
+          return servePodLog(options.objects, options.podLogs, {
+            info,
+            namespace: route.namespace,
+            name: route.name,
+            query: url.searchParams,
+            request,
+            response,
+          });
         }
         return serveResource(options, { route, info, request, response, query: url.searchParams });
       }

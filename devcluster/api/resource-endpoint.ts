@@ -1,11 +1,43 @@
 // The verbs of one resource endpoint: collection (list, watch, create, deletecollection),
 // item (get, update, patch, delete) and the /status and /scale subresources.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { applyScale, badRequest, groupVersionOf, listObjects, methodNotAllowed, parseFieldSelector, parseLabelSelector, patchObject, patchTypeOf, routeNotFound, toScale, unsupportedMediaType } from "../registry/index.ts";
-import type { DeleteOptions, FieldValidation, KubeObject, ObjectService, PatchRequest, ResourceInfo, Selectors, WriteContext, WriteResult } from "../registry/index.ts";
+import {
+  applyScale,
+  badRequest,
+  groupVersionOf,
+  listObjects,
+  methodNotAllowed,
+  parseFieldSelector,
+  parseLabelSelector,
+  patchObject,
+  patchTypeOf,
+  routeNotFound,
+  toScale,
+  unsupportedMediaType,
+} from "../registry/index.ts";
+import type {
+  DeleteOptions,
+  FieldValidation,
+  KubeObject,
+  ObjectService,
+  PatchRequest,
+  ResourceInfo,
+  Selectors,
+  WriteContext,
+  WriteResult,
+} from "../registry/index.ts";
 import type { ChangeFeed, Store } from "../storage/index.ts";
 import type { ResourceRoute } from "./api-route.ts";
-import { mediaTypeOf, parseBody, readBody, refuseProtobuf, sendJson, sendRaw, successStatus, warningHeaders } from "./http-io.ts";
+import {
+  mediaTypeOf,
+  parseBody,
+  readBody,
+  refuseProtobuf,
+  sendJson,
+  sendRaw,
+  successStatus,
+  warningHeaders,
+} from "./http-io.ts";
 import { printerColumnsFor, toTable } from "./table.ts";
 import { serveWatch } from "./watch-stream.ts";
 
@@ -33,7 +65,8 @@ function wantsTable(request: IncomingMessage): boolean {
 
 function includeObjectOf(query: URLSearchParams): IncludeObject {
   const value = query.get("includeObject") ?? "Metadata";
-  if (value !== "None" && value !== "Metadata" && value !== "Object") throw badRequest(`invalid includeObject: "${value}": supported values: "None", "Metadata", "Object"`);
+  if (value !== "None" && value !== "Metadata" && value !== "Object")
+    throw badRequest(`invalid includeObject: "${value}": supported values: "None", "Metadata", "Object"`);
   return value;
 }
 
@@ -52,13 +85,19 @@ function userAgentManager(request: IncomingMessage): string {
 
 function writeContextOf(request: IncomingMessage, query: URLSearchParams): WriteContext {
   const dryRun = query.getAll("dryRun");
-  if (dryRun.some((value) => value !== "All")) throw badRequest(`Invalid dry run value: ${JSON.stringify(dryRun)}: supported values: "All"`);
+  if (dryRun.some((value) => value !== "All"))
+    throw badRequest(`Invalid dry run value: ${JSON.stringify(dryRun)}: supported values: "All"`);
   const fieldValidation = query.get("fieldValidation") ?? "Warn";
   if (fieldValidation !== "Strict" && fieldValidation !== "Warn" && fieldValidation !== "Ignore") {
     throw badRequest(`fieldValidation must be one of "Ignore", "Warn", or "Strict", got "${fieldValidation}"`);
   }
   const fieldManager = query.get("fieldManager");
-  return { dryRun: dryRun.length > 0, defaultManager: userAgentManager(request), fieldValidation: fieldValidation as FieldValidation, ...(fieldManager ? { fieldManager } : {}) };
+  return {
+    dryRun: dryRun.length > 0,
+    defaultManager: userAgentManager(request),
+    fieldValidation: fieldValidation as FieldValidation,
+    ...(fieldManager ? { fieldManager } : {}),
+  };
 }
 
 function integerParameter(query: URLSearchParams, name: string): number | undefined {
@@ -73,17 +112,21 @@ export async function serveResource(options: ResourceEndpointOptions, call: Call
   const { route, info, request } = call;
   if (route.namespace !== undefined && !info.namespaced) throw routeNotFound();
   if (route.name === undefined && route.subresource !== undefined) throw routeNotFound();
-  if (info.namespaced && route.namespace === undefined && (route.name !== undefined || request.method === "POST")) throw routeNotFound();
+  if (info.namespaced && route.namespace === undefined && (route.name !== undefined || request.method === "POST"))
+    throw routeNotFound();
   const method = request.method ?? "GET";
   if (route.subresource === "scale") {
     if (!info.subresources.scale) throw routeNotFound();
     return serveScale(options, call, method);
   }
-  if (route.subresource !== undefined && (route.subresource !== "status" || !info.subresources.status)) throw routeNotFound();
+  if (route.subresource !== undefined && (route.subresource !== "status" || !info.subresources.status))
+    throw routeNotFound();
   if (route.name === undefined) {
     switch (method) {
       case "GET":
-        return call.query.get("watch") === "true" || call.query.get("watch") === "1" ? watch(options, call) : list(options, call);
+        return call.query.get("watch") === "true" || call.query.get("watch") === "1"
+          ? watch(options, call)
+          : list(options, call);
       case "POST":
         return create(options, call);
       case "DELETE":
@@ -105,7 +148,13 @@ export async function serveResource(options: ResourceEndpointOptions, call: Call
   throw methodNotAllowed(method, { group: info.group, plural: info.plural });
 }
 
-function sendObject(options: ResourceEndpointOptions, call: Call, code: number, object: KubeObject, headers: Record<string, string[]> = {}): void {
+function sendObject(
+  options: ResourceEndpointOptions,
+  call: Call,
+  code: number,
+  object: KubeObject,
+  headers: Record<string, string[]> = {},
+): void {
   if (!wantsTable(call.request)) return sendJson(call.response, code, object, headers);
   const table = toTable({
     columns: printerColumnsFor(call.info),
@@ -119,7 +168,8 @@ function sendObject(options: ResourceEndpointOptions, call: Call, code: number, 
 }
 
 function sendWrite(options: ResourceEndpointOptions, call: Call, result: WriteResult): void {
-  if (result.json !== undefined && !wantsTable(call.request)) return sendRaw(call.response, result.code, result.json, warningHeaders(result.warnings));
+  if (result.json !== undefined && !wantsTable(call.request))
+    return sendRaw(call.response, result.code, result.json, warningHeaders(result.warnings));
   sendObject(options, call, result.code, result.object, warningHeaders(result.warnings));
 }
 
@@ -137,7 +187,11 @@ function list(options: ResourceEndpointOptions, call: Call): void {
     ...(limit !== undefined ? { limit } : {}),
     ...(continueToken ? { continueToken } : {}),
   });
-  const metadata = { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}), ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}) };
+  const metadata = {
+    resourceVersion: page.resourceVersion,
+    ...(page.continue ? { continue: page.continue } : {}),
+    ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}),
+  };
   if (wantsTable(call.request)) {
     const table = toTable({
       columns: printerColumnsFor(info),
@@ -177,7 +231,14 @@ function watch(options: ResourceEndpointOptions, call: Call): void {
     encode: (stored) => {
       const object = { ...stored, apiVersion: groupVersionOf(info), kind: info.kind };
       if (!table) return object;
-      const encoded = toTable({ columns: printerColumnsFor(info), objects: [object], includeObject, now: options.clock(), resourceVersion: object.metadata.resourceVersion ?? "", withColumnDefinitions: first });
+      const encoded = toTable({
+        columns: printerColumnsFor(info),
+        objects: [object],
+        includeObject,
+        now: options.clock(),
+        resourceVersion: object.metadata.resourceVersion ?? "",
+        withColumnDefinitions: first,
+      });
       first = false;
       return encoded;
     },
@@ -188,7 +249,12 @@ async function readObjectBody(call: Call): Promise<unknown> {
   refuseProtobuf(call.request);
   const media = mediaTypeOf(call.request);
   const body = await readBody(call.request);
-  return parseBody(body, media, (reason) => `the object provided is unrecognized (must be of type ${call.info.kind}): couldn't get version/kind; json parse error: ${reason}`);
+  return parseBody(
+    body,
+    media,
+    (reason) =>
+      `the object provided is unrecognized (must be of type ${call.info.kind}): couldn't get version/kind; json parse error: ${reason}`,
+  );
 }
 
 async function create(options: ResourceEndpointOptions, call: Call): Promise<void> {
@@ -197,7 +263,12 @@ async function create(options: ResourceEndpointOptions, call: Call): Promise<voi
   sendWrite(options, call, options.objects.create(call.info, call.route.namespace, body, context));
 }
 
-async function update(options: ResourceEndpointOptions, call: Call, name: string, subresource: "status" | undefined): Promise<void> {
+async function update(
+  options: ResourceEndpointOptions,
+  call: Call,
+  name: string,
+  subresource: "status" | undefined,
+): Promise<void> {
   const context = writeContextOf(call.request, call.query);
   const body = await readObjectBody(call);
   sendWrite(options, call, options.objects.update(call.info, call.route.namespace, name, body, context, subresource));
@@ -213,7 +284,12 @@ async function readPatch(call: Call, info: ResourceInfo): Promise<PatchRequest> 
   return { type, contentType, body, force: force === "true" };
 }
 
-async function patch(options: ResourceEndpointOptions, call: Call, name: string, subresource: "status" | undefined): Promise<void> {
+async function patch(
+  options: ResourceEndpointOptions,
+  call: Call,
+  name: string,
+  subresource: "status" | undefined,
+): Promise<void> {
   const context = writeContextOf(call.request, call.query);
   const request = await readPatch(call, call.info);
   sendWrite(options, call, options.objects.patch(call.info, call.route.namespace, name, request, context, subresource));
@@ -224,17 +300,25 @@ async function deleteOptionsOf(call: Call): Promise<{ options: DeleteOptions; dr
   const text = body.toString("utf8").trim();
   const query = call.query;
   if (text !== "") {
-    const parsed = parseBody(body, "application/json", (reason) => `the object provided is unrecognized (must be of type DeleteOptions): ${reason}`) as DeleteOptions & { dryRun?: string[] };
+    const parsed = parseBody(
+      body,
+      "application/json",
+      (reason) => `the object provided is unrecognized (must be of type DeleteOptions): ${reason}`,
+    ) as DeleteOptions & { dryRun?: string[] };
     return { options: parsed, dryRun: (parsed.dryRun ?? query.getAll("dryRun")).includes("All") };
   }
   const propagationPolicy = query.get("propagationPolicy");
   if (propagationPolicy !== null && !["Background", "Foreground", "Orphan"].includes(propagationPolicy)) {
-    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+    throw badRequest(
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+    );
   }
   const orphan = query.get("orphanDependents");
   const grace = query.get("gracePeriodSeconds");
   if (grace !== null && !/^-?\d+$/.test(grace)) {
-    throw badRequest(`DeleteOptions.meta.k8s.io "" is invalid: gracePeriodSeconds: Invalid value: "${grace}": must be an integer`);
+    throw badRequest(
+      `DeleteOptions.meta.k8s.io "" is invalid: gracePeriodSeconds: Invalid value: "${grace}": must be an integer`,
+    );
   }
   return {
     options: {
@@ -250,15 +334,23 @@ async function remove(options: ResourceEndpointOptions, call: Call, name: string
   const { options: deleteOptions, dryRun } = await deleteOptionsOf(call);
   const result = options.objects.delete(call.info, call.route.namespace, name, deleteOptions, dryRun);
   if (result.type === "terminating") return sendObject(options, call, 200, result.object);
-  sendJson(call.response, 200, successStatus({ name, group: call.info.group, kind: call.info.plural, uid: result.object.metadata.uid }));
+  sendJson(
+    call.response,
+    200,
+    successStatus({ name, group: call.info.group, kind: call.info.plural, uid: result.object.metadata.uid }),
+  );
 }
 
 async function deleteCollection(options: ResourceEndpointOptions, call: Call): Promise<void> {
   const { options: deleteOptions, dryRun } = await deleteOptionsOf(call);
-  const page = listObjects(options.store, call.info, { ...selectorsOf(call.info, call.query), ...(call.route.namespace !== undefined ? { namespace: call.route.namespace } : {}) });
+  const page = listObjects(options.store, call.info, {
+    ...selectorsOf(call.info, call.query),
+    ...(call.route.namespace !== undefined ? { namespace: call.route.namespace } : {}),
+  });
   for (const item of page.items) {
     const name = item.metadata.name ?? "";
-    if (options.objects.find(call.info, item.metadata.namespace, name)) options.objects.delete(call.info, item.metadata.namespace, name, deleteOptions, dryRun);
+    if (options.objects.find(call.info, item.metadata.namespace, name))
+      options.objects.delete(call.info, item.metadata.namespace, name, deleteOptions, dryRun);
   }
   sendJson(call.response, 200, successStatus({ group: call.info.group, kind: call.info.plural }));
 }
@@ -268,14 +360,19 @@ async function serveScale(options: ResourceEndpointOptions, call: Call, method: 
   const name = route.name!;
   const live = options.objects.get(info, route.namespace, name);
   if (method === "GET") return sendJson(call.response, 200, toScale(info, live));
-  if (method !== "PUT" && method !== "PATCH") throw methodNotAllowed(method, { group: info.group, plural: info.plural });
+  if (method !== "PUT" && method !== "PATCH")
+    throw methodNotAllowed(method, { group: info.group, plural: info.plural });
   const context = writeContextOf(call.request, call.query);
   let scale: unknown;
   if (method === "PUT") {
     scale = await readObjectBody(call);
   } else {
     const request = await readPatch(call, info);
-    if (request.type === "apply") throw unsupportedMediaType(request.contentType, "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json");
+    if (request.type === "apply")
+      throw unsupportedMediaType(
+        request.contentType,
+        "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json",
+      );
     scale = patchObject(info, toScale(info, live), request.type === "strategic" ? "merge" : request.type, request.body);
   }
   const requested = (scale as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;

@@ -1,6 +1,14 @@
 // `kubectl get` tables (meta.k8s.io/v1 Table): printer columns by JSONPath or, for built-ins, computed cells.
 import { formatLabelSelector, labelSelectorFromMatch } from "../registry/index.ts";
-import type { JsonMap, KubeObject, LabelSelectorMatch, PrinterColumn, ResourceInfo, Table, TableRow } from "../registry/index.ts";
+import type {
+  JsonMap,
+  KubeObject,
+  LabelSelectorMatch,
+  PrinterColumn,
+  ResourceInfo,
+  Table,
+  TableRow,
+} from "../registry/index.ts";
 import { evaluateJsonPath, parseJsonPath } from "./json-path.ts";
 import type { JsonPathStep } from "./json-path.ts";
 
@@ -32,10 +40,12 @@ export function humanDuration(milliseconds: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8)
+    return hours % 24 === 0 ? `${Math.floor(hours / 24)}d` : `${Math.floor(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24)}d`;
   const days = Math.floor(hours / 24);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
+  if (hours < 24 * 365 * 8)
+    return days % 365 === 0 ? `${Math.floor(days / 365)}y` : `${Math.floor(days / 365)}y${days % 365}d`;
   return `${Math.floor(days / 365)}y`;
 }
 
@@ -96,9 +106,11 @@ function jsonPathCell(column: PrinterColumn, object: KubeObject, now: Date): unk
   }
 }
 
-
 function at(object: unknown, ...path: string[]): unknown {
-  return path.reduce<unknown>((node, name) => (typeof node === "object" && node !== null ? (node as JsonMap)[name] : undefined), object);
+  return path.reduce<unknown>(
+    (node, name) => (typeof node === "object" && node !== null ? (node as JsonMap)[name] : undefined),
+    object,
+  );
 }
 
 function count(value: unknown): number {
@@ -142,13 +154,19 @@ function podStatusCell(object: KubeObject): unknown {
     const waiting = at(status, "state", "waiting", "reason");
     const terminated = at(status, "state", "terminated") as JsonMap | undefined;
     if (typeof waiting === "string" && waiting !== "") reason = waiting;
-    else if (terminated && typeof terminated.reason === "string" && terminated.reason !== "") reason = terminated.reason;
-    else if (terminated) reason = integer(terminated.signal) ? `Signal:${integer(terminated.signal)}` : `ExitCode:${integer(terminated.exitCode)}`;
+    else if (terminated && typeof terminated.reason === "string" && terminated.reason !== "")
+      reason = terminated.reason;
+    else if (terminated)
+      reason = integer(terminated.signal)
+        ? `Signal:${integer(terminated.signal)}`
+        : `ExitCode:${integer(terminated.exitCode)}`;
     else if (status.ready === true && at(status, "state", "running")) running = true;
   }
   if (reason === "Completed" && running) {
     const conditions = at(object, "status", "conditions");
-    const ready = Array.isArray(conditions) && conditions.some((condition) => at(condition, "type") === "Ready" && at(condition, "status") === "True");
+    const ready =
+      Array.isArray(conditions) &&
+      conditions.some((condition) => at(condition, "type") === "Ready" && at(condition, "status") === "True");
     reason = ready ? "Running" : "NotReady";
   }
   return at(object, "metadata", "deletionTimestamp") ? "Terminating" : reason;
@@ -163,9 +181,14 @@ const builtinCells = new Map<string, Record<string, Cell>>([
   [
     "Event",
     {
-      "Last Seen": (object, now) => since(object.lastTimestamp ?? object.eventTime ?? object.metadata.creationTimestamp, now),
-      Object: (object) => `${String(at(object, "involvedObject", "kind") ?? "").toLowerCase()}/${String(at(object, "involvedObject", "name") ?? "")}`,
-      Source: (object) => [at(object, "source", "component"), at(object, "source", "host")].filter((part) => typeof part === "string" && part !== "").join(", "),
+      "Last Seen": (object, now) =>
+        since(object.lastTimestamp ?? object.eventTime ?? object.metadata.creationTimestamp, now),
+      Object: (object) =>
+        `${String(at(object, "involvedObject", "kind") ?? "").toLowerCase()}/${String(at(object, "involvedObject", "name") ?? "")}`,
+      Source: (object) =>
+        [at(object, "source", "component"), at(object, "source", "host")]
+          .filter((part) => typeof part === "string" && part !== "")
+          .join(", "),
       Count: (object) => integer(object.count) || 1,
     },
   ],
@@ -180,7 +203,10 @@ const builtinCells = new Map<string, Record<string, Cell>>([
       Restarts: (object, now) => {
         const statuses = podStatuses(object);
         const restarts = statuses.reduce((sum, status) => sum + integer(status.restartCount), 0);
-        const finished = statuses.map((status) => at(status, "lastState", "terminated", "finishedAt")).filter((time) => typeof time === "string").sort();
+        const finished = statuses
+          .map((status) => at(status, "lastState", "terminated", "finishedAt"))
+          .filter((time) => typeof time === "string")
+          .sort();
         const last = finished[finished.length - 1];
         return restarts > 0 && last ? `${restarts} (${since(last, now)} ago)` : String(restarts);
       },
@@ -191,11 +217,18 @@ const builtinCells = new Map<string, Record<string, Cell>>([
   [
     "Deployment",
     {
-      Ready: (object) => `${integer(at(object, "status", "readyReplicas"))}/${integer(at(object, "spec", "replicas") ?? 1)}`,
+      Ready: (object) =>
+        `${integer(at(object, "status", "readyReplicas"))}/${integer(at(object, "spec", "replicas") ?? 1)}`,
       "Up-to-date": (object) => integer(at(object, "status", "updatedReplicas")),
       Available: (object) => integer(at(object, "status", "availableReplicas")),
-      Containers: (object) => containers(object).map((container) => String(container.name ?? "")).join(","),
-      Images: (object) => containers(object).map((container) => String(container.image ?? "")).join(","),
+      Containers: (object) =>
+        containers(object)
+          .map((container) => String(container.name ?? ""))
+          .join(","),
+      Images: (object) =>
+        containers(object)
+          .map((container) => String(container.image ?? ""))
+          .join(","),
       Selector: (object) => selectorText(at(object, "spec", "selector")),
     },
   ],
@@ -205,13 +238,29 @@ const builtinCells = new Map<string, Record<string, Cell>>([
       Desired: (object) => integer(at(object, "spec", "replicas") ?? 1),
       Current: (object) => integer(at(object, "status", "replicas")),
       Ready: (object) => integer(at(object, "status", "readyReplicas")),
-      Containers: (object) => containers(object).map((container) => String(container.name ?? "")).join(","),
-      Images: (object) => containers(object).map((container) => String(container.image ?? "")).join(","),
+      Containers: (object) =>
+        containers(object)
+          .map((container) => String(container.name ?? ""))
+          .join(","),
+      Images: (object) =>
+        containers(object)
+          .map((container) => String(container.image ?? ""))
+          .join(","),
       Selector: (object) => selectorText(at(object, "spec", "selector")),
     },
   ],
-  ["RoleBinding", { Role: (object) => `${String(at(object, "roleRef", "kind") ?? "")}/${String(at(object, "roleRef", "name") ?? "")}` }],
-  ["ClusterRoleBinding", { Role: (object) => `${String(at(object, "roleRef", "kind") ?? "")}/${String(at(object, "roleRef", "name") ?? "")}` }],
+  [
+    "RoleBinding",
+    {
+      Role: (object) => `${String(at(object, "roleRef", "kind") ?? "")}/${String(at(object, "roleRef", "name") ?? "")}`,
+    },
+  ],
+  [
+    "ClusterRoleBinding",
+    {
+      Role: (object) => `${String(at(object, "roleRef", "kind") ?? "")}/${String(at(object, "roleRef", "name") ?? "")}`,
+    },
+  ],
 ]);
 
 /** The columns `kubectl get` shows for a resource: its printer columns, with computed cells for built-ins. */
@@ -219,7 +268,13 @@ export function printerColumnsFor(info: ResourceInfo): TableColumn[] {
   if (!info.builtin) return info.printerColumns;
   const cells = builtinCells.get(info.kind) ?? {};
   return info.printerColumns.map((column) => {
-    const cell = Object.hasOwn(cells, column.name) ? cells[column.name] : column.name === "Age" ? ageCell : column.name === "Created At" ? createdAtCell : undefined;
+    const cell = Object.hasOwn(cells, column.name)
+      ? cells[column.name]
+      : column.name === "Age"
+        ? ageCell
+        : column.name === "Created At"
+          ? createdAtCell
+          : undefined;
     return cell ? { ...column, cell } : column;
   });
 }
@@ -240,9 +295,23 @@ function rowObject(object: KubeObject, includeObject: ToTableOptions["includeObj
 }
 
 /** Renders objects as a Table, the shape kubectl asks for with `Accept: application/json;as=Table;…`. */
-export function toTable({ columns, objects, includeObject, now, resourceVersion, continueToken, withColumnDefinitions }: ToTableOptions): Table {
+export function toTable({
+  columns,
+  objects,
+  includeObject,
+  now,
+  resourceVersion,
+  continueToken,
+  withColumnDefinitions,
+}: ToTableOptions): Table {
   const rows: TableRow[] = objects.map((object) => {
-    const cells = columns.map((column) => (column.cell ? column.cell(object, now) : column.jsonPath === ".metadata.name" ? object.metadata.name ?? "" : jsonPathCell(column, object, now)));
+    const cells = columns.map((column) =>
+      column.cell
+        ? column.cell(object, now)
+        : column.jsonPath === ".metadata.name"
+          ? (object.metadata.name ?? "")
+          : jsonPathCell(column, object, now),
+    );
     const rowObj = rowObject(object, includeObject);
     return rowObj ? { cells, object: rowObj } : { cells };
   });
@@ -251,7 +320,13 @@ export function toTable({ columns, objects, includeObject, now, resourceVersion,
     apiVersion: "meta.k8s.io/v1",
     metadata: { resourceVersion, ...(continueToken ? { continue: continueToken } : {}) },
     columnDefinitions: withColumnDefinitions
-      ? columns.map((column) => ({ name: column.name, type: column.type, format: column.format ?? "", description: column.description ?? "", priority: column.priority ?? 0 }))
+      ? columns.map((column) => ({
+          name: column.name,
+          type: column.type,
+          format: column.format ?? "",
+          description: column.description ?? "",
+          priority: column.priority ?? 0,
+        }))
       : [],
     rows,
   };

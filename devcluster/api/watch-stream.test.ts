@@ -6,7 +6,8 @@ import { waitFor } from "../../test/fixtures/wait-for.ts";
 
 let api: DevClusterHttp;
 const merge = "application/merge-patch+json";
-const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+const tableAccept =
+  "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
 beforeAll(async () => {
   api = await startDevClusterHttp({ bookmarkIntervalMillis: 100 });
@@ -14,7 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const summary = (events: { type: string; object: any }[]) => events.map((event) => `${event.type} ${event.object.metadata?.name ?? ""}`);
+const summary = (events: { type: string; object: any }[]) =>
+  events.map((event) => `${event.type} ${event.object.metadata?.name ?? ""}`);
 
 describe("watch", () => {
   it("without resourceVersion sends ADDED for what exists, then live changes including DELETED", async () => {
@@ -28,7 +30,9 @@ describe("watch", () => {
     await waitFor("three events", () => watch.events.length === 3);
     expect(summary(watch.events)).toEqual(["ADDED first", "MODIFIED first", "DELETED first"]);
     expect(watch.events[0]!.object).toMatchObject({ apiVersion: "v1", kind: "ConfigMap" });
-    expect(Number(watch.events[2]!.object.metadata.resourceVersion)).toBeGreaterThan(Number(watch.events[1]!.object.metadata.resourceVersion));
+    expect(Number(watch.events[2]!.object.metadata.resourceVersion)).toBeGreaterThan(
+      Number(watch.events[1]!.object.metadata.resourceVersion),
+    );
     expect(deleted.code).toBe(200);
     watch.close();
   });
@@ -46,9 +50,15 @@ describe("watch", () => {
     await api.call("POST", widgets, { body: widget("relabelled", { size: 1 }, { labels: { tier: "gold" } }) });
     const watch = await api.watch(`${widgets}?watch=true&labelSelector=${encodeURIComponent("tier=gold")}`);
     await waitFor("the initial event", () => watch.events.length === 1);
-    await api.call("PATCH", `${widgets}/relabelled`, { body: { metadata: { labels: { tier: "silver" } } }, contentType: merge });
+    await api.call("PATCH", `${widgets}/relabelled`, {
+      body: { metadata: { labels: { tier: "silver" } } },
+      contentType: merge,
+    });
     await api.call("PATCH", `${widgets}/relabelled`, { body: { spec: { size: 3 } }, contentType: merge });
-    await api.call("PATCH", `${widgets}/relabelled`, { body: { metadata: { labels: { tier: "gold" } } }, contentType: merge });
+    await api.call("PATCH", `${widgets}/relabelled`, {
+      body: { metadata: { labels: { tier: "gold" } } },
+      contentType: merge,
+    });
     await waitFor("three events", () => watch.events.length === 3);
     expect(summary(watch.events)).toEqual(["ADDED relabelled", "DELETED relabelled", "ADDED relabelled"]);
     watch.close();
@@ -68,20 +78,30 @@ describe("watch", () => {
 
   it("sends BOOKMARKs only when asked, and ends at timeoutSeconds", async () => {
     const plain = await api.watch(`${widgets}?watch=true&resourceVersion=999999&timeoutSeconds=1`);
-    const bookmarked = await api.watch(`${widgets}?watch=true&resourceVersion=999999&allowWatchBookmarks=true&timeoutSeconds=1`);
+    const bookmarked = await api.watch(
+      `${widgets}?watch=true&resourceVersion=999999&allowWatchBookmarks=true&timeoutSeconds=1`,
+    );
     await Promise.all([plain.ended, bookmarked.ended]);
     expect(plain.events).toEqual([]);
     expect(bookmarked.events.length).toBeGreaterThan(0);
-    expect(bookmarked.events.every((event) => event.type === "BOOKMARK" && /^\d+$/.test(event.object.metadata.resourceVersion))).toBe(true);
+    expect(
+      bookmarked.events.every(
+        (event) => event.type === "BOOKMARK" && /^\d+$/.test(event.object.metadata.resourceVersion),
+      ),
+    ).toBe(true);
   });
 
   it("as Table sends one-row Tables with column definitions on the first event only", async () => {
     await api.call("POST", widgets, { body: widget("tabled", { size: 4 }) });
-    const watch = await api.watch(`${widgets}?watch=true&fieldSelector=metadata.name%3Dtabled`, { accept: tableAccept });
+    const watch = await api.watch(`${widgets}?watch=true&fieldSelector=metadata.name%3Dtabled`, {
+      accept: tableAccept,
+    });
     await waitFor("the initial event", () => watch.events.length === 1);
     await api.call("PATCH", `${widgets}/tabled`, { body: { spec: { size: 5 } }, contentType: merge });
     await waitFor("the modification", () => watch.events.length === 2);
-    const [first, second] = watch.events as { object: { kind: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] } }[];
+    const [first, second] = watch.events as {
+      object: { kind: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    }[];
     expect(first!.object.kind).toBe("Table");
     expect(first!.object.columnDefinitions.map((column) => column.name)).toEqual(["Name", "Size"]);
     expect(first!.object.rows[0]!.cells).toEqual(["tabled", 4]);

@@ -1,7 +1,14 @@
 // A watch: newline-delimited events on a chunked response, resumed from the change log and then
 // fed live from the write path; selector transitions become ADDED/DELETED, too-old versions a 410 ERROR.
 import type { ServerResponse } from "node:http";
-import { badRequest, gone, groupVersionOf, internalError, matchesSelectors, storageResource } from "../registry/index.ts";
+import {
+  badRequest,
+  gone,
+  groupVersionOf,
+  internalError,
+  matchesSelectors,
+  storageResource,
+} from "../registry/index.ts";
 import type { KubeObject, ResourceInfo, Selectors } from "../registry/index.ts";
 import type { Change, ChangeFeed, Store } from "../storage/index.ts";
 
@@ -42,7 +49,11 @@ export function serveWatch(options: WatchOptions): void {
   const { store, feed, info, query, response } = options;
   const start = watchStartRevision(query.resourceVersion);
   const resource = storageResource(info);
-  response.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked" });
+  response.writeHead(200, {
+    "Content-Type": "application/json",
+    "Cache-Control": "no-cache, private",
+    "Transfer-Encoding": "chunked",
+  });
   response.flushHeaders();
   response.socket?.setNoDelay(true);
   // Events written in one turn of the event loop (several writers' commits) leave in one chunk.
@@ -69,7 +80,8 @@ export function serveWatch(options: WatchOptions): void {
   const send = (type: WatchEventType, object: unknown) => write(`${JSON.stringify({ type, object })}\n`);
   const apiVersion = groupVersionOf(info);
   const emit = (type: Exclude<WatchEventType, "BOOKMARK" | "ERROR">, object: KubeObject, json?: string) => {
-    if (json !== undefined && options.plain && object.apiVersion === apiVersion && object.kind === info.kind) write(`{"type":"${type}","object":${json}}\n`);
+    if (json !== undefined && options.plain && object.apiVersion === apiVersion && object.kind === info.kind)
+      write(`{"type":"${type}","object":${json}}\n`);
     else send(type, options.encode(object, type));
   };
 
@@ -96,7 +108,9 @@ export function serveWatch(options: WatchOptions): void {
       if (matches) emit(change.type, change.object, change.json);
       return;
     }
-    const before = change.previousLabels ? { ...change.object, metadata: { ...change.object.metadata, labels: change.previousLabels } } : change.object;
+    const before = change.previousLabels
+      ? { ...change.object, metadata: { ...change.object.metadata, labels: change.previousLabels } }
+      : change.object;
     const matchedBefore = matchesSelectors(query, before);
     if (matchedBefore && matches) emit("MODIFIED", change.object, change.json);
     else if (matches) emit("ADDED", change.object, change.json);
@@ -114,7 +128,8 @@ export function serveWatch(options: WatchOptions): void {
   }
 
   const timers: NodeJS.Timeout[] = [];
-  const bookmark = () => send("BOOKMARK", { kind: info.kind, apiVersion, metadata: { resourceVersion: String(store.revision) } });
+  const bookmark = () =>
+    send("BOOKMARK", { kind: info.kind, apiVersion, metadata: { resourceVersion: String(store.revision) } });
   if (query.allowWatchBookmarks) timers.push(setInterval(bookmark, options.bookmarkIntervalMillis));
   if (query.timeoutSeconds !== undefined && query.timeoutSeconds > 0) {
     timers.push(

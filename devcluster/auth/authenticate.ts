@@ -18,14 +18,22 @@ export type Authentication =
 const admin: UserInfo = { name: "kubernetes-admin", groups: ["system:masters", "system:authenticated"] };
 
 function serviceAccountUser(namespace: string, name: string, extraGroups: string[] = []): UserInfo {
-  const groups = ["system:serviceaccounts", `system:serviceaccounts:${namespace}`, ...extraGroups, "system:authenticated"];
+  const groups = [
+    "system:serviceaccounts",
+    `system:serviceaccounts:${namespace}`,
+    ...extraGroups,
+    "system:authenticated",
+  ];
   return { name: `system:serviceaccount:${namespace}:${name}`, groups };
 }
 
 function headerList(request: IncomingMessage, name: string): string[] {
   const value = request.headers[name];
   const values = Array.isArray(value) ? value : value !== undefined ? [value] : [];
-  return values.flatMap((entry) => entry.split(",")).map((entry) => entry.trim()).filter(Boolean);
+  return values
+    .flatMap((entry) => entry.split(","))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 function sameToken(given: string, expected: string): boolean {

@@ -15,8 +15,14 @@ export interface Credentials {
 const files = { caCertificate: "ca.crt", certificate: "server.crt", privateKey: "server.key", token: "token" } as const;
 
 /** Reads the credentials from `dataDir`, creating them on first use. */
-export async function loadOrCreateCredentials(dataDir: string, extraHosts: readonly string[] = []): Promise<Credentials> {
-  const paths = Object.fromEntries(Object.entries(files).map(([key, file]) => [key, join(dataDir, file)])) as Record<keyof Credentials, string>;
+export async function loadOrCreateCredentials(
+  dataDir: string,
+  extraHosts: readonly string[] = [],
+): Promise<Credentials> {
+  const paths = Object.fromEntries(Object.entries(files).map(([key, file]) => [key, join(dataDir, file)])) as Record<
+    keyof Credentials,
+    string
+  >;
   if (Object.values(paths).every((path) => existsSync(path))) {
     return {
       caCertificate: readFileSync(paths.caCertificate, "utf8"),
@@ -31,10 +37,18 @@ export async function loadOrCreateCredentials(dataDir: string, extraHosts: reado
     keyType: "ec",
     algorithm: "sha256",
     notAfterDate,
-    extensions: [{ name: "basicConstraints", cA: true, critical: true }, { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }],
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+    ],
   });
   const ipHosts = ["127.0.0.1", "::1", ...extraHosts.filter((host) => /^[\d.:]+$/.test(host))];
-  const dnsHosts = ["localhost", "kubernetes", "kubernetes.default", ...extraHosts.filter((host) => !/^[\d.:]+$/.test(host))];
+  const dnsHosts = [
+    "localhost",
+    "kubernetes",
+    "kubernetes.default",
+    ...extraHosts.filter((host) => !/^[\d.:]+$/.test(host)),
+  ];
   const server = await generate([{ name: "commonName", value: "kontinue-devcluster" }], {
     keyType: "ec",
     algorithm: "sha256",
@@ -44,10 +58,21 @@ export async function loadOrCreateCredentials(dataDir: string, extraHosts: reado
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [...dnsHosts.map((value) => ({ type: 2 as const, value })), ...ipHosts.map((ip) => ({ type: 7 as const, ip }))] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          ...dnsHosts.map((value) => ({ type: 2 as const, value })),
+          ...ipHosts.map((ip) => ({ type: 7 as const, ip })),
+        ],
+      },
     ],
   });
-  const credentials: Credentials = { caCertificate: ca.cert, certificate: server.cert, privateKey: server.private, token: randomBytes(24).toString("base64url") };
+  const credentials: Credentials = {
+    caCertificate: ca.cert,
+    certificate: server.cert,
+    privateKey: server.private,
+    token: randomBytes(24).toString("base64url"),
+  };
   writeFileSync(paths.caCertificate, credentials.caCertificate);
   writeFileSync(paths.certificate, credentials.certificate);
   writeFileSync(paths.privateKey, credentials.privateKey, { mode: 0o600 });

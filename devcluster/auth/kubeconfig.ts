@@ -16,9 +16,22 @@ function renderKubeconfig(options: KubeconfigOptions): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: clusterName, cluster: { server: options.server, "certificate-authority-data": Buffer.from(options.caCertificate).toString("base64") } }],
+    clusters: [
+      {
+        name: clusterName,
+        cluster: {
+          server: options.server,
+          "certificate-authority-data": Buffer.from(options.caCertificate).toString("base64"),
+        },
+      },
+    ],
     users: [{ name: clusterName, user: { token: options.token } }],
-    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName, namespace: options.namespace ?? "default" } }],
+    contexts: [
+      {
+        name: clusterName,
+        context: { cluster: clusterName, user: clusterName, namespace: options.namespace ?? "default" },
+      },
+    ],
     "current-context": clusterName,
     preferences: {},
   });

@@ -9,7 +9,15 @@ export interface UserInfo {
 
 /** What a request does, as kube's authorizer attributes name it. */
 export type RequestAttributes =
-  | { kind: "resource"; verb: string; apiGroup: string; resource: string; subresource?: string; namespace?: string; name?: string }
+  | {
+      kind: "resource";
+      verb: string;
+      apiGroup: string;
+      resource: string;
+      subresource?: string;
+      namespace?: string;
+      name?: string;
+    }
   | { kind: "nonResource"; verb: string; path: string };
 
 export interface RbacObjects {
@@ -39,7 +47,19 @@ interface Binding {
 }
 
 /** Paths kube's bootstrap ClusterRoles (system:discovery, system:public-info-viewer) open to every authenticated user. */
-const discoveryPaths = ["/api", "/api/*", "/apis", "/apis/*", "/openapi", "/openapi/*", "/version", "/version/", "/healthz", "/livez", "/readyz"];
+const discoveryPaths = [
+  "/api",
+  "/api/*",
+  "/apis",
+  "/apis/*",
+  "/openapi",
+  "/openapi/*",
+  "/version",
+  "/version/",
+  "/healthz",
+  "/livez",
+  "/readyz",
+];
 
 function matchesSubject(subject: Subject, user: UserInfo, bindingNamespace: string): boolean {
   switch (subject.kind) {
@@ -55,7 +75,10 @@ function matchesSubject(subject: Subject, user: UserInfo, bindingNamespace: stri
 }
 
 function pathMatches(patterns: readonly string[], path: string): boolean {
-  return patterns.some((pattern) => pattern === "*" || pattern === path || (pattern.endsWith("*") && path.startsWith(pattern.slice(0, -1))));
+  return patterns.some(
+    (pattern) =>
+      pattern === "*" || pattern === path || (pattern.endsWith("*") && path.startsWith(pattern.slice(0, -1))),
+  );
 }
 
 /** kube's RuleAllows: verbs, API groups, resources (with `*`, `resource/subresource`, `*∕subresource`), names. */
@@ -68,14 +91,17 @@ export function ruleAllows(rule: PolicyRule, attributes: RequestAttributes): boo
   const combined = attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes.resource;
   const resources = rule.resources ?? [];
   const anySubresource = attributes.subresource !== undefined ? `*/${attributes.subresource}` : undefined;
-  const resourceOk = resources.some((resource) => resource === "*" || resource === combined || resource === anySubresource);
+  const resourceOk = resources.some(
+    (resource) => resource === "*" || resource === combined || resource === anySubresource,
+  );
   if (!resourceOk) return false;
   const names = rule.resourceNames ?? [];
   return names.length === 0 || (attributes.name !== undefined && names.includes(attributes.name));
 }
 
 function isSelfReview(attributes: RequestAttributes): boolean {
-  if (attributes.kind !== "resource" || attributes.apiGroup !== "authorization.k8s.io" || attributes.verb !== "create") return false;
+  if (attributes.kind !== "resource" || attributes.apiGroup !== "authorization.k8s.io" || attributes.verb !== "create")
+    return false;
   return attributes.resource === "selfsubjectaccessreviews" || attributes.resource === "selfsubjectrulesreviews";
 }
 
@@ -88,13 +114,18 @@ export class RbacAuthorizer {
 
   authorize(user: UserInfo, attributes: RequestAttributes): boolean {
     if (user.groups.includes("system:masters")) return true;
-    if (attributes.kind === "nonResource" && attributes.verb === "get" && pathMatches(discoveryPaths, attributes.path)) return true;
+    if (attributes.kind === "nonResource" && attributes.verb === "get" && pathMatches(discoveryPaths, attributes.path))
+      return true;
     // Self reviews are open to everyone (kube's system:basic-user role).
     if (isSelfReview(attributes)) return true;
     const clusterRoles = new Map(this.#objects.clusterRoles().map((role) => [role.metadata.name, role]));
-    const rulesOf = (role: KubeObject | undefined) => ((role?.rules ?? []) as PolicyRule[]);
+    const rulesOf = (role: KubeObject | undefined) => (role?.rules ?? []) as PolicyRule[];
     for (const binding of this.#objects.clusterRoleBindings() as (KubeObject & Binding)[]) {
-      if (binding.roleRef?.kind !== "ClusterRole" || !(binding.subjects ?? []).some((subject) => matchesSubject(subject, user, ""))) continue;
+      if (
+        binding.roleRef?.kind !== "ClusterRole" ||
+        !(binding.subjects ?? []).some((subject) => matchesSubject(subject, user, ""))
+      )
+        continue;
       if (rulesOf(clusterRoles.get(binding.roleRef.name)).some((rule) => ruleAllows(rule, attributes))) return true;
     }
     const namespace = attributes.kind === "resource" ? attributes.namespace : undefined;
@@ -103,7 +134,12 @@ export class RbacAuthorizer {
     for (const binding of this.#objects.roleBindings(namespace) as (KubeObject & Binding)[]) {
       if (!(binding.subjects ?? []).some((subject) => matchesSubject(subject, user, namespace))) continue;
       const ref = binding.roleRef;
-      const role = ref?.kind === "ClusterRole" ? clusterRoles.get(ref.name) : ref?.kind === "Role" ? roles.get(ref.name) : undefined;
+      const role =
+        ref?.kind === "ClusterRole"
+          ? clusterRoles.get(ref.name)
+          : ref?.kind === "Role"
+            ? roles.get(ref.name)
+            : undefined;
       if (rulesOf(role).some((rule) => ruleAllows(rule, attributes))) return true;
     }
     return false;
@@ -112,7 +148,8 @@ export class RbacAuthorizer {
 
 /** kube's Forbidden message: `<resource>.<group> "<name>" is forbidden: User "<user>" cannot <verb> resource …`. */
 export function forbiddenMessage(user: UserInfo, attributes: RequestAttributes): string {
-  if (attributes.kind === "nonResource") return `forbidden: User "${user.name}" cannot ${attributes.verb} path "${attributes.path}"`;
+  if (attributes.kind === "nonResource")
+    return `forbidden: User "${user.name}" cannot ${attributes.verb} path "${attributes.path}"`;
   const qualified = attributes.apiGroup ? `${attributes.resource}.${attributes.apiGroup}` : attributes.resource;
   const subject = attributes.name ? `${qualified} "${attributes.name}"` : qualified;
   const combined = attributes.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes.resource;

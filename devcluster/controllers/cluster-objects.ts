@@ -32,7 +32,9 @@ export class ClusterObjects {
   }
 
   info(kind: WorkloadKind): ResourceInfo {
-    const info = this.#options.catalogue.all.find((candidate) => candidate.builtin && candidate.kind === kind && candidate.group === groups[kind]);
+    const info = this.#options.catalogue.all.find(
+      (candidate) => candidate.builtin && candidate.kind === kind && candidate.group === groups[kind],
+    );
     if (!info) throw new Error(`devcluster serves no built-in kind ${kind}`);
     return info;
   }
@@ -53,7 +55,9 @@ export class ClusterObjects {
       .dependentsOf(ownerUid)
       .filter((entry) => entry.resource === resource)
       .map((entry) => entry.object)
-      .filter((object) => (object.metadata.ownerReferences ?? []).some((owner) => owner.uid === ownerUid && owner.controller === true));
+      .filter((object) =>
+        (object.metadata.ownerReferences ?? []).some((owner) => owner.uid === ownerUid && owner.controller === true),
+      );
   }
 
   list(kind: WorkloadKind): KubeObject[] {
@@ -72,16 +76,24 @@ export class ClusterObjects {
 
   updateStatus(kind: WorkloadKind, object: KubeObject): KubeObject {
     const { namespace, name } = object.metadata;
-    return this.#options.objects.update(this.info(kind), namespace, name ?? "", object, this.#context(), "status").object;
+    return this.#options.objects.update(this.info(kind), namespace, name ?? "", object, this.#context(), "status")
+      .object;
   }
 
   delete(kind: WorkloadKind, namespace: string, name: string, options: DeleteOptions = {}): void {
     const info = this.info(kind);
-    if (this.#options.objects.find(info, namespace, name)) this.#options.objects.delete(info, namespace, name, options, false);
+    if (this.#options.objects.find(info, namespace, name))
+      this.#options.objects.delete(info, namespace, name, options, false);
   }
 
   /** A v1 Event about `object`, as client-go's recorder writes it (shown by `kubectl describe` and `kubectl events`). */
-  recordEvent(object: KubeObject, type: "Normal" | "Warning", reason: string, message: string, source: EventSource): void {
+  recordEvent(
+    object: KubeObject,
+    type: "Normal" | "Warning",
+    reason: string,
+    message: string,
+    source: EventSource,
+  ): void {
     const now = kubeTime(this.#options.clock());
     const namespace = object.metadata.namespace ?? "default";
     const name = `${object.metadata.name ?? ""}.${randomBytes(8).toString("hex")}`;

@@ -18,7 +18,15 @@ const merge = "application/merge-patch+json";
 const gone = (path: string) => async () => (await api.call("GET", path)).code === 404;
 
 async function owned(name: string, owner: { metadata: { name: string; uid: string } }): Promise<void> {
-  const body = { metadata: { name, ownerReferences: [{ apiVersion: "example.com/v1", kind: "Widget", name: owner.metadata.name, uid: owner.metadata.uid }] }, data: {} };
+  const body = {
+    metadata: {
+      name,
+      ownerReferences: [
+        { apiVersion: "example.com/v1", kind: "Widget", name: owner.metadata.name, uid: owner.metadata.uid },
+      ],
+    },
+    data: {},
+  };
   expect((await api.call("POST", configMaps, { body })).code).toBe(201);
 }
 
@@ -29,7 +37,10 @@ describe("finalizers", () => {
     expect(deleted.code).toBe(200);
     expect(deleted.body.metadata.deletionTimestamp).toBeDefined();
     expect(deleted.body.metadata.generation).toBe(2);
-    const added = await api.call("PATCH", `${widgets}/held`, { body: { metadata: { finalizers: ["example.com/hold", "example.com/more"] } }, contentType: merge });
+    const added = await api.call("PATCH", `${widgets}/held`, {
+      body: { metadata: { finalizers: ["example.com/hold", "example.com/more"] } },
+      contentType: merge,
+    });
     expect(added.code).toBe(422);
     expect((await api.call("GET", `${widgets}/held`)).code).toBe(200);
     await api.call("PATCH", `${widgets}/held`, { body: { metadata: { finalizers: null } }, contentType: merge });
@@ -41,7 +52,11 @@ describe("finalizers", () => {
     const failed = await api.call("DELETE", `${widgets}/plain`, { body: { preconditions: { uid: "someone-else" } } });
     expect(failed.code).toBe(409);
     const deleted = await api.call("DELETE", `${widgets}/plain`);
-    expect(deleted.body).toMatchObject({ kind: "Status", status: "Success", details: { name: "plain", group: "example.com", kind: "widgets", uid: created.metadata.uid } });
+    expect(deleted.body).toMatchObject({
+      kind: "Status",
+      status: "Success",
+      details: { name: "plain", group: "example.com", kind: "widgets", uid: created.metadata.uid },
+    });
   });
 });
 
@@ -75,7 +90,9 @@ describe("ownerReference garbage collection", () => {
 
 describe("namespaces", () => {
   it("deleting a namespace deletes its contents, then the namespace", async () => {
-    await api.call("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "doomed" } } });
+    await api.call("POST", "/api/v1/namespaces", {
+      body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "doomed" } },
+    });
     await api.call("POST", "/api/v1/namespaces/doomed/configmaps", { body: { metadata: { name: "inside" } } });
     const deleted = await api.call("DELETE", "/api/v1/namespaces/doomed");
     expect(deleted.body.status).toEqual({ phase: "Terminating" });
@@ -90,7 +107,9 @@ describe("namespaces", () => {
   });
 
   it("serves default, kube-system and kube-public from the start", async () => {
-    const names = (await api.call("GET", "/api/v1/namespaces")).body.items.map((item: { metadata: { name: string } }) => item.metadata.name);
+    const names = (await api.call("GET", "/api/v1/namespaces")).body.items.map(
+      (item: { metadata: { name: string } }) => item.metadata.name,
+    );
     expect(names).toEqual(expect.arrayContaining(["default", "kube-system", "kube-public"]));
   });
 });
@@ -103,16 +122,32 @@ describe("CustomResourceDefinitions", () => {
     const crd = (await api.call("GET", `${crds}/widgets.example.com`)).body;
     expect(crd.status.acceptedNames).toMatchObject({ kind: "Widget", plural: "widgets" });
     expect(crd.status.storedVersions).toEqual(["v1"]);
-    expect(crd.status.conditions.map((condition: { type: string; status: string }) => `${condition.type}=${condition.status}`)).toEqual(["NamesAccepted=True", "Established=True"]);
+    expect(
+      crd.status.conditions.map(
+        (condition: { type: string; status: string }) => `${condition.type}=${condition.status}`,
+      ),
+    ).toEqual(["NamesAccepted=True", "Established=True"]);
     expect(crd.metadata.finalizers).toEqual(["customresourcecleanup.apiextensions.k8s.io"]);
   });
 
   it("deleting a CRD deletes its custom resources, then stops serving them", async () => {
-    const gadget = { ...(widgetCrd({ name: "gadgets.example.org" }) as { spec: Record<string, unknown> }) } as { metadata: object; spec: { group: string; names: object } };
-    const body = { ...gadget, spec: { ...gadget.spec, group: "example.org", names: { kind: "Gadget", plural: "gadgets" } } };
+    const gadget = { ...(widgetCrd({ name: "gadgets.example.org" }) as { spec: Record<string, unknown> }) } as {
+      metadata: object;
+      spec: { group: string; names: object };
+    };
+    const body = {
+      ...gadget,
+      spec: { ...gadget.spec, group: "example.org", names: { kind: "Gadget", plural: "gadgets" } },
+    };
     expect((await api.call("POST", crds, { body })).code).toBe(201);
     const gadgets = "/apis/example.org/v1/namespaces/default/gadgets";
-    expect((await api.call("POST", gadgets, { body: { apiVersion: "example.org/v1", kind: "Gadget", metadata: { name: "g1" }, spec: {} } })).code).toBe(201);
+    expect(
+      (
+        await api.call("POST", gadgets, {
+          body: { apiVersion: "example.org/v1", kind: "Gadget", metadata: { name: "g1" }, spec: {} },
+        })
+      ).code,
+    ).toBe(201);
     await api.call("DELETE", `${crds}/gadgets.example.org`);
     await waitFor("the CRD to go", gone(`${crds}/gadgets.example.org`));
     const after = await api.call("GET", gadgets);
@@ -124,9 +159,13 @@ describe("CustomResourceDefinitions", () => {
 describe("ownerReferences", () => {
   it("must name apiVersion, kind, name and uid, with at most one controller (422)", async () => {
     const reference = { apiVersion: "example.com/v1", kind: "Widget", name: "w", uid: "u1", controller: true };
-    const missing = await api.call("POST", configMaps, { body: { metadata: { name: "no-uid", ownerReferences: [{ ...reference, uid: "" }] } } });
+    const missing = await api.call("POST", configMaps, {
+      body: { metadata: { name: "no-uid", ownerReferences: [{ ...reference, uid: "" }] } },
+    });
     expect(missing.code).toBe(422);
-    const two = await api.call("POST", configMaps, { body: { metadata: { name: "two", ownerReferences: [reference, { ...reference, name: "v", uid: "u2" }] } } });
+    const two = await api.call("POST", configMaps, {
+      body: { metadata: { name: "two", ownerReferences: [reference, { ...reference, name: "v", uid: "u2" }] } },
+    });
     expect(two.code).toBe(422);
     expect(two.body.message).toContain("Only one reference can have Controller set to true");
   });
@@ -134,12 +173,18 @@ describe("ownerReferences", () => {
 
 describe("deletecollection", () => {
   it("deletes the objects matching the selectors, and only those", async () => {
-    for (const [name, tier] of [["dc-1", "drop"], ["dc-2", "drop"], ["dc-3", "keep"]] as const) {
+    for (const [name, tier] of [
+      ["dc-1", "drop"],
+      ["dc-2", "drop"],
+      ["dc-3", "keep"],
+    ] as const) {
       await api.call("POST", widgets, { body: widget(name, { size: 1 }, { labels: { tier } }) });
     }
     const answer = await api.call("DELETE", `${widgets}?labelSelector=tier%3Ddrop`);
     expect(answer.body).toMatchObject({ kind: "Status", status: "Success" });
-    const left = (await api.call("GET", `${widgets}?labelSelector=tier`)).body.items.map((item: { metadata: { name: string } }) => item.metadata.name);
+    const left = (await api.call("GET", `${widgets}?labelSelector=tier`)).body.items.map(
+      (item: { metadata: { name: string } }) => item.metadata.name,
+    );
     expect(left).toEqual(["dc-3"]);
   });
 });

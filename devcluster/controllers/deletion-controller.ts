@@ -63,7 +63,11 @@ export class DeletionController {
     } else if (change.object.metadata.deletionTimestamp) {
       this.#track(change.resource, change.object);
     }
-    if (this.#deletedOwners.size + this.#terminatingNamespaces.size + this.#terminatingCrds.size + this.#finalizing.size > 0) this.#schedule();
+    if (
+      this.#deletedOwners.size + this.#terminatingNamespaces.size + this.#terminatingCrds.size + this.#finalizing.size >
+      0
+    )
+      this.#schedule();
   }
 
   close(): void {
@@ -75,9 +79,11 @@ export class DeletionController {
     const name = object.metadata.name ?? "";
     const key = { resource, namespace: object.metadata.namespace ?? "", name };
     if (resource === namespaceResource) this.#terminatingNamespaces.add(name);
-    if (resource === crdResource && object.metadata.finalizers?.includes(crdCleanupFinalizer)) this.#terminatingCrds.add(name);
+    if (resource === crdResource && object.metadata.finalizers?.includes(crdCleanupFinalizer))
+      this.#terminatingCrds.add(name);
     const finalizers = object.metadata.finalizers ?? [];
-    if (finalizers.includes(orphanFinalizer) || finalizers.includes(foregroundFinalizer)) this.#finalizing.set(keyString(key), key);
+    if (finalizers.includes(orphanFinalizer) || finalizers.includes(foregroundFinalizer))
+      this.#finalizing.set(keyString(key), key);
   }
 
   #schedule(): void {
@@ -99,7 +105,8 @@ export class DeletionController {
     }
     for (const [id, key] of [...this.#finalizing]) if (this.#finalize(key)) this.#finalizing.delete(id);
     for (const name of [...this.#terminatingCrds]) if (this.#cleanCrd(name)) this.#terminatingCrds.delete(name);
-    for (const name of [...this.#terminatingNamespaces]) if (this.#cleanNamespace(name)) this.#terminatingNamespaces.delete(name);
+    for (const name of [...this.#terminatingNamespaces])
+      if (this.#cleanNamespace(name)) this.#terminatingNamespaces.delete(name);
   }
 
   #infoOf(resource: string): ResourceInfo | undefined {
@@ -107,10 +114,21 @@ export class DeletionController {
   }
 
   #ownerExists(owner: OwnerReference, namespace: string): boolean {
-    const info = this.#catalogue.all.find((candidate) => groupVersionOf(candidate) === owner.apiVersion && candidate.kind === owner.kind) ?? this.#catalogue.all.find((candidate) => candidate.kind === owner.kind && owner.apiVersion.startsWith(candidate.group ? `${candidate.group}/` : "v"));
+    const info =
+      this.#catalogue.all.find(
+        (candidate) => groupVersionOf(candidate) === owner.apiVersion && candidate.kind === owner.kind,
+      ) ??
+      this.#catalogue.all.find(
+        (candidate) =>
+          candidate.kind === owner.kind && owner.apiVersion.startsWith(candidate.group ? `${candidate.group}/` : "v"),
+      );
     // Like kube's garbage collector: an owner whose kind is not served is not known to be gone.
     if (!info) return true;
-    const live = this.#store.get({ resource: storageResource(info), namespace: info.namespaced ? namespace : "", name: owner.name });
+    const live = this.#store.get({
+      resource: storageResource(info),
+      namespace: info.namespaced ? namespace : "",
+      name: owner.name,
+    });
     return live?.metadata.uid === owner.uid;
   }
 
@@ -122,9 +140,12 @@ export class DeletionController {
       const owners = dependent.object.metadata.ownerReferences ?? [];
       const remaining = owners.filter((owner) => owner.uid !== uid && this.#ownerExists(owner, dependent.namespace));
       if (remaining.length === 0) this.#objects.deleteInternally(info, dependent, "Background");
-      else this.#objects.mutateInternally(info, dependent, (object) => {
-        object.metadata.ownerReferences = (object.metadata.ownerReferences ?? []).filter((owner) => owner.uid !== uid);
-      });
+      else
+        this.#objects.mutateInternally(info, dependent, (object) => {
+          object.metadata.ownerReferences = (object.metadata.ownerReferences ?? []).filter(
+            (owner) => owner.uid !== uid,
+          );
+        });
     }
   }
 
@@ -139,13 +160,18 @@ export class DeletionController {
     if (finalizers.includes(orphanFinalizer)) {
       for (const dependent of dependents) {
         const dependentInfo = this.#infoOf(dependent.resource);
-        if (dependentInfo) this.#objects.mutateInternally(dependentInfo, dependent, (object) => {
-          object.metadata.ownerReferences = (object.metadata.ownerReferences ?? []).filter((owner) => owner.uid !== uid);
-          if (object.metadata.ownerReferences.length === 0) delete object.metadata.ownerReferences;
-        });
+        if (dependentInfo)
+          this.#objects.mutateInternally(dependentInfo, dependent, (object) => {
+            object.metadata.ownerReferences = (object.metadata.ownerReferences ?? []).filter(
+              (owner) => owner.uid !== uid,
+            );
+            if (object.metadata.ownerReferences.length === 0) delete object.metadata.ownerReferences;
+          });
       }
       this.#objects.mutateInternally(info, key, (object) => {
-        object.metadata.finalizers = (object.metadata.finalizers ?? []).filter((finalizer) => finalizer !== orphanFinalizer);
+        object.metadata.finalizers = (object.metadata.finalizers ?? []).filter(
+          (finalizer) => finalizer !== orphanFinalizer,
+        );
       });
       return true;
     }
@@ -158,7 +184,9 @@ export class DeletionController {
         return false;
       }
       this.#objects.mutateInternally(info, key, (object) => {
-        object.metadata.finalizers = (object.metadata.finalizers ?? []).filter((finalizer) => finalizer !== foregroundFinalizer);
+        object.metadata.finalizers = (object.metadata.finalizers ?? []).filter(
+          (finalizer) => finalizer !== foregroundFinalizer,
+        );
       });
     }
     return true;
@@ -173,10 +201,18 @@ export class DeletionController {
     const resource = storageResource({ group: spec.group, plural: spec.names.plural });
     const info = this.#infoOf(resource);
     const remaining = [...this.#store.list(resource)];
-    if (info) for (const object of remaining) this.#objects.deleteInternally(info, { resource, namespace: object.metadata.namespace ?? "", name: object.metadata.name ?? "" });
+    if (info)
+      for (const object of remaining)
+        this.#objects.deleteInternally(info, {
+          resource,
+          namespace: object.metadata.namespace ?? "",
+          name: object.metadata.name ?? "",
+        });
     if (remaining.length > 0) return false;
     this.#objects.mutateInternally(crdInfo, { resource: crdResource, namespace: "", name }, (object) => {
-      object.metadata.finalizers = (object.metadata.finalizers ?? []).filter((finalizer) => finalizer !== crdCleanupFinalizer);
+      object.metadata.finalizers = (object.metadata.finalizers ?? []).filter(
+        (finalizer) => finalizer !== crdCleanupFinalizer,
+      );
     });
     return true;
   }

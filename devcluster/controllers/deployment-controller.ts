@@ -23,7 +23,11 @@ const desiredReplicasAnnotation = "deployment.kubernetes.io/desired-replicas";
 const maxReplicasAnnotation = "deployment.kubernetes.io/max-replicas";
 const hashLabel = "pod-template-hash";
 /** Annotations a Deployment keeps to itself (kube's skipCopyAnnotation). */
-const notCopied = new Set([revisionAnnotation, "kubectl.kubernetes.io/last-applied-configuration", "deployment.kubernetes.io/revision-history"]);
+const notCopied = new Set([
+  revisionAnnotation,
+  "kubectl.kubernetes.io/last-applied-configuration",
+  "deployment.kubernetes.io/revision-history",
+]);
 const source = { component: "deployment-controller" };
 
 interface Template {
@@ -37,7 +41,10 @@ interface DeploymentSpec {
   minReadySeconds?: number;
   revisionHistoryLimit?: number;
   selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
-  strategy?: { type?: "RollingUpdate" | "Recreate"; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+  strategy?: {
+    type?: "RollingUpdate" | "Recreate";
+    rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string };
+  };
   template?: Template;
 }
 
@@ -67,12 +74,22 @@ function countsOf(replicaSet: KubeObject): ReplicaSetCounts {
 }
 
 function copiedAnnotations(deployment: KubeObject): Record<string, string> {
-  return Object.fromEntries(Object.entries(deployment.metadata.annotations ?? {}).filter(([key]) => !notCopied.has(key)));
+  return Object.fromEntries(
+    Object.entries(deployment.metadata.annotations ?? {}).filter(([key]) => !notCopied.has(key)),
+  );
 }
 
-function fencepostsOf(spec: DeploymentSpec): { replicas: number; maxSurge: number | string; maxUnavailable: number | string } {
+function fencepostsOf(spec: DeploymentSpec): {
+  replicas: number;
+  maxSurge: number | string;
+  maxUnavailable: number | string;
+} {
   const rolling = spec.strategy?.rollingUpdate;
-  return { replicas: spec.replicas ?? 1, maxSurge: rolling?.maxSurge ?? "25%", maxUnavailable: rolling?.maxUnavailable ?? "25%" };
+  return {
+    replicas: spec.replicas ?? 1,
+    maxSurge: rolling?.maxSurge ?? "25%",
+    maxUnavailable: rolling?.maxUnavailable ?? "25%",
+  };
 }
 
 function controllerReference(owner: KubeObject) {
@@ -123,11 +140,16 @@ export class DeploymentController {
     this.#clock = options.clock;
     this.#deploymentResource = options.cluster.resource("Deployment");
     this.#replicaSetResource = options.cluster.resource("ReplicaSet");
-    this.#queue = new WorkQueue({ name: "deployment-controller", log: options.log, reconcile: (key) => this.reconcile(key) });
+    this.#queue = new WorkQueue({
+      name: "deployment-controller",
+      log: options.log,
+      reconcile: (key) => this.reconcile(key),
+    });
   }
 
   recover(): void {
-    for (const deployment of this.#cluster.list("Deployment")) this.#queue.add(queueKey(deployment.metadata.namespace, deployment.metadata.name));
+    for (const deployment of this.#cluster.list("Deployment"))
+      this.#queue.add(queueKey(deployment.metadata.namespace, deployment.metadata.name));
   }
 
   notify(change: Change): void {
@@ -149,7 +171,9 @@ export class DeploymentController {
     const spec = deployment.spec as DeploymentSpec;
     const owned = this.#cluster.controlledBy("ReplicaSet", deployment.metadata.uid ?? "");
     const template = templateWithoutHash(spec.template);
-    let newReplicaSet = owned.find((set) => jsonEqual(templateWithoutHash((set.spec as DeploymentSpec).template), template));
+    let newReplicaSet = owned.find((set) =>
+      jsonEqual(templateWithoutHash((set.spec as DeploymentSpec).template), template),
+    );
     const created = (set: KubeObject) => String(set.metadata.creationTimestamp);
     const old = owned
       .filter((set) => set !== newReplicaSet)
@@ -161,7 +185,10 @@ export class DeploymentController {
       const wanted = desiredReplicaSet(deployment, podTemplateHash(spec.template, collisionCount), maxOldRevision + 1);
       if (this.#cluster.find("ReplicaSet", namespace, wanted.metadata.name ?? "")) {
         // A ReplicaSet of that name with another template: pick another hash, as kube does.
-        this.#cluster.updateStatus("Deployment", { ...deployment, status: { ...(isObject(deployment.status) ? deployment.status : {}), collisionCount: collisionCount + 1 } });
+        this.#cluster.updateStatus("Deployment", {
+          ...deployment,
+          status: { ...(isObject(deployment.status) ? deployment.status : {}), collisionCount: collisionCount + 1 },
+        });
         return {};
       }
       newReplicaSet = this.#cluster.create("ReplicaSet", namespace, wanted);
@@ -170,24 +197,40 @@ export class DeploymentController {
       // A rollback to an older template: that ReplicaSet becomes the newest revision.
       newReplicaSet = this.#cluster.update("ReplicaSet", {
         ...newReplicaSet,
-        metadata: { ...newReplicaSet.metadata, annotations: { ...newReplicaSet.metadata.annotations, [revisionAnnotation]: String(maxOldRevision + 1) } },
+        metadata: {
+          ...newReplicaSet.metadata,
+          annotations: { ...newReplicaSet.metadata.annotations, [revisionAnnotation]: String(maxOldRevision + 1) },
+        },
       });
     }
     if (deployment.metadata.annotations?.[revisionAnnotation] !== String(revisionOf(newReplicaSet))) {
       deployment = this.#cluster.update("Deployment", {
         ...deployment,
-        metadata: { ...deployment.metadata, annotations: { ...deployment.metadata.annotations, [revisionAnnotation]: String(revisionOf(newReplicaSet)) } },
+        metadata: {
+          ...deployment.metadata,
+          annotations: { ...deployment.metadata.annotations, [revisionAnnotation]: String(revisionOf(newReplicaSet)) },
+        },
       });
     }
     const strategy = spec.strategy?.type ?? "RollingUpdate";
     const fenceposts = fencepostsOf(spec);
     const all = new Map([newReplicaSet, ...old].map((set) => [set.metadata.name ?? "", set]));
     if (!spec.paused) {
-      const plan = planRollout({ strategy, ...fenceposts, newReplicaSet: countsOf(newReplicaSet), oldReplicaSets: old.map(countsOf) });
+      const plan = planRollout({
+        strategy,
+        ...fenceposts,
+        newReplicaSet: countsOf(newReplicaSet),
+        oldReplicaSets: old.map(countsOf),
+      });
       for (const [setName, count] of plan) all.set(setName, this.#scale(deployment, all.get(setName)!, count));
-      this.#cleanUpHistory(spec, [...all.values()].filter((set) => set.metadata.name !== newReplicaSet.metadata.name));
+      this.#cleanUpHistory(
+        spec,
+        [...all.values()].filter((set) => set.metadata.name !== newReplicaSet.metadata.name),
+      );
     }
-    const current = [...all.values()].filter((set) => this.#cluster.find("ReplicaSet", namespace, set.metadata.name ?? ""));
+    const current = [...all.values()].filter((set) =>
+      this.#cluster.find("ReplicaSet", namespace, set.metadata.name ?? ""),
+    );
     const maxUnavailable = strategy === "Recreate" ? 0 : resolveFenceposts(fenceposts).unavailable;
     const now = this.#clock();
     const status = deploymentStatus({
@@ -208,7 +251,10 @@ export class DeploymentController {
     const spec = deployment.spec as DeploymentSpec;
     const scaled = this.#cluster.update("ReplicaSet", {
       ...replicaSet,
-      metadata: { ...replicaSet.metadata, annotations: { ...replicaSet.metadata.annotations, [desiredReplicasAnnotation]: String(spec.replicas ?? 1) } },
+      metadata: {
+        ...replicaSet.metadata,
+        annotations: { ...replicaSet.metadata.annotations, [desiredReplicasAnnotation]: String(spec.replicas ?? 1) },
+      },
       spec: { ...(replicaSet.spec as object), replicas },
     });
     const direction = replicas > from ? "up" : "down";
@@ -220,7 +266,9 @@ export class DeploymentController {
   /** Deletes the oldest ReplicaSets at zero replicas beyond `revisionHistoryLimit`. */
   #cleanUpHistory(spec: DeploymentSpec, old: KubeObject[]): void {
     const limit = spec.revisionHistoryLimit ?? 10;
-    const idle = old.filter((set) => countsOf(set).replicas === 0 && countsOf(set).current === 0 && !set.metadata.deletionTimestamp);
+    const idle = old.filter(
+      (set) => countsOf(set).replicas === 0 && countsOf(set).current === 0 && !set.metadata.deletionTimestamp,
+    );
     for (const set of idle.slice(0, Math.max(0, idle.length - limit))) {
       this.#cluster.delete("ReplicaSet", set.metadata.namespace ?? "", set.metadata.name ?? "");
     }

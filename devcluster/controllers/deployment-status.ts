@@ -84,9 +84,16 @@ export function deploymentStatus(input: DeploymentStatusInput): DeploymentStatus
     ...(previous.collisionCount !== undefined ? { collisionCount: previous.collisionCount } : {}),
   };
   const set = (type: "Available" | "Progressing", ok: boolean, reason: string, message: string) => {
-    status.conditions = setCondition(status.conditions, { type, status: ok ? "True" : "False", reason, message, lastUpdateTime: now });
+    status.conditions = setCondition(status.conditions, {
+      type,
+      status: ok ? "True" : "False",
+      reason,
+      message,
+      lastUpdateTime: now,
+    });
   };
-  if (available >= replicas - input.maxUnavailable) set("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.");
+  if (available >= replicas - input.maxUnavailable)
+    set("Available", true, "MinimumReplicasAvailable", "Deployment has minimum availability.");
   else set("Available", false, "MinimumReplicasUnavailable", "Deployment does not have minimum availability.");
   const name = newReplicaSet?.metadata.name ?? "";
   const progressing = status.conditions.find((condition) => condition.type === "Progressing");
@@ -95,7 +102,8 @@ export function deploymentStatus(input: DeploymentStatusInput): DeploymentStatus
   else if (!newReplicaSet) return sortConditions(status);
   else if (isDeploymentComplete(deployment, status)) {
     set("Progressing", true, "NewReplicaSetAvailable", `ReplicaSet "${name}" has successfully progressed.`);
-  } else if (hasProgressed(previous, status)) set("Progressing", true, "ReplicaSetUpdated", `ReplicaSet "${name}" is progressing.`);
+  } else if (hasProgressed(previous, status))
+    set("Progressing", true, "ReplicaSetUpdated", `ReplicaSet "${name}" is progressing.`);
   else if (progressing && progressing.reason !== "NewReplicaSetAvailable" && timedOut(progressing, deadline, now)) {
     set("Progressing", false, "ProgressDeadlineExceeded", `ReplicaSet "${name}" has timed out progressing.`);
   }

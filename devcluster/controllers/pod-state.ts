@@ -79,7 +79,9 @@ export function compareForDeletion(a: KubeObject, b: KubeObject): number {
     phaseRank(a) - phaseRank(b) ||
     Number(isPodReady(a)) - Number(isPodReady(b)) ||
     deletionCost(a) - deletionCost(b) ||
-    (isPodReady(a) && isPodReady(b) ? time(readyCondition(b)?.lastTransitionTime) - time(readyCondition(a)?.lastTransitionTime) : 0) ||
+    (isPodReady(a) && isPodReady(b)
+      ? time(readyCondition(b)?.lastTransitionTime) - time(readyCondition(a)?.lastTransitionTime)
+      : 0) ||
     restarts(b) - restarts(a) ||
     time(b.metadata.creationTimestamp) - time(a.metadata.creationTimestamp)
   );

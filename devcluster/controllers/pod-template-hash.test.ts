@@ -11,7 +11,9 @@ describe("podTemplateHash", () => {
   });
 
   it("changes with the template and with the collision count", () => {
-    expect(podTemplateHash({ ...template, spec: { containers: [{ name: "web", image: "a:2" }] } })).not.toBe(podTemplateHash(template));
+    expect(podTemplateHash({ ...template, spec: { containers: [{ name: "web", image: "a:2" }] } })).not.toBe(
+      podTemplateHash(template),
+    );
     expect(podTemplateHash(template, 1)).not.toBe(podTemplateHash(template));
   });
 });

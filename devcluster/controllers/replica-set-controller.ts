@@ -37,7 +37,14 @@ export function podFromTemplate(replicaSet: KubeObject): KubeObject {
       ...(template.metadata?.labels ? { labels: { ...template.metadata.labels } } : {}),
       ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
       ownerReferences: [
-        { apiVersion: "apps/v1", kind: "ReplicaSet", name: replicaSet.metadata.name ?? "", uid: replicaSet.metadata.uid ?? "", controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: "apps/v1",
+          kind: "ReplicaSet",
+          name: replicaSet.metadata.name ?? "",
+          uid: replicaSet.metadata.uid ?? "",
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: structuredClone(template.spec ?? {}),
@@ -56,12 +63,17 @@ export class ReplicaSetController {
     this.#clock = options.clock;
     this.#podResource = options.cluster.resource("Pod");
     this.#replicaSetResource = options.cluster.resource("ReplicaSet");
-    this.#queue = new WorkQueue({ name: "replicaset-controller", log: options.log, reconcile: (key) => this.reconcile(key) });
+    this.#queue = new WorkQueue({
+      name: "replicaset-controller",
+      log: options.log,
+      reconcile: (key) => this.reconcile(key),
+    });
   }
 
   /** Resyncs every ReplicaSet (after a restart). */
   recover(): void {
-    for (const replicaSet of this.#cluster.list("ReplicaSet")) this.#queue.add(queueKey(replicaSet.metadata.namespace, replicaSet.metadata.name));
+    for (const replicaSet of this.#cluster.list("ReplicaSet"))
+      this.#queue.add(queueKey(replicaSet.metadata.namespace, replicaSet.metadata.name));
   }
 
   notify(change: Change): void {
@@ -88,15 +100,30 @@ export class ReplicaSetController {
     if (diff > 0) {
       for (let index = 0; index < diff; index++) {
         const pod = this.#cluster.create("Pod", namespace, podFromTemplate(replicaSet));
-        this.#cluster.recordEvent(replicaSet, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, source);
+        this.#cluster.recordEvent(
+          replicaSet,
+          "Normal",
+          "SuccessfulCreate",
+          `Created pod: ${pod.metadata.name}`,
+          source,
+        );
       }
     } else if (diff < 0) {
       for (const pod of podsToDelete(active, -diff)) {
         this.#cluster.delete("Pod", namespace, pod.metadata.name ?? "");
-        this.#cluster.recordEvent(replicaSet, "Normal", "SuccessfulDelete", `Deleted pod: ${pod.metadata.name}`, source);
+        this.#cluster.recordEvent(
+          replicaSet,
+          "Normal",
+          "SuccessfulDelete",
+          `Deleted pod: ${pod.metadata.name}`,
+          source,
+        );
       }
     }
-    return this.#writeStatus(replicaSet, this.#cluster.controlledBy("Pod", replicaSet.metadata.uid ?? "").filter(isPodActive));
+    return this.#writeStatus(
+      replicaSet,
+      this.#cluster.controlledBy("Pod", replicaSet.metadata.uid ?? "").filter(isPodActive),
+    );
   }
 
   #writeStatus(replicaSet: KubeObject, active: KubeObject[]): ReconcileResult {

@@ -32,7 +32,10 @@ export function resolveIntOrPercent(value: number | string, total: number, round
 }
 
 /** kube's ResolveFenceposts: both limits, with unavailability 1 when both would be 0 (a rollout must move). */
-export function resolveFenceposts(input: Pick<RolloutInput, "replicas" | "maxSurge" | "maxUnavailable">): { surge: number; unavailable: number } {
+export function resolveFenceposts(input: Pick<RolloutInput, "replicas" | "maxSurge" | "maxUnavailable">): {
+  surge: number;
+  unavailable: number;
+} {
   const surge = resolveIntOrPercent(input.maxSurge, input.replicas, true);
   const unavailable = resolveIntOrPercent(input.maxUnavailable, input.replicas, false);
   return { surge, unavailable: surge === 0 && unavailable === 0 ? 1 : unavailable };

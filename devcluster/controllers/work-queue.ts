@@ -43,10 +43,13 @@ export class WorkQueue {
   /** Adds `key` after `millis` unless an earlier timer for it is pending. */
   addAfter(key: string, millis: number): void {
     if (this.#closed || this.#timers.has(key)) return;
-    const timer = setTimeout(() => {
-      this.#timers.delete(key);
-      this.add(key);
-    }, Math.max(0, millis));
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(key);
+        this.add(key);
+      },
+      Math.max(0, millis),
+    );
     timer.unref();
     this.#timers.set(key, timer);
   }
@@ -90,7 +93,9 @@ export class WorkQueue {
       const failures = (this.#failures.get(key) ?? 0) + 1;
       this.#failures.set(key, failures);
       const delay = Math.min(maxRetryMillis, baseRetryMillis * 2 ** (failures - 1));
-      this.#options.log(`devcluster: ${this.#options.name} "${key}" failed (retrying in ${delay} ms): ${error instanceof Error ? error.message : String(error)}`);
+      this.#options.log(
+        `devcluster: ${this.#options.name} "${key}" failed (retrying in ${delay} ms): ${error instanceof Error ? error.message : String(error)}`,
+      );
       this.addAfter(key, delay);
     }
   }

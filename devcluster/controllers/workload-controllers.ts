@@ -18,8 +18,16 @@ export class WorkloadControllers {
   readonly #replicaSets: ReplicaSetController;
 
   constructor(options: WorkloadControllersOptions) {
-    this.#deployments = new DeploymentController({ cluster: options.deployments, clock: options.clock, log: options.log });
-    this.#replicaSets = new ReplicaSetController({ cluster: options.replicaSets, clock: options.clock, log: options.log });
+    this.#deployments = new DeploymentController({
+      cluster: options.deployments,
+      clock: options.clock,
+      log: options.log,
+    });
+    this.#replicaSets = new ReplicaSetController({
+      cluster: options.replicaSets,
+      clock: options.clock,
+      log: options.log,
+    });
   }
 
   recover(): void {

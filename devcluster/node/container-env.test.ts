@@ -12,18 +12,29 @@ const fields = { pod, podIP: "127.1.0.7", hostIP: "127.0.0.1", nodeName: "devclu
 
 describe("containerEnv", () => {
   it("layers the container's env over the image's, with fieldRefs and $(VAR) references", () => {
-    const env = containerEnv(["PATH=/bin", "MODE=image"], [
-      { name: "MODE", value: "pod" },
-      { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
-      { name: "NS", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-      { name: "IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
-      { name: "SA", valueFrom: { fieldRef: { fieldPath: "spec.serviceAccountName" } } },
-      { name: "NODE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-      { name: "APP", valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
-      { name: "URL", value: "http://$(IP):8080/$(MISSING)/$$(IP)" },
-    ], fields);
+    const env = containerEnv(
+      ["PATH=/bin", "MODE=image"],
+      [
+        { name: "MODE", value: "pod" },
+        { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        { name: "NS", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+        { name: "IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+        { name: "SA", valueFrom: { fieldRef: { fieldPath: "spec.serviceAccountName" } } },
+        { name: "NODE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+        { name: "APP", valueFrom: { fieldRef: { fieldPath: "metadata.labels['app']" } } },
+        { name: "URL", value: "http://$(IP):8080/$(MISSING)/$$(IP)" },
+      ],
+      fields,
+    );
     expect(Object.fromEntries(env)).toEqual({
-      PATH: "/bin", MODE: "pod", POD_NAME: "web-abc", NS: "shop", IP: "127.1.0.7", SA: "worker", NODE: "devcluster", APP: "web",
+      PATH: "/bin",
+      MODE: "pod",
+      POD_NAME: "web-abc",
+      NS: "shop",
+      IP: "127.1.0.7",
+      SA: "worker",
+      NODE: "devcluster",
+      APP: "web",
       URL: "http://127.1.0.7:8080/$(MISSING)/$(IP)",
     });
     expect(expandArgs(["--ip=$(IP)"], env)).toEqual(["--ip=127.1.0.7"]);

@@ -20,7 +20,8 @@ function fieldValue(path: string, fields: PodFields): string {
   const { pod } = fields;
   const spec = (pod.spec ?? {}) as { serviceAccountName?: string };
   const annotation = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (annotation) return (annotation[1] === "labels" ? pod.metadata.labels : pod.metadata.annotations)?.[annotation[2]!] ?? "";
+  if (annotation)
+    return (annotation[1] === "labels" ? pod.metadata.labels : pod.metadata.annotations)?.[annotation[2]!] ?? "";
   switch (path) {
     case "metadata.name":
       return pod.metadata.name ?? "";
@@ -52,7 +53,11 @@ function expand(value: string, defined: Map<string, string>): string {
 }
 
 /** `NAME=value` pairs, later ones winning, image Env first. */
-export function containerEnv(imageEnv: readonly string[], env: readonly EnvVar[], fields: PodFields): Map<string, string> {
+export function containerEnv(
+  imageEnv: readonly string[],
+  env: readonly EnvVar[],
+  fields: PodFields,
+): Map<string, string> {
   const result = new Map<string, string>();
   for (const entry of imageEnv) {
     const equals = entry.indexOf("=");

@@ -36,7 +36,8 @@ export class ContainerLog implements ContainerLogView {
   /** The run is over: flush partial lines and end every follower. */
   end(): void {
     if (this.#ended) return;
-    for (const stream of ["stdout", "stderr"] as const) if (this.#partial[stream]) this.#append(stream, this.#partial[stream]);
+    for (const stream of ["stdout", "stderr"] as const)
+      if (this.#partial[stream]) this.#append(stream, this.#partial[stream]);
     this.#ended = true;
     for (const listener of this.#listeners) listener.end();
     this.#listeners.clear();
@@ -45,9 +46,15 @@ export class ContainerLog implements ContainerLogView {
   /** What is written so far, formatted. */
   read(options: LogReadOptions): string[] {
     const entries = existsSync(this.path) ? readFileSync(this.path, "utf8").split("\n").filter(Boolean) : [];
-    const since = options.sinceSeconds !== undefined ? this.#clock().getTime() - options.sinceSeconds * 1000 : undefined;
-    const kept = entries.filter((entry) => since === undefined || Date.parse(entry.slice(0, entry.indexOf(" "))) >= since);
-    const tail = options.tailLines !== undefined && options.tailLines >= 0 ? kept.slice(Math.max(0, kept.length - options.tailLines)) : kept;
+    const since =
+      options.sinceSeconds !== undefined ? this.#clock().getTime() - options.sinceSeconds * 1000 : undefined;
+    const kept = entries.filter(
+      (entry) => since === undefined || Date.parse(entry.slice(0, entry.indexOf(" "))) >= since,
+    );
+    const tail =
+      options.tailLines !== undefined && options.tailLines >= 0
+        ? kept.slice(Math.max(0, kept.length - options.tailLines))
+        : kept;
     return tail.map((entry) => format(entry, options.timestamps));
   }
 

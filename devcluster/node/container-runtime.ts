@@ -51,6 +51,14 @@ export interface ContainerRuntime {
 
 /** Exit code for a signal as shells and kube report it (128 + number). */
 export function signalExitCode(signal: string | null | undefined): number {
-  const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15 };
+  const numbers: Record<string, number> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGQUIT: 3,
+    SIGABRT: 6,
+    SIGKILL: 9,
+    SIGSEGV: 11,
+    SIGTERM: 15,
+  };
   return 128 + (numbers[signal ?? ""] ?? 0);
 }

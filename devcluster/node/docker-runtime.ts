@@ -4,7 +4,13 @@ import { chmodSync } from "node:fs";
 import { PassThrough } from "node:stream";
 import type Docker from "dockerode";
 import { signalExitCode } from "./container-runtime.ts";
-import type { ContainerExit, ContainerRuntime, ContainerStart, PulledImage, RunningContainer } from "./container-runtime.ts";
+import type {
+  ContainerExit,
+  ContainerRuntime,
+  ContainerStart,
+  PulledImage,
+  RunningContainer,
+} from "./container-runtime.ts";
 
 export interface DockerRuntimeOptions {
   docker: Docker;
@@ -67,7 +73,12 @@ export class DockerRuntime implements ContainerRuntime {
       Env: [...spec.env].map(([name, value]) => `${name}=${value}`),
       ...(spec.workingDir ? { WorkingDir: spec.workingDir } : {}),
       Hostname: spec.podName,
-      Labels: { "io.kubernetes.pod.name": spec.podName, "io.kubernetes.pod.namespace": spec.namespace, "io.kubernetes.pod.uid": spec.podUid, "io.kubernetes.container.name": spec.name },
+      Labels: {
+        "io.kubernetes.pod.name": spec.podName,
+        "io.kubernetes.pod.namespace": spec.namespace,
+        "io.kubernetes.pod.uid": spec.podUid,
+        "io.kubernetes.container.name": spec.name,
+      },
       HostConfig: { NetworkMode: "host", Binds: [`${spec.kubeconfigPath}:${spec.kubeconfigMountPath}:ro`] },
     });
     const stdout = new PassThrough();
@@ -82,7 +93,9 @@ export class DockerRuntime implements ContainerRuntime {
       await container.start();
     } catch (error) {
       await container.remove({ force: true }).catch(() => undefined);
-      throw new Error(`cannot start container "${spec.name}" on the Docker engine: ${(error as Error).message}`, { cause: error });
+      throw new Error(`cannot start container "${spec.name}" on the Docker engine: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     let signalled: string | undefined;
     const exited = container.wait().then(async (result: { StatusCode: number }): Promise<ContainerExit> => {

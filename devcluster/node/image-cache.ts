@@ -29,7 +29,9 @@ function run(command: string, args: string[], input?: NodeJS.ReadableStream): Pr
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed (${code}): ${stderr.trim()}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} failed (${code}): ${stderr.trim()}`)),
+    );
     if (input) pipeline(input, child.stdin!).catch(reject);
   });
 }
@@ -76,12 +78,17 @@ export class ImageCache {
     if (fetched.mediaType === MEDIA_TYPES.ociIndex || fetched.mediaType === MEDIA_TYPES.dockerManifestList) {
       const index = JSON.parse(fetched.data.toString("utf8")) as ImageIndex;
       const wanted = goArch[process.arch] ?? process.arch;
-      const entry = index.manifests.find((candidate) => candidate.platform?.os === "linux" && candidate.platform.architecture === wanted);
-      if (!entry) throw new Error(`image "${reference}" has no linux/${wanted} manifest; build it for this machine's platform`);
+      const entry = index.manifests.find(
+        (candidate) => candidate.platform?.os === "linux" && candidate.platform.architecture === wanted,
+      );
+      if (!entry)
+        throw new Error(`image "${reference}" has no linux/${wanted} manifest; build it for this machine's platform`);
       fetched = await client.getManifest(parsed.repository, entry.digest);
     }
     const manifest = JSON.parse(fetched.data.toString("utf8")) as ImageManifest;
-    const config = JSON.parse((await client.getBlob(parsed.repository, manifest.config.digest)).toString("utf8")) as ImageConfig;
+    const config = JSON.parse(
+      (await client.getBlob(parsed.repository, manifest.config.digest)).toString("utf8"),
+    ) as ImageConfig;
     const imageID = `${parsed.registry}/${parsed.repository}@${fetched.digest}`;
     const rootfs = join(this.#options.directory, "images", fetched.digest.replace(":", "-"));
     if (existsSync(`${rootfs}.done`)) return { rootfs, config, imageID };
@@ -93,7 +100,11 @@ export class ImageCache {
         await rm(temporary, { recursive: true, force: true });
         await mkdir(temporary, { recursive: true });
         const gzip = layer.mediaType.endsWith("gzip");
-        await run("tar", [gzip ? "-xzf" : "-xf", "-", "-C", temporary, "--no-same-owner"], await client.openBlob(parsed.repository, layer.digest));
+        await run(
+          "tar",
+          [gzip ? "-xzf" : "-xf", "-", "-C", temporary, "--no-same-owner"],
+          await client.openBlob(parsed.repository, layer.digest),
+        );
         await rm(directory, { recursive: true, force: true });
         await rename(temporary, directory);
         await writeFile(`${directory}.done`, "");

@@ -48,7 +48,8 @@ export class NodeAgent {
   }
 
   recover(): void {
-    for (const pod of this.#options.cluster.list("Pod")) this.#queue.add(queueKey(pod.metadata.namespace, pod.metadata.name));
+    for (const pod of this.#options.cluster.list("Pod"))
+      this.#queue.add(queueKey(pod.metadata.namespace, pod.metadata.name));
   }
 
   notify(change: Change): void {
@@ -68,9 +69,13 @@ export class NodeAgent {
   podLog(request: PodLogRequest): ContainerLog {
     const pod = this.#options.cluster.find("Pod", request.namespace, request.name);
     const worker = pod ? this.#workers.get(queueKey(request.namespace, request.name)) : undefined;
-    const names = ((pod?.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map((container) => container.name);
+    const names = ((pod?.spec as { containers?: { name: string }[] } | undefined)?.containers ?? []).map(
+      (container) => container.name,
+    );
     if (request.container === undefined && names.length > 1) {
-      throw badRequest(`a container name must be specified for pod ${request.name}, choose one of: [${names.join(" ")}]`);
+      throw badRequest(
+        `a container name must be specified for pod ${request.name}, choose one of: [${names.join(" ")}]`,
+      );
     }
     if (request.container !== undefined && !names.includes(request.container)) {
       throw badRequest(`container ${request.container} is not valid for pod ${request.name}`);
@@ -78,9 +83,11 @@ export class NodeAgent {
     const container = request.container ?? names[0] ?? "";
     const log = worker?.log(container, request.previous);
     if (!log) {
-      throw badRequest(request.previous
-        ? `previous terminated container "${container}" in pod "${request.name}" not found`
-        : `container "${container}" in pod "${request.name}" is waiting to start: ContainerCreating`);
+      throw badRequest(
+        request.previous
+          ? `previous terminated container "${container}" in pod "${request.name}" not found`
+          : `container "${container}" in pod "${request.name}" is waiting to start: ContainerCreating`,
+      );
     }
     return log;
   }
@@ -105,7 +112,11 @@ export class NodeAgent {
       const deadline = new Date(Date.parse(pod.metadata.deletionTimestamp));
       if (current) this.#finish(key, current, deadline, pod);
       else if (stopping) void stopping.worker.terminate(deadline);
-      else this.#options.cluster.delete("Pod", namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid ?? "" } });
+      else
+        this.#options.cluster.delete("Pod", namespace, name, {
+          gracePeriodSeconds: 0,
+          preconditions: { uid: pod.metadata.uid ?? "" },
+        });
       return {};
     }
     const phase = (pod.status as { phase?: string } | undefined)?.phase;
@@ -128,7 +139,10 @@ export class NodeAgent {
   }
 
   #bind(pod: KubeObject): void {
-    const bound = this.#options.scheduler.update("Pod", { ...pod, spec: { ...(pod.spec as object), nodeName: this.nodeName } });
+    const bound = this.#options.scheduler.update("Pod", {
+      ...pod,
+      spec: { ...(pod.spec as object), nodeName: this.nodeName },
+    });
     const message = `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${this.nodeName}`;
     this.#options.scheduler.recordEvent(bound, "Normal", "Scheduled", message, { component: "default-scheduler" });
   }
@@ -141,14 +155,24 @@ export class NodeAgent {
       if (pod) {
         const [namespace, name] = splitQueueKey(key);
         const live = this.#options.cluster.find("Pod", namespace, name);
-        if (live?.metadata.uid === worker.uid) this.#options.cluster.delete("Pod", namespace, name, { gracePeriodSeconds: 0, preconditions: { uid: worker.uid } });
+        if (live?.metadata.uid === worker.uid)
+          this.#options.cluster.delete("Pod", namespace, name, {
+            gracePeriodSeconds: 0,
+            preconditions: { uid: worker.uid },
+          });
       }
       rmSync(join(this.#options.podsDir, worker.uid), { recursive: true, force: true });
     });
     this.#terminating.set(key, { worker, done });
-    void done.finally(() => {
-      this.#terminating.delete(key);
-      this.#queue.add(key);
-    }).catch((error: unknown) => this.#options.log(`devcluster: stopping pod "${key}" failed: ${error instanceof Error ? error.message : String(error)}`));
+    void done
+      .finally(() => {
+        this.#terminating.delete(key);
+        this.#queue.add(key);
+      })
+      .catch((error: unknown) =>
+        this.#options.log(
+          `devcluster: stopping pod "${key}" failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
   }
 }

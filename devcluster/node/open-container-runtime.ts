@@ -11,8 +11,12 @@ export interface OpenContainerRuntimeOptions {
 }
 
 export async function openContainerRuntime(options: OpenContainerRuntimeOptions): Promise<ContainerRuntime> {
-  if (options.mode === "process") return new ProcessRuntime({ cacheDir: options.cacheDir, insecureRegistries: options.insecureRegistries });
-  const [{ default: Docker }, { DockerRuntime, dockerConnection }] = await Promise.all([import("dockerode"), import("./docker-runtime.ts")]);
+  if (options.mode === "process")
+    return new ProcessRuntime({ cacheDir: options.cacheDir, insecureRegistries: options.insecureRegistries });
+  const [{ default: Docker }, { DockerRuntime, dockerConnection }] = await Promise.all([
+    import("dockerode"),
+    import("./docker-runtime.ts"),
+  ]);
   const docker = new Docker(options.dockerHost ? dockerConnection(options.dockerHost) : {});
   try {
     await docker.ping();

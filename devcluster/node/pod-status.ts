@@ -4,7 +4,17 @@
 export type ContainerState =
   | { waiting: { reason: string; message?: string } }
   | { running: { startedAt: string } }
-  | { terminated: { exitCode: number; signal?: number; reason: string; message?: string; startedAt: string; finishedAt: string; containerID?: string } };
+  | {
+      terminated: {
+        exitCode: number;
+        signal?: number;
+        reason: string;
+        message?: string;
+        startedAt: string;
+        finishedAt: string;
+        containerID?: string;
+      };
+    };
 
 export interface ContainerStatus {
   name: string;
@@ -40,11 +50,18 @@ export interface PodStatusInput {
 export type PodPhase = "Pending" | "Running" | "Succeeded" | "Failed";
 
 /** kube's getPhase for the restart policies. */
-export function podPhase(restartPolicy: PodStatusInput["restartPolicy"], containers: readonly ContainerStatus[]): PodPhase {
+export function podPhase(
+  restartPolicy: PodStatusInput["restartPolicy"],
+  containers: readonly ContainerStatus[],
+): PodPhase {
   const running = containers.filter((container) => "running" in container.state).length;
   const terminated = containers.filter((container) => "terminated" in container.state);
-  const succeeded = terminated.filter((container) => "terminated" in container.state && container.state.terminated.exitCode === 0).length;
-  const restarting = containers.filter((container) => "waiting" in container.state && "terminated" in container.lastState).length;
+  const succeeded = terminated.filter(
+    (container) => "terminated" in container.state && container.state.terminated.exitCode === 0,
+  ).length;
+  const restarting = containers.filter(
+    (container) => "waiting" in container.state && "terminated" in container.lastState,
+  ).length;
   const neverStarted = containers.length - running - terminated.length - restarting;
   if (neverStarted > 0) return "Pending";
   if (running > 0 || restarting > 0) return "Running";
@@ -53,7 +70,13 @@ export function podPhase(restartPolicy: PodStatusInput["restartPolicy"], contain
   return restartPolicy === "Never" ? "Failed" : "Running";
 }
 
-function condition(previous: readonly PodCondition[], type: PodCondition["type"], ok: boolean, now: string, reason?: string): PodCondition {
+function condition(
+  previous: readonly PodCondition[],
+  type: PodCondition["type"],
+  ok: boolean,
+  now: string,
+  reason?: string,
+): PodCondition {
   const status = ok ? "True" : "False";
   const before = previous.find((candidate) => candidate.type === type);
   return {

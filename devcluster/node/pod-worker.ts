@@ -77,8 +77,10 @@ export class PodWorker {
   constructor(options: PodWorkerOptions) {
     this.#options = options;
     this.#pod = options.pod;
-    const previous = ((options.pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? []);
-    this.#startTime = (options.pod.status as { startTime?: string } | undefined)?.startTime ?? kubeTime(options.clock());
+    const previous =
+      (options.pod.status as { containerStatuses?: ContainerStatus[] } | undefined)?.containerStatuses ?? [];
+    this.#startTime =
+      (options.pod.status as { startTime?: string } | undefined)?.startTime ?? kubeTime(options.clock());
     this.#containers = ((options.pod.spec as { containers?: ContainerSpec[] }).containers ?? []).map((spec) => ({
       spec,
       status: {
@@ -101,7 +103,10 @@ export class PodWorker {
 
   /** The container's current or previous run's log. */
   log(container: string | undefined, previous: boolean): ContainerLog | undefined {
-    const found = container === undefined ? this.#containers[0] : this.#containers.find((candidate) => candidate.spec.name === container);
+    const found =
+      container === undefined
+        ? this.#containers[0]
+        : this.#containers.find((candidate) => candidate.spec.name === container);
     return previous ? found?.previousLog : found?.log;
   }
 
@@ -138,9 +143,12 @@ export class PodWorker {
     if (this.#killAt === undefined || deadlineMillis < this.#killAt) {
       this.#killAt = deadlineMillis;
       clearTimeout(this.#killTimer);
-      this.#killTimer = setTimeout(() => {
-        for (const container of this.#containers) container.running?.signal("SIGKILL");
-      }, Math.max(0, deadlineMillis - this.#options.clock().getTime()));
+      this.#killTimer = setTimeout(
+        () => {
+          for (const container of this.#containers) container.running?.signal("SIGKILL");
+        },
+        Math.max(0, deadlineMillis - this.#options.clock().getTime()),
+      );
     }
     await Promise.all(this.#containers.map((container) => container.running?.exited));
     clearTimeout(this.#killTimer);
@@ -165,12 +173,18 @@ export class PodWorker {
       this.#event("Normal", "Pulling", `Pulling image "${container.spec.image}"`);
       try {
         const image = await this.#options.runtime.pull(container.spec.image);
-        this.#event("Normal", "Pulled", `Successfully pulled image "${container.spec.image}" in ${Date.now() - started}ms`);
+        this.#event(
+          "Normal",
+          "Pulled",
+          `Successfully pulled image "${container.spec.image}" in ${Date.now() - started}ms`,
+        );
         return image;
       } catch (error) {
         const message = `Failed to pull image "${container.spec.image}": ${error instanceof Error ? error.message : String(error)}`;
         this.#event("Warning", "Failed", message);
-        this.#setState(container, { waiting: { reason: delay === undefined ? "ErrImagePull" : "ImagePullBackOff", message } });
+        this.#setState(container, {
+          waiting: { reason: delay === undefined ? "ErrImagePull" : "ImagePullBackOff", message },
+        });
         delay = restartDelay(this.#options.backoff, delay, 0);
         await this.#sleep(delay);
       }
@@ -182,12 +196,19 @@ export class PodWorker {
     const image = await this.#pull(container);
     if (!image) return;
     container.status.imageID = image.imageID;
-    const restartPolicy = ((this.#pod.spec as { restartPolicy?: string }).restartPolicy ?? "Always") as "Always" | "OnFailure" | "Never";
+    const restartPolicy = ((this.#pod.spec as { restartPolicy?: string }).restartPolicy ?? "Always") as
+      | "Always"
+      | "OnFailure"
+      | "Never";
     while (!this.#stopping) {
       const exit = await this.#runOnce(container, image);
       if (this.#stopping || exit === undefined) return;
       if (restartPolicy === "Never" || (restartPolicy === "OnFailure" && exit === 0)) return;
-      container.delay = restartDelay(this.#options.backoff, container.delay, Date.now() - (container.runStartedAt ?? Date.now()));
+      container.delay = restartDelay(
+        this.#options.backoff,
+        container.delay,
+        Date.now() - (container.runStartedAt ?? Date.now()),
+      );
       container.status.lastState = container.status.state;
       const pod = `${this.#pod.metadata.name}_${this.#pod.metadata.namespace}(${this.uid})`;
       const message = `back-off ${Math.round(container.delay / 1000)}s restarting failed container=${container.spec.name} pod=${pod}`;
@@ -202,11 +223,22 @@ export class PodWorker {
   /** One run of the container; its exit code, or undefined when it could not start. */
   async #runOnce(container: Container, image: PulledImage): Promise<number | undefined> {
     const { spec } = container;
-    const fields = { pod: this.#pod, podIP: this.#options.podIP, hostIP: this.#options.hostIP, nodeName: this.#options.nodeName };
+    const fields = {
+      pod: this.#pod,
+      podIP: this.#options.podIP,
+      hostIP: this.#options.hostIP,
+      nodeName: this.#options.nodeName,
+    };
     const env = containerEnv(image.process.env, spec.env ?? [], fields);
-    env.set("KUBECONFIG", this.#options.runtime.mode === "docker" ? kubeconfigMount : join(this.#options.podDir, "kubeconfig"));
+    env.set(
+      "KUBECONFIG",
+      this.#options.runtime.mode === "docker" ? kubeconfigMount : join(this.#options.podDir, "kubeconfig"),
+    );
     const argv = expandArgs(containerArgv(image.process, spec), env);
-    const log = new ContainerLog(join(this.#options.podDir, `${spec.name}-${container.status.restartCount}.log`), this.#options.clock);
+    const log = new ContainerLog(
+      join(this.#options.podDir, `${spec.name}-${container.status.restartCount}.log`),
+      this.#options.clock,
+    );
     container.previousLog = container.log;
     container.log = log;
     let running: RunningContainer;
@@ -229,7 +261,9 @@ export class PodWorker {
       log.end();
       this.#event("Warning", "Failed", `Error: ${message}`);
       const now = kubeTime(this.#options.clock());
-      this.#setState(container, { terminated: { exitCode: 128, reason: "StartError", message, startedAt: now, finishedAt: now } });
+      this.#setState(container, {
+        terminated: { exitCode: 128, reason: "StartError", message, startedAt: now, finishedAt: now },
+      });
       return 128;
     }
     container.running = running;
@@ -248,14 +282,18 @@ export class PodWorker {
     const exit = await running.exited;
     // The last output may trail the exit: wait (briefly) for both streams to close.
     const closed = (stream: NodeJS.ReadableStream) => new Promise((resolve) => stream.once("close", resolve));
-    await Promise.all([running.stdout, running.stderr].map((stream) => Promise.race([closed(stream), this.#sleepPlain(200)])));
+    await Promise.all(
+      [running.stdout, running.stderr].map((stream) => Promise.race([closed(stream), this.#sleepPlain(200)])),
+    );
     log.end();
     container.running = undefined;
     container.status.started = false;
     const reason = exit.exitCode === 0 ? "Completed" : "Error";
     const finishedAt = kubeTime(this.#options.clock());
     const signal = exit.signal ? { signal: exit.exitCode - 128 } : {};
-    this.#setState(container, { terminated: { exitCode: exit.exitCode, ...signal, reason, startedAt, finishedAt, containerID: running.id } });
+    this.#setState(container, {
+      terminated: { exitCode: exit.exitCode, ...signal, reason, startedAt, finishedAt, containerID: running.id },
+    });
     container.killing = undefined;
     return exit.exitCode;
   }
@@ -269,7 +307,11 @@ export class PodWorker {
     if (!probe) return;
     const label = kind === "readiness" ? "Readiness" : "Liveness";
     if (probe.exec) {
-      this.#event("Warning", "Unhealthy", `${label} probe: exec probes are not run by devcluster's node agent; treated as passing`);
+      this.#event(
+        "Warning",
+        "Unhealthy",
+        `${label} probe: exec probes are not run by devcluster's node agent; treated as passing`,
+      );
     }
     await this.#sleep((probe.initialDelaySeconds ?? 0) * 1000);
     const period = (probe.periodSeconds ?? 10) * 1000;
@@ -283,18 +325,27 @@ export class PodWorker {
         successes += 1;
         failures = 0;
         everSucceeded = true;
-        if (kind === "readiness" && successes >= (probe.successThreshold ?? 1) && !container.status.ready) this.#setReady(container, true);
+        if (kind === "readiness" && successes >= (probe.successThreshold ?? 1) && !container.status.ready)
+          this.#setReady(container, true);
       } else {
         failures += 1;
         successes = 0;
         if (failures >= (probe.failureThreshold ?? 3) || (kind === "readiness" && !everSucceeded && failures === 1)) {
-          if (everSucceeded || kind === "liveness") this.#event("Warning", "Unhealthy", `${label} probe failed: ${result.message ?? ""}`);
-          if (kind === "readiness" && container.status.ready && failures >= (probe.failureThreshold ?? 3)) this.#setReady(container, false);
+          if (everSucceeded || kind === "liveness")
+            this.#event("Warning", "Unhealthy", `${label} probe failed: ${result.message ?? ""}`);
+          if (kind === "readiness" && container.status.ready && failures >= (probe.failureThreshold ?? 3))
+            this.#setReady(container, false);
           if (kind === "liveness" && failures >= (probe.failureThreshold ?? 3)) {
             container.killing = "liveness";
-            this.#event("Normal", "Killing", `Container ${container.spec.name} failed liveness probe, will be restarted`);
+            this.#event(
+              "Normal",
+              "Killing",
+              `Container ${container.spec.name} failed liveness probe, will be restarted`,
+            );
             running.signal("SIGTERM");
-            const grace = ((this.#pod.spec as { terminationGracePeriodSeconds?: number }).terminationGracePeriodSeconds ?? 30) * 1000;
+            const grace =
+              ((this.#pod.spec as { terminationGracePeriodSeconds?: number }).terminationGracePeriodSeconds ?? 30) *
+              1000;
             void this.#sleep(grace).then(() => running.signal("SIGKILL"));
             return;
           }
@@ -320,9 +371,9 @@ export class PodWorker {
     if (this.#detached) return;
     const live = this.#options.cluster.find("Pod", this.#pod.metadata.namespace ?? "", this.#pod.metadata.name ?? "");
     if (!live || live.metadata.uid !== this.uid) return;
-    const previousConditions = ((live.status as { conditions?: PodCondition[] } | undefined)?.conditions ?? []);
+    const previousConditions = (live.status as { conditions?: PodCondition[] } | undefined)?.conditions ?? [];
     const status = podStatus({
-      restartPolicy: ((live.spec as { restartPolicy?: "Always" | "OnFailure" | "Never" }).restartPolicy ?? "Always"),
+      restartPolicy: (live.spec as { restartPolicy?: "Always" | "OnFailure" | "Never" }).restartPolicy ?? "Always",
       containers: this.#containers.map((container) => structuredClone(container.status)),
       previousConditions,
       podIP: this.#options.podIP,
@@ -335,7 +386,8 @@ export class PodWorker {
 
   #event(type: "Normal" | "Warning", reason: string, message: string): void {
     if (this.#detached) return;
-    const live = this.#options.cluster.find("Pod", this.#pod.metadata.namespace ?? "", this.#pod.metadata.name ?? "") ?? this.#pod;
+    const live =
+      this.#options.cluster.find("Pod", this.#pod.metadata.namespace ?? "", this.#pod.metadata.name ?? "") ?? this.#pod;
     this.#options.cluster.recordEvent(live, type, reason, message, kubeletSource(this.#options.nodeName));
   }
 }

@@ -4,7 +4,13 @@ import { request } from "node:http";
 import { connect } from "node:net";
 
 export interface Probe {
-  httpGet?: { path?: string; port?: number | string; host?: string; scheme?: string; httpHeaders?: { name: string; value: string }[] };
+  httpGet?: {
+    path?: string;
+    port?: number | string;
+    host?: string;
+    scheme?: string;
+    httpHeaders?: { name: string; value: string }[];
+  };
   tcpSocket?: { port?: number | string; host?: string };
   exec?: { command?: string[] };
   initialDelaySeconds?: number;
@@ -21,13 +27,20 @@ export interface ProbeResult {
 }
 
 /** A named port resolved through the container's `ports`. */
-export function probePort(port: number | string | undefined, ports: readonly { name?: string; containerPort?: number }[]): number | undefined {
+export function probePort(
+  port: number | string | undefined,
+  ports: readonly { name?: string; containerPort?: number }[],
+): number | undefined {
   if (typeof port === "number") return port;
   if (port && /^\d+$/.test(port)) return Number(port);
   return ports.find((candidate) => candidate.name === port)?.containerPort;
 }
 
-export function runProbe(probe: Probe, podIP: string, ports: readonly { name?: string; containerPort?: number }[]): Promise<ProbeResult> {
+export function runProbe(
+  probe: Probe,
+  podIP: string,
+  ports: readonly { name?: string; containerPort?: number }[],
+): Promise<ProbeResult> {
   const timeout = (probe.timeoutSeconds ?? 1) * 1000;
   if (probe.httpGet) {
     const get = probe.httpGet;
@@ -35,15 +48,30 @@ export function runProbe(probe: Probe, podIP: string, ports: readonly { name?: s
     const host = get.host || podIP;
     return new Promise((resolve) => {
       const call = request(
-        { host, port, path: get.path ?? "/", method: "GET", timeout, headers: Object.fromEntries((get.httpHeaders ?? []).map((header) => [header.name, header.value])) },
+        {
+          host,
+          port,
+          path: get.path ?? "/",
+          method: "GET",
+          timeout,
+          headers: Object.fromEntries((get.httpHeaders ?? []).map((header) => [header.name, header.value])),
+        },
         (response) => {
           response.resume();
           const status = response.statusCode ?? 0;
-          resolve(status >= 200 && status < 400 ? { ok: true } : { ok: false, message: `HTTP probe failed with statuscode: ${status}` });
+          resolve(
+            status >= 200 && status < 400
+              ? { ok: true }
+              : { ok: false, message: `HTTP probe failed with statuscode: ${status}` },
+          );
         },
       );
-      call.on("timeout", () => call.destroy(new Error("context deadline exceeded (Client.Timeout exceeded while awaiting headers)")));
-      call.on("error", (error) => resolve({ ok: false, message: `Get "http://${host}:${port}${get.path ?? "/"}": ${error.message}` }));
+      call.on("timeout", () =>
+        call.destroy(new Error("context deadline exceeded (Client.Timeout exceeded while awaiting headers)")),
+      );
+      call.on("error", (error) =>
+        resolve({ ok: false, message: `Get "http://${host}:${port}${get.path ?? "/"}": ${error.message}` }),
+      );
       call.end();
     });
   }

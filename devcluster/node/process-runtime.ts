@@ -4,7 +4,13 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import { signalExitCode } from "./container-runtime.ts";
-import type { ContainerExit, ContainerRuntime, ContainerStart, PulledImage, RunningContainer } from "./container-runtime.ts";
+import type {
+  ContainerExit,
+  ContainerRuntime,
+  ContainerStart,
+  PulledImage,
+  RunningContainer,
+} from "./container-runtime.ts";
 import { ImageCache } from "./image-cache.ts";
 
 export interface ProcessRuntimeOptions {
@@ -52,19 +58,34 @@ export class ProcessRuntime implements ContainerRuntime {
     const rootfs = this.#rootfs.get(spec.image.imageID);
     if (!rootfs) throw new Error(`image "${spec.image.reference}" was not pulled on this node`);
     const [program, ...args] = spec.argv;
-    if (!program) throw new Error(`container "${spec.name}" has no command: the image has no Entrypoint or Cmd and the Pod sets none`);
+    if (!program)
+      throw new Error(
+        `container "${spec.name}" has no command: the image has no Entrypoint or Cmd and the Pod sets none`,
+      );
     const executable = /^node(js)?$/.test(basename(program)) ? this.#nodePath : hostPath(rootfs, program);
     const workingDir = hostPath(rootfs, spec.workingDir ?? spec.image.process.workingDir);
-    const env: Record<string, string> = { ...Object.fromEntries(spec.env), PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin", HOME: spec.podDir };
+    const env: Record<string, string> = {
+      ...Object.fromEntries(spec.env),
+      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      HOME: spec.podDir,
+    };
     if (!spec.env.has("HOSTNAME")) env.HOSTNAME = spec.podName;
-    const child = spawn(executable, args.map((arg) => hostPath(rootfs, arg)), { cwd: existsSync(workingDir) ? workingDir : rootfs, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      executable,
+      args.map((arg) => hostPath(rootfs, arg)),
+      { cwd: existsSync(workingDir) ? workingDir : rootfs, env, stdio: ["ignore", "pipe", "pipe"] },
+    );
     const exited = new Promise<ContainerExit>((resolve) => {
       child.once("error", () => resolve({ exitCode: 128 }));
-      child.once("exit", (code, signal) => resolve(signal ? { exitCode: signalExitCode(signal), signal } : { exitCode: code ?? 0 }));
+      child.once("exit", (code, signal) =>
+        resolve(signal ? { exitCode: signalExitCode(signal), signal } : { exitCode: code ?? 0 }),
+      );
     });
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", resolve);
-      child.once("error", (error) => reject(new Error(`cannot start container "${spec.name}": ${error.message}`, { cause: error })));
+      child.once("error", (error) =>
+        reject(new Error(`cannot start container "${spec.name}": ${error.message}`, { cause: error })),
+      );
     });
     return {
       id: `process://${child.pid}`,

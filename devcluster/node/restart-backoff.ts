@@ -10,10 +10,18 @@ export interface RestartBackoff {
   resetAfterMillis: number;
 }
 
-export const defaultRestartBackoff: RestartBackoff = { initialMillis: 10_000, maxMillis: 300_000, resetAfterMillis: 600_000 };
+export const defaultRestartBackoff: RestartBackoff = {
+  initialMillis: 10_000,
+  maxMillis: 300_000,
+  resetAfterMillis: 600_000,
+};
 
 /** The wait before restart number `restarts + 1`, given how long the last run lasted. */
-export function restartDelay(backoff: RestartBackoff, previousDelay: number | undefined, lastRunMillis: number): number {
+export function restartDelay(
+  backoff: RestartBackoff,
+  previousDelay: number | undefined,
+  lastRunMillis: number,
+): number {
   if (previousDelay === undefined || lastRunMillis >= backoff.resetAfterMillis) return backoff.initialMillis;
   return Math.min(backoff.maxMillis, previousDelay * 2);
 }

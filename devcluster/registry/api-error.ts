@@ -87,15 +87,33 @@ export function routeNotFound(): ApiError {
 }
 
 export function methodNotAllowed(_verb: string, subject: Subject): ApiError {
-  return new ApiError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`, detailsOf({ ...subject, name: undefined }));
+  return new ApiError(
+    405,
+    "MethodNotAllowed",
+    `the server does not allow this method on the requested resource`,
+    detailsOf({ ...subject, name: undefined }),
+  );
 }
 
 export function alreadyExists(subject: Subject): ApiError {
-  return new ApiError(409, "AlreadyExists", `${qualifiedResource(subject)} "${subject.name}" already exists`, detailsOf(subject));
+  return new ApiError(
+    409,
+    "AlreadyExists",
+    `${qualifiedResource(subject)} "${subject.name}" already exists`,
+    detailsOf(subject),
+  );
 }
 
-export function conflict(subject: Subject, why = "the object has been modified; please apply your changes to the latest version and try again"): ApiError {
-  return new ApiError(409, "Conflict", `Operation cannot be fulfilled on ${qualifiedResource(subject)} "${subject.name}": ${why}`, detailsOf(subject));
+export function conflict(
+  subject: Subject,
+  why = "the object has been modified; please apply your changes to the latest version and try again",
+): ApiError {
+  return new ApiError(
+    409,
+    "Conflict",
+    `Operation cannot be fulfilled on ${qualifiedResource(subject)} "${subject.name}": ${why}`,
+    detailsOf(subject),
+  );
 }
 
 export function gone(message: string): ApiError {
@@ -103,7 +121,11 @@ export function gone(message: string): ApiError {
 }
 
 export function unsupportedMediaType(contentType: string, what: string): ApiError {
-  return new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${what}; got ${contentType}`);
+  return new ApiError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - accepted media types include: ${what}; got ${contentType}`,
+  );
 }
 
 /** 422 Invalid: `Function.kontinue.cloud "x" is invalid: spec.replicas: Invalid value: …`. */

@@ -28,14 +28,31 @@ describe("builtinSchema", () => {
   it("carries kube's patch and list extensions, which kubectl needs to build strategic merge patches", () => {
     const spec = builtinSchema("V1Deployment").properties!.spec!;
     const podSpec = spec.properties!.template!.properties!.spec!;
-    expect(podSpec.properties!.containers).toMatchObject({ "x-kubernetes-patch-merge-key": "name", "x-kubernetes-patch-strategy": "merge", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"] });
-    expect(podSpec.properties!.volumes).toMatchObject({ "x-kubernetes-patch-merge-key": "name", "x-kubernetes-patch-strategy": "merge,retainKeys" });
-    expect(podSpec.properties!.containers!.items!.properties!.env).toMatchObject({ "x-kubernetes-patch-merge-key": "name" });
-    expect(podSpec.properties!.containers!.items!.properties!.ports).toMatchObject({ "x-kubernetes-patch-merge-key": "containerPort" });
+    expect(podSpec.properties!.containers).toMatchObject({
+      "x-kubernetes-patch-merge-key": "name",
+      "x-kubernetes-patch-strategy": "merge",
+      "x-kubernetes-list-type": "map",
+      "x-kubernetes-list-map-keys": ["name"],
+    });
+    expect(podSpec.properties!.volumes).toMatchObject({
+      "x-kubernetes-patch-merge-key": "name",
+      "x-kubernetes-patch-strategy": "merge,retainKeys",
+    });
+    expect(podSpec.properties!.containers!.items!.properties!.env).toMatchObject({
+      "x-kubernetes-patch-merge-key": "name",
+    });
+    expect(podSpec.properties!.containers!.items!.properties!.ports).toMatchObject({
+      "x-kubernetes-patch-merge-key": "containerPort",
+    });
     expect(podSpec.properties!.containers!.items!.properties!.args).not.toHaveProperty("x-kubernetes-patch-strategy");
     expect(spec.properties!.strategy).toMatchObject({ "x-kubernetes-patch-strategy": "retainKeys" });
-    expect(builtinSchema("V1ObjectMeta").properties!.finalizers).toMatchObject({ "x-kubernetes-patch-strategy": "merge", "x-kubernetes-list-type": "set" });
-    expect(builtinSchema("V1ConfigMap").properties!.metadata!.properties!.ownerReferences).toMatchObject({ "x-kubernetes-patch-merge-key": "uid" });
+    expect(builtinSchema("V1ObjectMeta").properties!.finalizers).toMatchObject({
+      "x-kubernetes-patch-strategy": "merge",
+      "x-kubernetes-list-type": "set",
+    });
+    expect(builtinSchema("V1ConfigMap").properties!.metadata!.properties!.ownerReferences).toMatchObject({
+      "x-kubernetes-patch-merge-key": "uid",
+    });
   });
 
   it("returns one frozen schema per model", () => {
@@ -52,7 +69,9 @@ describe("builtinSchema", () => {
   });
 
   it("names the missing model and how to add it", () => {
-    expect(() => builtinSchema("V1NoSuchThing")).toThrow('devcluster/registry/builtin-schemas.json has no model "V1NoSuchThing"; add it to builtinSchemaModels and run "npm run devcluster:schemas"');
+    expect(() => builtinSchema("V1NoSuchThing")).toThrow(
+      'devcluster/registry/builtin-schemas.json has no model "V1NoSuchThing"; add it to builtinSchemaModels and run "npm run devcluster:schemas"',
+    );
   });
 
   it("is served without deriving anything from @kubernetes/client-node: no devcluster file the server runs imports it", () => {
@@ -62,8 +81,11 @@ describe("builtinSchema", () => {
       if (reached.has(file) || !file.startsWith(folder)) return;
       reached.add(file);
       const source = readFileSync(file, "utf8");
-      expect(source, `${file} imports @kubernetes/client-node`).not.toMatch(/^import (?!type )[^;]*from "@kubernetes\/client-node"/m);
-      for (const match of source.matchAll(/^(?:import|export) (?!type )[^;]*?from "(\.[^"]+\.ts)"/gm)) visit(fileURLToPath(new URL(match[1]!, pathToFileURL(file))));
+      expect(source, `${file} imports @kubernetes/client-node`).not.toMatch(
+        /^import (?!type )[^;]*from "@kubernetes\/client-node"/m,
+      );
+      for (const match of source.matchAll(/^(?:import|export) (?!type )[^;]*?from "(\.[^"]+\.ts)"/gm))
+        visit(fileURLToPath(new URL(match[1]!, pathToFileURL(file))));
     };
     visit(fileURLToPath(new URL("../index.ts", import.meta.url)));
     expect(reached).toContain(fileURLToPath(new URL("./builtin-schema.ts", import.meta.url)));

@@ -17,6 +17,9 @@ const schemas = deepFreeze(decodeSchemaFile(readFileSync(new URL("./builtin-sche
 /** The complete (inlined, frozen) schema of a client-node model such as `V1Deployment` or `V1ObjectMeta`. */
 export function builtinSchema(model: string): JSONSchemaProps {
   const schema = Object.hasOwn(schemas, model) ? schemas[model] : undefined;
-  if (!schema) throw new Error(`devcluster/registry/builtin-schemas.json has no model "${model}"; add it to builtinSchemaModels and run "npm run devcluster:schemas"`);
+  if (!schema)
+    throw new Error(
+      `devcluster/registry/builtin-schemas.json has no model "${model}"; add it to builtinSchemaModels and run "npm run devcluster:schemas"`,
+    );
   return schema;
 }

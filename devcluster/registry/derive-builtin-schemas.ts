@@ -10,11 +10,26 @@ import { encodeSchemaFile } from "./schema-file.ts";
 
 /** The models devcluster serves or describes: its built-in kinds, plus the meta types of its OpenAPI documents. */
 export const builtinSchemaModels = [
-  "V1Namespace", "V1ConfigMap", "V1Secret", "V1ServiceAccount", "CoreV1Event", "V1Pod", "V1Deployment", "V1ReplicaSet",
+  "V1Namespace",
+  "V1ConfigMap",
+  "V1Secret",
+  "V1ServiceAccount",
+  "CoreV1Event",
+  "V1Pod",
+  "V1Deployment",
+  "V1ReplicaSet",
   "V1Lease",
-  "V1Role", "V1RoleBinding", "V1ClusterRole", "V1ClusterRoleBinding", "V1SelfSubjectAccessReview", "V1SubjectAccessReview",
+  "V1Role",
+  "V1RoleBinding",
+  "V1ClusterRole",
+  "V1ClusterRoleBinding",
+  "V1SelfSubjectAccessReview",
+  "V1SubjectAccessReview",
   "V1CustomResourceDefinition",
-  "V1ObjectMeta", "V1ListMeta", "V1Status", "V1Scale",
+  "V1ObjectMeta",
+  "V1ListMeta",
+  "V1Status",
+  "V1Scale",
 ] as const;
 
 interface Attribute {
@@ -37,11 +52,15 @@ const quantityFields = new Set(["sizeLimit"]);
 /** kube's `resource.Quantity`: `1Gi`, `500m`, `1`, `0.5`. */
 const quantity: JSONSchemaProps = { oneOf: [{ type: "string" }, { type: "number" }] };
 
-const intOrString: JSONSchemaProps = { "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }] };
+const intOrString: JSONSchemaProps = {
+  "x-kubernetes-int-or-string": true,
+  anyOf: [{ type: "integer" }, { type: "string" }],
+};
 
 function modelNamed(name: string): Model {
   const model = (models as unknown as Record<string, Partial<Model> | undefined>)[name];
-  if (typeof model?.getAttributeTypeMap !== "function") throw new Error(`@kubernetes/client-node has no model "${name}"`);
+  if (typeof model?.getAttributeTypeMap !== "function")
+    throw new Error(`@kubernetes/client-node has no model "${name}"`);
   return model as Model;
 }
 
@@ -73,7 +92,8 @@ function modelDocs(name: string): ModelDocs {
   const classComment = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/.exec(source.slice(0, classAt));
   const body = source.slice(classAt);
   const fields = new Map<string, string>();
-  for (const match of body.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*'([^']+)'\??:/g)) fields.set(match[2]!, commentText(match[1]!));
+  for (const match of body.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*'([^']+)'\??:/g))
+    fields.set(match[2]!, commentText(match[1]!));
   const required = [...body.matchAll(/^\s+'([^']+)':/gm)].map((match) => match[1]!);
   return { description: classComment ? commentText(classComment[1]!) : undefined, fields, required };
 }
@@ -83,7 +103,9 @@ function scalarSchema(type: string, format: string): JSONSchemaProps | undefined
     case "string":
       return format ? { type: "string", format } : { type: "string" };
     case "number":
-      return format === "int32" || format === "int64" ? { type: "integer", format } : { type: "number", ...(format ? { format } : {}) };
+      return format === "int32" || format === "int64"
+        ? { type: "integer", format }
+        : { type: "number", ...(format ? { format } : {}) };
     case "boolean":
       return { type: "boolean" };
     case "Date":
@@ -117,12 +139,19 @@ const retainKeysFields = new Set(["strategy", "volumes"]);
  */
 function patchExtensions(kind: string, field: string, schema: JSONSchemaProps): JSONSchemaProps {
   const retain = retainKeysFields.has(field);
-  if (schema.type !== "array") return retain && schema.type === "object" ? { ...schema, "x-kubernetes-patch-strategy": "retainKeys" } : schema;
+  if (schema.type !== "array")
+    return retain && schema.type === "object" ? { ...schema, "x-kubernetes-patch-strategy": "retainKeys" } : schema;
   const merge = listMergeKey(kind, field);
   if (merge === undefined) return schema;
   const strategy = retain ? "merge,retainKeys" : "merge";
   if (merge === "set") return { ...schema, "x-kubernetes-list-type": "set", "x-kubernetes-patch-strategy": strategy };
-  return { ...schema, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": [merge.key], "x-kubernetes-patch-merge-key": merge.key, "x-kubernetes-patch-strategy": strategy };
+  return {
+    ...schema,
+    "x-kubernetes-list-type": "map",
+    "x-kubernetes-list-map-keys": [merge.key],
+    "x-kubernetes-patch-merge-key": merge.key,
+    "x-kubernetes-patch-strategy": strategy,
+  };
 }
 
 function modelSchema(name: string, stack: string[], kind: string): JSONSchemaProps {
@@ -138,10 +167,21 @@ function modelSchema(name: string, stack: string[], kind: string): JSONSchemaPro
           ? quantity
           : typeSchema(attribute.type, attribute.format, [...stack, name], kind);
     const description = docs.fields.get(attribute.name) ?? schema.description;
-    properties[attribute.baseName] = patchExtensions(kind, attribute.baseName, description ? { ...schema, description } : schema);
+    properties[attribute.baseName] = patchExtensions(
+      kind,
+      attribute.baseName,
+      description ? { ...schema, description } : schema,
+    );
   }
-  const required = attributes.filter((attribute) => docs.required.includes(attribute.name)).map((attribute) => attribute.baseName);
-  return { type: "object", ...(docs.description ? { description: docs.description } : {}), ...(required.length > 0 ? { required } : {}), properties };
+  const required = attributes
+    .filter((attribute) => docs.required.includes(attribute.name))
+    .map((attribute) => attribute.baseName);
+  return {
+    type: "object",
+    ...(docs.description ? { description: docs.description } : {}),
+    ...(required.length > 0 ? { required } : {}),
+    properties,
+  };
 }
 
 /** The complete (inlined) schema of a client-node model such as `V1Deployment` or `V1ObjectMeta`. */

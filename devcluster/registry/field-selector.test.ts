@@ -4,9 +4,21 @@ import { matchesFieldSelector, parseFieldSelector } from "./field-selector.ts";
 import type { KubeObject } from "./resource-info.ts";
 
 const metadataFields = ["metadata.name", "metadata.namespace"];
-const eventFields = [...metadataFields, "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "source"];
+const eventFields = [
+  ...metadataFields,
+  "involvedObject.kind",
+  "involvedObject.namespace",
+  "involvedObject.name",
+  "involvedObject.uid",
+  "source",
+];
 
-const pod: KubeObject = { apiVersion: "v1", kind: "Pod", metadata: { name: "web-1", namespace: "shop" }, status: { phase: "Running" } };
+const pod: KubeObject = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "web-1", namespace: "shop" },
+  status: { phase: "Running" },
+};
 const event: KubeObject = {
   apiVersion: "v1",
   kind: "Event",
@@ -30,7 +42,9 @@ describe("parseFieldSelector", () => {
     expect(matchesFieldSelector(parseFieldSelector("metadata.name=web-1", metadataFields), pod)).toBe(true);
     expect(matchesFieldSelector(parseFieldSelector("metadata.name==web-1", metadataFields), pod)).toBe(true);
     expect(matchesFieldSelector(parseFieldSelector("metadata.name!=web-1", metadataFields), pod)).toBe(false);
-    expect(matchesFieldSelector(parseFieldSelector("metadata.name=web-1,metadata.namespace=other", metadataFields), pod)).toBe(false);
+    expect(
+      matchesFieldSelector(parseFieldSelector("metadata.name=web-1,metadata.namespace=other", metadataFields), pod),
+    ).toBe(false);
     expect(matchesFieldSelector(parseFieldSelector("metadata.namespace!=other", metadataFields), pod)).toBe(true);
   });
 
@@ -50,8 +64,12 @@ describe("parseFieldSelector", () => {
   });
 
   it("reads a missing field as the empty string and unescapes values", () => {
-    expect(matchesFieldSelector(parseFieldSelector("status.phase=", ["status.phase"]), { ...pod, status: {} })).toBe(true);
-    expect(parseFieldSelector("metadata.name=a\\,b\\=c", metadataFields).requirements).toEqual([{ field: "metadata.name", operator: "=", value: "a,b=c" }]);
+    expect(matchesFieldSelector(parseFieldSelector("status.phase=", ["status.phase"]), { ...pod, status: {} })).toBe(
+      true,
+    );
+    expect(parseFieldSelector("metadata.name=a\\,b\\=c", metadataFields).requirements).toEqual([
+      { field: "metadata.name", operator: "=", value: "a,b=c" },
+    ]);
   });
 
   it("answers an unsupported field with kube-apiserver's 400", () => {

@@ -56,10 +56,15 @@ function parseTerm(term: string, whole: string): FieldRequirement {
       index++;
       continue;
     }
-    if (char === "!" && term[index + 1] === "=") return { field: term.slice(0, index).trim(), operator: "!=", value: unescapeValue(term.slice(index + 2), whole) };
+    if (char === "!" && term[index + 1] === "=")
+      return { field: term.slice(0, index).trim(), operator: "!=", value: unescapeValue(term.slice(index + 2), whole) };
     if (char === "=") {
       const skip = term[index + 1] === "=" ? 2 : 1;
-      return { field: term.slice(0, index).trim(), operator: "=", value: unescapeValue(term.slice(index + skip), whole) };
+      return {
+        field: term.slice(0, index).trim(),
+        operator: "=",
+        value: unescapeValue(term.slice(index + skip), whole),
+      };
     }
   }
   throw badRequest(`invalid selector: '${whole}'; can't understand '${term}'`);
@@ -73,7 +78,8 @@ export function parseFieldSelector(text: string, supportedFields: readonly strin
   if (text.trim() === "") return { requirements: [] };
   const requirements = splitTerms(text).map((term) => parseTerm(term, text));
   for (const requirement of requirements) {
-    if (!supportedFields.includes(requirement.field)) throw badRequest(`field label not supported: ${requirement.field}`);
+    if (!supportedFields.includes(requirement.field))
+      throw badRequest(`field label not supported: ${requirement.field}`);
   }
   return { requirements };
 }
@@ -91,5 +97,7 @@ function fieldValue(object: KubeObject, field: string): string {
 
 /** True when the object satisfies every requirement (a missing field reads as the empty string). */
 export function matchesFieldSelector(selector: FieldSelector, object: KubeObject): boolean {
-  return selector.requirements.every(({ field, operator, value }) => (fieldValue(object, field) === value) === (operator === "="));
+  return selector.requirements.every(
+    ({ field, operator, value }) => (fieldValue(object, field) === value) === (operator === "="),
+  );
 }

@@ -8,7 +8,6 @@ import type { JSONSchemaProps } from "./resource-info.ts";
 export type PathElement = string;
 export type FieldPath = PathElement[];
 
-
 /** How a list is merged and owned: per item by key fields, per value as a set, or as one atomic value. */
 export type ListType = { keys: string[] } | "set" | "atomic";
 
@@ -17,7 +16,6 @@ export interface ListContext {
   kind: string;
   schema: JSONSchemaProps | undefined;
 }
-
 
 export function childSchema(schema: JSONSchemaProps | undefined, field: string): JSONSchemaProps | undefined {
   if (!schema) return undefined;
@@ -42,7 +40,19 @@ export function itemKey(item: unknown, keys: string[]): string {
 }
 
 /** Fields that no manager owns: identity and server-set metadata. */
-const unownedMetadata = new Set(["name", "namespace", "generateName", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "managedFields", "selfLink"]);
+const unownedMetadata = new Set([
+  "name",
+  "namespace",
+  "generateName",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "managedFields",
+  "selfLink",
+]);
 
 /** A path as one string, unambiguous whatever its elements hold (each is prefixed with its length). */
 function pathKey(path: FieldPath): string {
@@ -143,8 +153,14 @@ function listItemsByElement(before: Before, element: (item: unknown) => string):
  * Walks the fields `after` sets (see `fieldSetOf`), calling `visit` with each path and whether
  * `before` lacks it or holds another value there (`valueAt(before, path)`), in one pass over both.
  */
-function walkFields(after: unknown, before: Before, context: ListContext, visit: (path: FieldPath, changed: boolean) => void): void {
-  const leaf = (value: unknown, old: Before, path: FieldPath) => visit(path, !old || !isDeepStrictEqual(old.value, value));
+function walkFields(
+  after: unknown,
+  before: Before,
+  context: ListContext,
+  visit: (path: FieldPath, changed: boolean) => void,
+): void {
+  const leaf = (value: unknown, old: Before, path: FieldPath) =>
+    visit(path, !old || !isDeepStrictEqual(old.value, value));
   const visitMap = (value: JsonMap, old: Before, schema: JSONSchemaProps | undefined, path: FieldPath): void => {
     const isMetadata = path.length === 1 && path[0] === "f:metadata";
     const keys = Object.keys(value);
@@ -153,10 +169,22 @@ function walkFields(after: unknown, before: Before, context: ListContext, visit:
     for (const key of keys) {
       if (isMetadata && unownedMetadata.has(key)) continue;
       const child = value[key];
-      visitValue(child, oldMap && Object.hasOwn(oldMap, key) ? { value: oldMap[key] } : undefined, childSchema(schema, key), key, [...path, `f:${key}`]);
+      visitValue(
+        child,
+        oldMap && Object.hasOwn(oldMap, key) ? { value: oldMap[key] } : undefined,
+        childSchema(schema, key),
+        key,
+        [...path, `f:${key}`],
+      );
     }
   };
-  const visitValue = (value: unknown, old: Before, schema: JSONSchemaProps | undefined, field: string, path: FieldPath): void => {
+  const visitValue = (
+    value: unknown,
+    old: Before,
+    schema: JSONSchemaProps | undefined,
+    field: string,
+    path: FieldPath,
+  ): void => {
     if (isObject(value)) return visitMap(value, old, schema, path);
     if (!Array.isArray(value)) return leaf(value, old, path);
     const listType = listTypeOf(schema, context.kind, field);
@@ -195,7 +223,11 @@ export function fieldSetOf(object: unknown, context: ListContext): FieldSet {
 }
 
 /** The fields `after` sets, and those of them a write from `before` changed (absent before, or another value). */
-export function fieldChanges(before: unknown, after: unknown, context: ListContext): { fields: FieldSet; changed: FieldSet } {
+export function fieldChanges(
+  before: unknown,
+  after: unknown,
+  context: ListContext,
+): { fields: FieldSet; changed: FieldSet } {
   const fields = new FieldSet();
   const changed = new FieldSet();
   walkFields(after, before === undefined ? undefined : { value: before }, context, (path, isChanged) => {
@@ -212,7 +244,9 @@ function listItemIndex(list: unknown[], element: PathElement): number {
   }
   if (element.startsWith("i:")) return Number(element.slice(2));
   const wanted = JSON.parse(element.slice(2)) as JsonMap;
-  return list.findIndex((item) => isObject(item) && Object.entries(wanted).every(([key, value]) => isDeepStrictEqual(item[key], value)));
+  return list.findIndex(
+    (item) => isObject(item) && Object.entries(wanted).every(([key, value]) => isDeepStrictEqual(item[key], value)),
+  );
 }
 
 function step(value: unknown, element: PathElement): unknown {
@@ -249,7 +283,9 @@ export function formatFieldPath(path: FieldPath): string {
       if (element.startsWith("f:")) return `.${body}`;
       if (element.startsWith("v:")) return `[=${body}]`;
       if (element.startsWith("i:")) return `[${body}]`;
-      return `[${Object.entries(JSON.parse(body) as JsonMap).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(",")}]`;
+      return `[${Object.entries(JSON.parse(body) as JsonMap)
+        .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+        .join(",")}]`;
     })
     .join("");
 }

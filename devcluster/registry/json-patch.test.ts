@@ -12,7 +12,10 @@ function failure(target: unknown, operations: unknown): ApiError {
   throw new Error("the patch applied");
 }
 
-const deployment = { metadata: { name: "web", labels: { app: "web" } }, spec: { replicas: 1, template: { spec: { containers: [{ name: "a", image: "x" }] } } } };
+const deployment = {
+  metadata: { name: "web", labels: { app: "web" } },
+  spec: { replicas: 1, template: { spec: { containers: [{ name: "a", image: "x" }] } } },
+};
 
 describe("applyJsonPatch", () => {
   it("applies add, replace, remove, move, copy and test", () => {
@@ -29,7 +32,17 @@ describe("applyJsonPatch", () => {
     ]);
     expect(patched).toEqual({
       metadata: { name: "web", labels: { tier: "front", first: "x" }, annotations: { "a~b/c": "2" } },
-      spec: { replicas: 3, template: { spec: { containers: [{ name: "a", image: "x" }, { name: "b", image: "y" }] } } },
+      spec: {
+        replicas: 3,
+        template: {
+          spec: {
+            containers: [
+              { name: "a", image: "x" },
+              { name: "b", image: "y" },
+            ],
+          },
+        },
+      },
     });
   });
 
@@ -47,7 +60,9 @@ describe("applyJsonPatch", () => {
     expect(error.code).toBe(422);
     expect(error.reason).toBe("Invalid");
     expect(error.message).toBe("the server rejected our request due to an error in our request");
-    expect(error.details?.causes).toEqual([{ reason: "UnexpectedServerResponse", message: "testing value /spec/replicas failed: test failed" }]);
+    expect(error.details?.causes).toEqual([
+      { reason: "UnexpectedServerResponse", message: "testing value /spec/replicas failed: test failed" },
+    ]);
   });
 
   it("answers an operation on a missing path with 422", () => {

@@ -21,7 +21,8 @@ function describeOperation(error: JsonPatchError): string {
 
 /** Applies an RFC 6902 operation list to a copy of `target`. */
 export function applyJsonPatch(target: unknown, operations: unknown): unknown {
-  if (!Array.isArray(operations)) throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+  if (!Array.isArray(operations))
+    throw badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
   const ops = cloneJson(operations) as Operation[];
   try {
     return jsonPatch.applyPatch(cloneJson(target), ops, true, true, true).newDocument;
@@ -30,7 +31,15 @@ export function applyJsonPatch(target: unknown, operations: unknown): unknown {
     const detail = `${describeOperation(error)} failed: ${error.message.split("\n")[0]}`;
     if (malformed.has(error.name)) throw badRequest(`the JSON patch is malformed: ${detail}`);
     throw new ApiError(422, "Invalid", "the server rejected our request due to an error in our request", {
-      causes: [{ reason: "UnexpectedServerResponse", message: error.name === "TEST_OPERATION_FAILED" ? `testing value ${String(error.operation?.path ?? "")} failed: test failed` : detail }],
+      causes: [
+        {
+          reason: "UnexpectedServerResponse",
+          message:
+            error.name === "TEST_OPERATION_FAILED"
+              ? `testing value ${String(error.operation?.path ?? "")} failed: test failed`
+              : detail,
+        },
+      ],
     });
   }
 }

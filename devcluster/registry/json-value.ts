@@ -19,7 +19,8 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(b)) return false;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
-  for (const key of keys) if (!Object.hasOwn(b, key) || !jsonEqual((a as JsonMap)[key], (b as JsonMap)[key])) return false;
+  for (const key of keys)
+    if (!Object.hasOwn(b, key) || !jsonEqual((a as JsonMap)[key], (b as JsonMap)[key])) return false;
   return true;
 }
 

@@ -19,9 +19,15 @@ export function nextGeneration(info: ResourceInfo, live: KubeObject, next: KubeO
   const current = live.metadata.generation;
   if (current === undefined) return undefined;
   const changed = (() => {
-    if (!info.builtin) return !jsonEqual(withoutKeys(live, ["metadata", ...(info.subresources.status ? ["status"] : [])]), withoutKeys(next, ["metadata", ...(info.subresources.status ? ["status"] : [])]));
+    if (!info.builtin)
+      return !jsonEqual(
+        withoutKeys(live, ["metadata", ...(info.subresources.status ? ["status"] : [])]),
+        withoutKeys(next, ["metadata", ...(info.subresources.status ? ["status"] : [])]),
+      );
     if (info.kind === "Deployment") {
-      return !jsonEqual(live.spec, next.spec) || !jsonEqual(live.metadata.annotations ?? {}, next.metadata.annotations ?? {});
+      return (
+        !jsonEqual(live.spec, next.spec) || !jsonEqual(live.metadata.annotations ?? {}, next.metadata.annotations ?? {})
+      );
     }
     return !jsonEqual(live.spec, next.spec);
   })();
@@ -43,7 +49,8 @@ export function gracefulDeletionSeconds(info: ResourceInfo, live: KubeObject, re
   const spec = isObject(live.spec) ? live.spec : {};
   const phase = isObject(live.status) ? live.status.phase : undefined;
   if (!spec.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
-  const grace = requested ?? (typeof spec.terminationGracePeriodSeconds === "number" ? spec.terminationGracePeriodSeconds : 30);
+  const grace =
+    requested ?? (typeof spec.terminationGracePeriodSeconds === "number" ? spec.terminationGracePeriodSeconds : 30);
   return Math.max(0, grace);
 }
 
@@ -58,12 +65,21 @@ function validateOwnerReferences(info: ResourceInfo, object: KubeObject): void {
   const causes: { field: string; reason: string; message: string }[] = [];
   for (const reference of references) {
     for (const field of ["apiVersion", "kind", "name", "uid"] as const) {
-      if (!reference[field]) causes.push({ field: `metadata.ownerReferences.${field}`, reason: "FieldValueInvalid", message: `Invalid value: "": ${field} must not be empty` });
+      if (!reference[field])
+        causes.push({
+          field: `metadata.ownerReferences.${field}`,
+          reason: "FieldValueInvalid",
+          message: `Invalid value: "": ${field} must not be empty`,
+        });
     }
   }
   const controllers = references.filter((reference) => reference.controller === true);
   if (controllers.length > 1) {
-    causes.push({ field: "metadata.ownerReferences", reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(references)}: Only one reference can have Controller set to true. Found "true" in references for ${controllers.map((reference) => `${reference.kind}/${reference.name}`).join(" and ")}` });
+    causes.push({
+      field: "metadata.ownerReferences",
+      reason: "FieldValueInvalid",
+      message: `Invalid value: ${JSON.stringify(references)}: Only one reference can have Controller set to true. Found "true" in references for ${controllers.map((reference) => `${reference.kind}/${reference.name}`).join(" and ")}`,
+    });
   }
   if (causes.length > 0) throw invalid(info.kind, info.group, object.metadata.name ?? "", causes);
 }
@@ -107,10 +123,11 @@ export function prepareForUpdate(info: ResourceInfo, live: KubeObject, next: Kub
     case "Namespace":
       next.metadata.labels = { ...next.metadata.labels, "kubernetes.io/metadata.name": next.metadata.name ?? "" };
       next.spec = live.spec;
-      if (!next.metadata.deletionTimestamp) next.status = { ...(isObject(next.status) ? next.status : {}), phase: "Active" };
+      if (!next.metadata.deletionTimestamp)
+        next.status = { ...(isObject(next.status) ? next.status : {}), phase: "Active" };
       return;
     case "CustomResourceDefinition":
-      validateCrd(next, ((live.status as { storedVersions?: string[] } | undefined)?.storedVersions) ?? []);
+      validateCrd(next, (live.status as { storedVersions?: string[] } | undefined)?.storedVersions ?? []);
       next.status = crdStatus(next, now);
       return;
   }
@@ -138,7 +155,8 @@ function normalizeSecret(secret: KubeObject): void {
   secret.type ??= "Opaque";
   if (!isObject(secret.stringData)) return;
   const data: Json = isObject(secret.data) ? { ...secret.data } : {};
-  for (const [key, value] of Object.entries(secret.stringData)) data[key] = Buffer.from(String(value)).toString("base64");
+  for (const [key, value] of Object.entries(secret.stringData))
+    data[key] = Buffer.from(String(value)).toString("base64");
   secret.data = data;
   delete secret.stringData;
 }
@@ -184,17 +202,29 @@ function validateWorkload(kind: string, workload: KubeObject): void {
   const name = workload.metadata.name ?? "";
   const causes: { field: string; reason: string; message: string }[] = [];
   const template = isObject(spec.template) ? spec.template : undefined;
-  const templateLabels = template && isObject(template.metadata) ? (template.metadata.labels as Record<string, string> | undefined) : undefined;
-  if (!isObject(spec.selector)) causes.push({ field: "spec.selector", reason: "FieldValueRequired", message: "Required value" });
+  const templateLabels =
+    template && isObject(template.metadata)
+      ? (template.metadata.labels as Record<string, string> | undefined)
+      : undefined;
+  if (!isObject(spec.selector))
+    causes.push({ field: "spec.selector", reason: "FieldValueRequired", message: "Required value" });
   else if (!matchesLabelSelector(labelSelectorFromMatch(spec.selector as LabelSelectorMatch), templateLabels)) {
-    causes.push({ field: "spec.template.metadata.labels", reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(templateLabels ?? {})}: \`selector\` does not match template \`labels\`` });
+    causes.push({
+      field: "spec.template.metadata.labels",
+      reason: "FieldValueInvalid",
+      message: `Invalid value: ${JSON.stringify(templateLabels ?? {})}: \`selector\` does not match template \`labels\``,
+    });
   }
   const podSpec = template && isObject(template.spec) ? template.spec : undefined;
   if (!podSpec || !Array.isArray(podSpec.containers) || podSpec.containers.length === 0) {
     causes.push({ field: "spec.template.spec.containers", reason: "FieldValueRequired", message: "Required value" });
   }
   if (typeof spec.replicas !== "number" || !Number.isInteger(spec.replicas) || spec.replicas < 0) {
-    causes.push({ field: "spec.replicas", reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0` });
+    causes.push({
+      field: "spec.replicas",
+      reason: "FieldValueInvalid",
+      message: `Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0`,
+    });
   }
   if (causes.length > 0) throw invalid(kind, "apps", name, causes);
 }

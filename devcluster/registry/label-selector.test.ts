@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "./api-error.ts";
-import { formatLabelSelector, labelSelectorFromMatch, matchesLabelSelector, parseLabelSelector } from "./label-selector.ts";
+import {
+  formatLabelSelector,
+  labelSelectorFromMatch,
+  matchesLabelSelector,
+  parseLabelSelector,
+} from "./label-selector.ts";
 
 function matches(selector: string, labels?: Record<string, string>): boolean {
   return matchesLabelSelector(parseLabelSelector(selector), labels);
@@ -97,7 +102,11 @@ describe("labelSelectorFromMatch", () => {
 
   it("selects everything when empty and rejects unknown operators", () => {
     expect(matchesLabelSelector(labelSelectorFromMatch({}), { any: "thing" })).toBe(true);
-    expect(() => labelSelectorFromMatch({ matchExpressions: [{ key: "a", operator: "Like", values: ["x"] }] })).toThrow(ApiError);
-    expect(() => labelSelectorFromMatch({ matchExpressions: [{ key: "a", operator: "In", values: [] }] })).toThrow(/values set can't be empty/);
+    expect(() => labelSelectorFromMatch({ matchExpressions: [{ key: "a", operator: "Like", values: ["x"] }] })).toThrow(
+      ApiError,
+    );
+    expect(() => labelSelectorFromMatch({ matchExpressions: [{ key: "a", operator: "In", values: [] }] })).toThrow(
+      /values set can't be empty/,
+    );
   });
 });

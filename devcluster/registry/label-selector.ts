@@ -74,18 +74,21 @@ function requirement(key: string, operator: LabelOperator, values: string[]): La
   switch (operator) {
     case "in":
     case "notin":
-      if (values.length === 0) invalidRequirement("values", "", "for 'in', 'notin' operators, values set can't be empty");
+      if (values.length === 0)
+        invalidRequirement("values", "", "for 'in', 'notin' operators, values set can't be empty");
       break;
     case "=":
     case "!=":
-      if (values.length !== 1) invalidRequirement("values", values.join(","), "exact-match compatibility requires one single value");
+      if (values.length !== 1)
+        invalidRequirement("values", values.join(","), "exact-match compatibility requires one single value");
       break;
     case "exists":
     case "!":
       break;
     case "gt":
     case "lt":
-      if (values.length !== 1 || !/^-?\d+$/.test(values[0]!)) invalidRequirement("values", values.join(","), "for 'Gt', 'Lt' operators, the value must be an integer");
+      if (values.length !== 1 || !/^-?\d+$/.test(values[0]!))
+        invalidRequirement("values", values.join(","), "for 'Gt', 'Lt' operators, the value must be an integer");
       return { key, operator, values };
     default: {
       const unknown: never = operator;
@@ -123,7 +126,8 @@ class Parser {
     if (this.peek().kind === "end") return { requirements };
     for (;;) {
       const start = this.peek();
-      if (start.kind !== "identifier" && start.kind !== "!") this.failBetween(start, "!, identifier, or 'end of string'");
+      if (start.kind !== "identifier" && start.kind !== "!")
+        this.failBetween(start, "!, identifier, or 'end of string'");
       requirements.push(this.requirement());
       const token = this.next();
       if (token.kind === "end") return { requirements };
@@ -215,7 +219,8 @@ export function labelSelectorFromMatch(match: LabelSelectorMatch): LabelSelector
         break;
       case "Exists":
       case "DoesNotExist":
-        if (values.length > 0) invalidRequirement("values", values.join(","), "values set must be empty for exists and does not exist");
+        if (values.length > 0)
+          invalidRequirement("values", values.join(","), "values set must be empty for exists and does not exist");
         requirements.push(requirement(expression.key, expression.operator === "Exists" ? "exists" : "!", []));
         break;
       default:

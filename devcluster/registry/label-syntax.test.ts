@@ -3,7 +3,8 @@ import { labelKeyProblem, labelValueProblem } from "./label-syntax.ts";
 
 describe("labelKeyProblem", () => {
   it("accepts qualified names with and without a DNS prefix", () => {
-    for (const key of ["app", "kontinue.cloud/function", "app.kubernetes.io/name", "A_b-c.d", "x".repeat(63)]) expect(labelKeyProblem(key), key).toBeUndefined();
+    for (const key of ["app", "kontinue.cloud/function", "app.kubernetes.io/name", "A_b-c.d", "x".repeat(63)])
+      expect(labelKeyProblem(key), key).toBeUndefined();
   });
 
   it("explains what is wrong, in kube-apiserver's words", () => {
@@ -21,6 +22,8 @@ describe("labelValueProblem", () => {
     expect(labelValueProblem("")).toBeUndefined();
     expect(labelValueProblem("process-order_1.2")).toBeUndefined();
     expect(labelValueProblem("x".repeat(64))).toBe("must be no more than 63 characters");
-    expect(labelValueProblem("has space")).toMatch(/^a valid label must be an empty string or consist of alphanumeric characters/);
+    expect(labelValueProblem("has space")).toMatch(
+      /^a valid label must be an empty string or consist of alphanumeric characters/,
+    );
   });
 });

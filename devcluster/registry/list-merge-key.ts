@@ -23,7 +23,13 @@ const listsByKind = new Map<string, Map<string, ListMerge>>([
   ["Pod", podSpecLists],
   ["Deployment", podSpecLists],
   ["ReplicaSet", podSpecLists],
-  ["ServiceAccount", new Map<string, ListMerge>([["secrets", { key: "name" }], ["imagePullSecrets", { key: "name" }]])],
+  [
+    "ServiceAccount",
+    new Map<string, ListMerge>([
+      ["secrets", { key: "name" }],
+      ["imagePullSecrets", { key: "name" }],
+    ]),
+  ],
 ]);
 
 /** Lists of ObjectMeta and of status conditions, the same in every kind. */

@@ -46,7 +46,12 @@ function decodeContinue(token: string, compacted: number): ContinueState {
   } catch {
     throw badRequest(`continue key is not valid: illegal base64 data or JSON in "${token}"`);
   }
-  if (state.v !== "meta.k8s.io/v1" || typeof state.rv !== "number" || typeof state.start?.name !== "string" || typeof state.start.namespace !== "string") {
+  if (
+    state.v !== "meta.k8s.io/v1" ||
+    typeof state.rv !== "number" ||
+    typeof state.start?.name !== "string" ||
+    typeof state.start.namespace !== "string"
+  ) {
     throw badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
   }
   if (state.rv < compacted) throw gone(expiredMessage);
@@ -55,7 +60,10 @@ function decodeContinue(token: string, compacted: number): ContinueState {
 
 /** Whether an object passes both selectors. */
 export function matchesSelectors(selectors: Selectors, object: KubeObject): boolean {
-  return (!selectors.labelSelector || matchesLabelSelector(selectors.labelSelector, object.metadata.labels)) && (!selectors.fieldSelector || matchesFieldSelector(selectors.fieldSelector, object));
+  return (
+    (!selectors.labelSelector || matchesLabelSelector(selectors.labelSelector, object.metadata.labels)) &&
+    (!selectors.fieldSelector || matchesFieldSelector(selectors.fieldSelector, object))
+  );
 }
 
 /** One page of a list; built-in items lose apiVersion and kind as kube-apiserver's typed lists do. */
@@ -63,7 +71,10 @@ export function listObjects(store: Store, info: ResourceInfo, query: ListQuery):
   const resource = storageResource(info);
   const state = query.continueToken ? decodeContinue(query.continueToken, store.compactedRevision) : undefined;
   const revision = state?.rv ?? store.revision;
-  const scope = { ...(query.namespace !== undefined ? { namespace: query.namespace } : {}), ...(state ? { after: state.start } : {}) };
+  const scope = {
+    ...(query.namespace !== undefined ? { namespace: query.namespace } : {}),
+    ...(state ? { after: state.start } : {}),
+  };
   const limit = query.limit !== undefined && query.limit > 0 ? query.limit : Infinity;
   const items: KubeObject[] = [];
   let more = false;
@@ -80,7 +91,11 @@ export function listObjects(store: Store, info: ResourceInfo, query: ListQuery):
     const last = items[items.length - 1]!;
     const start = { namespace: last.metadata.namespace ?? "", name: last.metadata.name ?? "" };
     page.continue = encodeContinue({ rv: revision, start });
-    if (!query.labelSelector && !query.fieldSelector) page.remainingItemCount = store.count(resource, { ...(query.namespace !== undefined ? { namespace: query.namespace } : {}), after: start });
+    if (!query.labelSelector && !query.fieldSelector)
+      page.remainingItemCount = store.count(resource, {
+        ...(query.namespace !== undefined ? { namespace: query.namespace } : {}),
+        after: start,
+      });
   }
   return page;
 }

@@ -12,7 +12,11 @@ describe("applyMergePatch", () => {
       [{ a: "c" }, { a: ["b"] }, { a: ["b"] }],
       [{ a: { b: "c" } }, { a: { b: "d", c: null } }, { a: { b: "d" } }],
       [{ a: [{ b: "c" }] }, { a: [1] }, { a: [1] }],
-      [["a", "b"], ["c", "d"], ["c", "d"]],
+      [
+        ["a", "b"],
+        ["c", "d"],
+        ["c", "d"],
+      ],
       [{ a: "b" }, ["c"], ["c"]],
       [{ a: "foo" }, null, null],
       [{ a: "foo" }, "bar", "bar"],
@@ -24,8 +28,15 @@ describe("applyMergePatch", () => {
   });
 
   it("does what kubectl scale and patch --type=merge need on a custom resource", () => {
-    const execution = { metadata: { name: "x", labels: { a: "1" } }, spec: { function: "processOrder", arguments: { orderId: "1" } }, status: { phase: "Pending" } };
-    const patched = applyMergePatch(execution, { metadata: { labels: { a: null, b: "2" } }, status: { phase: "Completed", result: { ok: true } } });
+    const execution = {
+      metadata: { name: "x", labels: { a: "1" } },
+      spec: { function: "processOrder", arguments: { orderId: "1" } },
+      status: { phase: "Pending" },
+    };
+    const patched = applyMergePatch(execution, {
+      metadata: { labels: { a: null, b: "2" } },
+      status: { phase: "Completed", result: { ok: true } },
+    });
     expect(patched).toEqual({
       metadata: { name: "x", labels: { b: "2" } },
       spec: { function: "processOrder", arguments: { orderId: "1" } },

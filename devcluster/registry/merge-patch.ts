@@ -1,7 +1,6 @@
 // JSON merge patch (RFC 7386): objects merge, null deletes, everything else replaces.
 import { cloneJson, isObject } from "./json-value.ts";
 
-
 /** Applies `patch` to `target` without mutating either; the result shares no structure with `patch`. */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return cloneJson(patch);

@@ -22,7 +22,8 @@ const patchTypes: Record<string, PatchType> = {
   "application/apply-patch+json": "apply",
 };
 
-const customResourcePatchTypes = "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";
+const customResourcePatchTypes =
+  "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml";
 const builtinPatchTypes = `${customResourcePatchTypes}, application/strategic-merge-patch+json`;
 
 /** The patch type of a Content-Type (parameters ignored); 415 when it is none. */
@@ -35,7 +36,12 @@ export function patchTypeOf(contentType: string, info: ResourceInfo): PatchType 
 }
 
 /** `live` with a JSON, merge or strategic patch applied; the patch modules throw 400/422 on bad patches. */
-export function patchObject(info: ResourceInfo, live: KubeObject, type: Exclude<PatchType, "apply">, body: unknown): KubeObject {
+export function patchObject(
+  info: ResourceInfo,
+  live: KubeObject,
+  type: Exclude<PatchType, "apply">,
+  body: unknown,
+): KubeObject {
   switch (type) {
     case "json":
       return applyJsonPatch(live, body) as KubeObject;

@@ -86,7 +86,13 @@ export interface JSONSchemaProps {
   /** Built-in kinds only: how strategic merge patches treat the field (kubectl reads these from OpenAPI v3). */
   "x-kubernetes-patch-merge-key"?: string;
   "x-kubernetes-patch-strategy"?: string;
-  "x-kubernetes-validations"?: { rule: string; message?: string; messageExpression?: string; reason?: string; fieldPath?: string }[];
+  "x-kubernetes-validations"?: {
+    rule: string;
+    message?: string;
+    messageExpression?: string;
+    reason?: string;
+    fieldPath?: string;
+  }[];
 }
 
 /** A CRD `additionalPrinterColumns` entry. */
@@ -156,7 +162,8 @@ const nameColumn: PrinterColumn = {
   name: "Name",
   type: "string",
   format: "name",
-  description: "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
+  description:
+    "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
   priority: 0,
   jsonPath: ".metadata.name",
 };
@@ -164,7 +171,8 @@ const nameColumn: PrinterColumn = {
 const ageColumn: PrinterColumn = {
   name: "Age",
   type: "date",
-  description: "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+  description:
+    "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
   priority: 0,
   jsonPath: ".metadata.creationTimestamp",
 };
@@ -217,10 +225,38 @@ function column(name: string, type: PrinterColumn["type"], jsonPath: string, pri
 
 /** The built-in kinds devcluster serves, with kube-apiserver's names, short names and subresources. */
 export const builtinResources: ResourceInfo[] = [
-  builtin({ kind: "Namespace", plural: "namespaces", namespaced: false, shortNames: ["ns"], model: "V1Namespace", verbs: allVerbs.filter((verb) => verb !== "deletecollection"), subresources: { status: {} }, printerColumns: [column("Status", "string", ".status.phase"), ageColumn], fieldSelectors: ["status.phase"] }),
-  builtin({ kind: "ConfigMap", plural: "configmaps", shortNames: ["cm"], model: "V1ConfigMap", printerColumns: [column("Data", "integer", ".data"), ageColumn] }),
-  builtin({ kind: "Secret", plural: "secrets", model: "V1Secret", printerColumns: [column("Type", "string", ".type"), column("Data", "integer", ".data"), ageColumn], fieldSelectors: ["type"] }),
-  builtin({ kind: "ServiceAccount", plural: "serviceaccounts", shortNames: ["sa"], model: "V1ServiceAccount", printerColumns: [column("Secrets", "integer", ".secrets"), ageColumn] }),
+  builtin({
+    kind: "Namespace",
+    plural: "namespaces",
+    namespaced: false,
+    shortNames: ["ns"],
+    model: "V1Namespace",
+    verbs: allVerbs.filter((verb) => verb !== "deletecollection"),
+    subresources: { status: {} },
+    printerColumns: [column("Status", "string", ".status.phase"), ageColumn],
+    fieldSelectors: ["status.phase"],
+  }),
+  builtin({
+    kind: "ConfigMap",
+    plural: "configmaps",
+    shortNames: ["cm"],
+    model: "V1ConfigMap",
+    printerColumns: [column("Data", "integer", ".data"), ageColumn],
+  }),
+  builtin({
+    kind: "Secret",
+    plural: "secrets",
+    model: "V1Secret",
+    printerColumns: [column("Type", "string", ".type"), column("Data", "integer", ".data"), ageColumn],
+    fieldSelectors: ["type"],
+  }),
+  builtin({
+    kind: "ServiceAccount",
+    plural: "serviceaccounts",
+    shortNames: ["sa"],
+    model: "V1ServiceAccount",
+    printerColumns: [column("Secrets", "integer", ".secrets"), ageColumn],
+  }),
   builtin({
     kind: "Event",
     plural: "events",
@@ -236,7 +272,18 @@ export const builtinResources: ResourceInfo[] = [
       column("Count", "integer", ".count", 1),
       { ...nameColumn, priority: 1 },
     ],
-    fieldSelectors: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "type", "source"],
+    fieldSelectors: [
+      "involvedObject.kind",
+      "involvedObject.namespace",
+      "involvedObject.name",
+      "involvedObject.uid",
+      "involvedObject.apiVersion",
+      "involvedObject.resourceVersion",
+      "involvedObject.fieldPath",
+      "reason",
+      "type",
+      "source",
+    ],
   }),
   builtin({
     kind: "Pod",
@@ -245,8 +292,23 @@ export const builtinResources: ResourceInfo[] = [
     categories: ["all"],
     model: "V1Pod",
     subresources: { status: {} },
-    printerColumns: [column("Ready", "string", ".status.containerStatuses"), column("Status", "string", ".status.phase"), column("Restarts", "string", ".status.containerStatuses"), ageColumn, column("IP", "string", ".status.podIP", 1), column("Node", "string", ".spec.nodeName", 1)],
-    fieldSelectors: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"],
+    printerColumns: [
+      column("Ready", "string", ".status.containerStatuses"),
+      column("Status", "string", ".status.phase"),
+      column("Restarts", "string", ".status.containerStatuses"),
+      ageColumn,
+      column("IP", "string", ".status.podIP", 1),
+      column("Node", "string", ".spec.nodeName", 1),
+    ],
+    fieldSelectors: [
+      "spec.nodeName",
+      "spec.restartPolicy",
+      "spec.schedulerName",
+      "spec.serviceAccountName",
+      "status.phase",
+      "status.podIP",
+      "status.nominatedNodeName",
+    ],
   }),
   builtin({
     group: "apps",
@@ -255,7 +317,14 @@ export const builtinResources: ResourceInfo[] = [
     shortNames: ["deploy"],
     categories: ["all"],
     model: "V1Deployment",
-    subresources: { status: {}, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector" } },
+    subresources: {
+      status: {},
+      scale: {
+        specReplicasPath: ".spec.replicas",
+        statusReplicasPath: ".status.replicas",
+        labelSelectorPath: ".status.selector",
+      },
+    },
     printerColumns: [
       column("Ready", "string", ".status.readyReplicas"),
       column("Up-to-date", "integer", ".status.updatedReplicas"),
@@ -273,7 +342,14 @@ export const builtinResources: ResourceInfo[] = [
     shortNames: ["rs"],
     categories: ["all"],
     model: "V1ReplicaSet",
-    subresources: { status: {}, scale: { specReplicasPath: ".spec.replicas", statusReplicasPath: ".status.replicas", labelSelectorPath: ".status.selector" } },
+    subresources: {
+      status: {},
+      scale: {
+        specReplicasPath: ".spec.replicas",
+        statusReplicasPath: ".status.replicas",
+        labelSelectorPath: ".status.selector",
+      },
+    },
     printerColumns: [
       column("Desired", "integer", ".spec.replicas"),
       column("Current", "integer", ".status.replicas"),
@@ -284,13 +360,59 @@ export const builtinResources: ResourceInfo[] = [
       column("Selector", "string", ".spec.selector", 1),
     ],
   }),
-  builtin({ group: "coordination.k8s.io", kind: "Lease", plural: "leases", model: "V1Lease", printerColumns: [column("Holder", "string", ".spec.holderIdentity"), ageColumn] }),
-  builtin({ group: "rbac.authorization.k8s.io", kind: "Role", plural: "roles", model: "V1Role", printerColumns: [createdAtColumn] }),
-  builtin({ group: "rbac.authorization.k8s.io", kind: "RoleBinding", plural: "rolebindings", model: "V1RoleBinding", printerColumns: [column("Role", "string", ".roleRef.name"), ageColumn] }),
-  builtin({ group: "rbac.authorization.k8s.io", kind: "ClusterRole", plural: "clusterroles", namespaced: false, model: "V1ClusterRole", printerColumns: [createdAtColumn] }),
-  builtin({ group: "rbac.authorization.k8s.io", kind: "ClusterRoleBinding", plural: "clusterrolebindings", namespaced: false, model: "V1ClusterRoleBinding", printerColumns: [column("Role", "string", ".roleRef.name"), ageColumn] }),
-  builtin({ group: "authorization.k8s.io", kind: "SelfSubjectAccessReview", plural: "selfsubjectaccessreviews", namespaced: false, model: "V1SelfSubjectAccessReview", verbs: ["create"] }),
-  builtin({ group: "authorization.k8s.io", kind: "SubjectAccessReview", plural: "subjectaccessreviews", namespaced: false, model: "V1SubjectAccessReview", verbs: ["create"] }),
+  builtin({
+    group: "coordination.k8s.io",
+    kind: "Lease",
+    plural: "leases",
+    model: "V1Lease",
+    printerColumns: [column("Holder", "string", ".spec.holderIdentity"), ageColumn],
+  }),
+  builtin({
+    group: "rbac.authorization.k8s.io",
+    kind: "Role",
+    plural: "roles",
+    model: "V1Role",
+    printerColumns: [createdAtColumn],
+  }),
+  builtin({
+    group: "rbac.authorization.k8s.io",
+    kind: "RoleBinding",
+    plural: "rolebindings",
+    model: "V1RoleBinding",
+    printerColumns: [column("Role", "string", ".roleRef.name"), ageColumn],
+  }),
+  builtin({
+    group: "rbac.authorization.k8s.io",
+    kind: "ClusterRole",
+    plural: "clusterroles",
+    namespaced: false,
+    model: "V1ClusterRole",
+    printerColumns: [createdAtColumn],
+  }),
+  builtin({
+    group: "rbac.authorization.k8s.io",
+    kind: "ClusterRoleBinding",
+    plural: "clusterrolebindings",
+    namespaced: false,
+    model: "V1ClusterRoleBinding",
+    printerColumns: [column("Role", "string", ".roleRef.name"), ageColumn],
+  }),
+  builtin({
+    group: "authorization.k8s.io",
+    kind: "SelfSubjectAccessReview",
+    plural: "selfsubjectaccessreviews",
+    namespaced: false,
+    model: "V1SelfSubjectAccessReview",
+    verbs: ["create"],
+  }),
+  builtin({
+    group: "authorization.k8s.io",
+    kind: "SubjectAccessReview",
+    plural: "subjectaccessreviews",
+    namespaced: false,
+    model: "V1SubjectAccessReview",
+    verbs: ["create"],
+  }),
   builtin({
     group: "apiextensions.k8s.io",
     kind: "CustomResourceDefinition",
@@ -316,7 +438,14 @@ interface CrdVersion {
 interface CrdSpec {
   group: string;
   scope: "Namespaced" | "Cluster";
-  names: { kind: string; plural: string; singular?: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+  names: {
+    kind: string;
+    plural: string;
+    singular?: string;
+    listKind?: string;
+    shortNames?: string[];
+    categories?: string[];
+  };
   versions: CrdVersion[];
 }
 
@@ -345,6 +474,9 @@ export function resourceInfoFromCrd(crd: KubeObject): ResourceInfo[] {
       schemaRevision: Number(crd.metadata.resourceVersion ?? 0),
       printerColumns: [nameColumn, ...(version.additionalPrinterColumns ?? [ageColumn])],
       builtin: false,
-      fieldSelectors: [...metadataFields, ...(version.selectableFields ?? []).map((field) => field.jsonPath.replace(/^\./, ""))],
+      fieldSelectors: [
+        ...metadataFields,
+        ...(version.selectableFields ?? []).map((field) => field.jsonPath.replace(/^\./, "")),
+      ],
     }));
 }

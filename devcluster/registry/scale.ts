@@ -22,7 +22,11 @@ function writePath(object: Record<string, unknown>, path: string, value: unknown
   let current = object;
   for (const segment of segments.slice(0, -1)) {
     const next = current[segment];
-    current = (current[segment] = typeof next === "object" && next !== null ? { ...(next as Record<string, unknown>) } : {}) as Record<string, unknown>;
+    current = (current[segment] =
+      typeof next === "object" && next !== null ? { ...(next as Record<string, unknown>) } : {}) as Record<
+      string,
+      unknown
+    >;
   }
   current[segments[segments.length - 1]!] = value;
 }
@@ -47,7 +51,10 @@ export function toScale(info: ResourceInfo, object: KubeObject): KubeObject {
     apiVersion: "autoscaling/v1",
     metadata: { name, ...(namespace !== undefined ? { namespace } : {}), uid, resourceVersion, creationTimestamp },
     spec: { replicas: (readPath(object, scale.specReplicasPath) as number | undefined) ?? 0 },
-    status: { replicas: typeof statusReplicas === "number" ? statusReplicas : 0, ...(selector !== undefined ? { selector } : {}) },
+    status: {
+      replicas: typeof statusReplicas === "number" ? statusReplicas : 0,
+      ...(selector !== undefined ? { selector } : {}),
+    },
   };
 }
 
@@ -56,7 +63,13 @@ export function applyScale(info: ResourceInfo, object: KubeObject, scale: unknow
   const replicas = (scale as { spec?: { replicas?: unknown } } | undefined)?.spec?.replicas;
   const name = object.metadata.name ?? "";
   if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
-    throw invalid("Scale", "autoscaling", name, [{ field: "spec.replicas", reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0` }]);
+    throw invalid("Scale", "autoscaling", name, [
+      {
+        field: "spec.replicas",
+        reason: "FieldValueInvalid",
+        message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
+      },
+    ]);
   }
   const next = { ...object };
   writePath(next, info.subresources.scale!.specReplicasPath, replicas);

@@ -4,13 +4,21 @@ import { decodeSchemaFile, encodeSchemaFile } from "./schema-file.ts";
 
 const meta: JSONSchemaProps = {
   type: "object",
-  description: "Standard object's metadata, long enough to be worth sharing between the models that embed it.".repeat(3),
+  description: "Standard object's metadata, long enough to be worth sharing between the models that embed it.".repeat(
+    3,
+  ),
   properties: { name: { type: "string" }, labels: { type: "object", additionalProperties: { type: "string" } } },
 };
 
 describe("schema files", () => {
   const schemas: Record<string, JSONSchemaProps> = {
-    A: { type: "object", properties: { metadata: meta, items: { type: "array", items: { type: "object", properties: { metadata: meta } } } } },
+    A: {
+      type: "object",
+      properties: {
+        metadata: meta,
+        items: { type: "array", items: { type: "object", properties: { metadata: meta } } },
+      },
+    },
     B: { type: "object", properties: { metadata: meta, count: { type: "integer", format: "int32" } } },
   };
 
@@ -26,7 +34,16 @@ describe("schema files", () => {
   });
 
   it("keep small subtrees inline", () => {
-    const text = encodeSchemaFile({ A: { type: "object", properties: { a: { type: "string" } } }, B: { type: "object", properties: { b: { type: "string" } } } });
-    expect(JSON.parse(text)).toEqual({ shared: [], models: { A: { type: "object", properties: { a: { type: "string" } } }, B: { type: "object", properties: { b: { type: "string" } } } } });
+    const text = encodeSchemaFile({
+      A: { type: "object", properties: { a: { type: "string" } } },
+      B: { type: "object", properties: { b: { type: "string" } } },
+    });
+    expect(JSON.parse(text)).toEqual({
+      shared: [],
+      models: {
+        A: { type: "object", properties: { a: { type: "string" } } },
+        B: { type: "object", properties: { b: { type: "string" } } },
+      },
+    });
   });
 });

@@ -16,7 +16,9 @@ function countTexts(value: unknown, texts: Map<object, string>, counts: Map<stri
   if (typeof value !== "object" || value === null) return JSON.stringify(value);
   const text = Array.isArray(value)
     ? `[${value.map((item) => countTexts(item, texts, counts)).join(",")}]`
-    : `{${Object.entries(value).map(([key, child]) => `${JSON.stringify(key)}:${countTexts(child, texts, counts)}`).join(",")}}`;
+    : `{${Object.entries(value)
+        .map(([key, child]) => `${JSON.stringify(key)}:${countTexts(child, texts, counts)}`)
+        .join(",")}}`;
   texts.set(value, text);
   if (text.length >= minSharedLength) counts.set(text, (counts.get(text) ?? 0) + 1);
   return text;
@@ -42,7 +44,10 @@ export function encodeSchemaFile(schemas: Record<string, JSONSchemaProps>): stri
     }
     return { $shared: index };
   };
-  const encodeChildren = (value: object): unknown => (Array.isArray(value) ? value.map(encode) : Object.fromEntries(Object.entries(value).map(([key, child]) => [key, encode(child)])));
+  const encodeChildren = (value: object): unknown =>
+    Array.isArray(value)
+      ? value.map(encode)
+      : Object.fromEntries(Object.entries(value).map(([key, child]) => [key, encode(child)]));
   const models = Object.fromEntries(Object.entries(schemas).map(([model, schema]) => [model, encodeChildren(schema)]));
   const file: SchemaFile = { shared, models };
   return `${JSON.stringify(file, null, 1)}\n`;
@@ -62,5 +67,7 @@ export function decodeSchemaFile(text: string): Record<string, JSONSchemaProps> 
     }
     return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, decode(child)]));
   };
-  return Object.fromEntries(Object.entries(file.models).map(([model, schema]) => [model, decode(schema) as JSONSchemaProps]));
+  return Object.fromEntries(
+    Object.entries(file.models).map(([model, schema]) => [model, decode(schema) as JSONSchemaProps]),
+  );
 }

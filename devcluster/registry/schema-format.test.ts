@@ -35,6 +35,7 @@ describe("matchesFormat", () => {
       ["int32", "anything", true],
       ["password", "anything", true],
     ];
-    for (const [format, value, expected] of cases) expect(matchesFormat(format, value), `${format} ${value}`).toBe(expected);
+    for (const [format, value, expected] of cases)
+      expect(matchesFormat(format, value), `${format} ${value}`).toBe(expected);
   });
 });

@@ -1,7 +1,19 @@
 // Server-side apply and field ownership (`metadata.managedFields`), as kube-apiserver tracks them.
 import { isDeepStrictEqual } from "node:util";
 import { ApiError, type StatusCause } from "./api-error.ts";
-import { childSchema, deleteAt, fieldChanges, FieldSet, fieldSetOf, formatFieldPath, itemKey, listTypeOf, valueAt, type FieldPath, type ListContext } from "./field-set.ts";
+import {
+  childSchema,
+  deleteAt,
+  fieldChanges,
+  FieldSet,
+  fieldSetOf,
+  formatFieldPath,
+  itemKey,
+  listTypeOf,
+  valueAt,
+  type FieldPath,
+  type ListContext,
+} from "./field-set.ts";
 import { cloneJson, isObject, type JsonMap } from "./json-value.ts";
 import type { JSONSchemaProps, KubeObject, ManagedFieldsEntry } from "./resource-info.ts";
 
@@ -37,7 +49,6 @@ export interface RecordUpdateOptions {
   schema?: JSONSchemaProps;
 }
 
-
 interface Manager {
   entry: ManagedFieldsEntry;
   fields: FieldSet;
@@ -52,13 +63,24 @@ function managersOf(object: KubeObject | undefined): Manager[] {
   });
 }
 
-function sameManager(entry: ManagedFieldsEntry, manager: string, operation: "Apply" | "Update", subresource: string | undefined): boolean {
-  return entry.manager === manager && entry.operation === operation && (entry.subresource ?? "") === (subresource ?? "");
+function sameManager(
+  entry: ManagedFieldsEntry,
+  manager: string,
+  operation: "Apply" | "Update",
+  subresource: string | undefined,
+): boolean {
+  return (
+    entry.manager === manager && entry.operation === operation && (entry.subresource ?? "") === (subresource ?? "")
+  );
 }
 
 /** Whether `fields` are exactly those `manager`'s stored entry lists (fields are only ever removed from a manager's set). */
 function keepsStoredFields(manager: Manager, fields: FieldSet): boolean {
-  return manager.entry.fieldsType === "FieldsV1" && fields.size === manager.stored && manager.fields.paths().every((path) => fields.has(path));
+  return (
+    manager.entry.fieldsType === "FieldsV1" &&
+    fields.size === manager.stored &&
+    manager.fields.paths().every((path) => fields.has(path))
+  );
 }
 
 function entryOf(manager: Manager): ManagedFieldsEntry {
@@ -70,9 +92,20 @@ function entryOf(manager: Manager): ManagedFieldsEntry {
  * Replaces (or adds) the acting manager's entry and drops managers left with no fields. Entries
  * whose fields did not change are written back as they are (`previous`: the acting manager's old entry).
  */
-function withManagers(object: KubeObject, others: Manager[], own: ManagedFieldsEntry, ownFields: FieldSet, previous?: Manager): KubeObject {
+function withManagers(
+  object: KubeObject,
+  others: Manager[],
+  own: ManagedFieldsEntry,
+  ownFields: FieldSet,
+  previous?: Manager,
+): KubeObject {
   const entries = others.filter((other) => other.fields.size > 0).map(entryOf);
-  if (ownFields.size > 0) entries.push({ ...own, fieldsType: "FieldsV1", fieldsV1: previous && keepsStoredFields(previous, ownFields) ? previous.entry.fieldsV1! : ownFields.toFieldsV1() });
+  if (ownFields.size > 0)
+    entries.push({
+      ...own,
+      fieldsType: "FieldsV1",
+      fieldsV1: previous && keepsStoredFields(previous, ownFields) ? previous.entry.fieldsV1! : ownFields.toFieldsV1(),
+    });
   const metadata = { ...object.metadata };
   if (entries.length > 0) metadata.managedFields = entries;
   else delete metadata.managedFields;
@@ -80,7 +113,12 @@ function withManagers(object: KubeObject, others: Manager[], own: ManagedFieldsE
 }
 
 /** Only the fields a write may own: `.status` through the status subresource, else all but the reset ones. */
-function scopedFields(object: KubeObject, subresource: string | undefined, resetFields: readonly string[], context: ListContext): FieldSet {
+function scopedFields(
+  object: KubeObject,
+  subresource: string | undefined,
+  resetFields: readonly string[],
+  context: ListContext,
+): FieldSet {
   const all = fieldSetOf(object, context).paths();
   if (subresource === "status") return FieldSet.of(all.filter((path) => path[0] === "f:status"));
   return FieldSet.of(all.filter((path) => !resetFields.includes(path[0]!.slice(2))));
@@ -90,24 +128,42 @@ function isLeafOrAtomic(value: unknown): boolean {
   return !isObject(value) || Object.keys(value).length === 0;
 }
 
-function mergeValue(live: unknown, applied: unknown, schema: JSONSchemaProps | undefined, field: string, kind: string): unknown {
+function mergeValue(
+  live: unknown,
+  applied: unknown,
+  schema: JSONSchemaProps | undefined,
+  field: string,
+  kind: string,
+): unknown {
   if (isObject(applied) && isObject(live)) {
     const result: JsonMap = { ...live };
-    for (const [key, value] of Object.entries(applied)) result[key] = mergeValue(live[key], value, childSchema(schema, key), key, kind);
+    for (const [key, value] of Object.entries(applied))
+      result[key] = mergeValue(live[key], value, childSchema(schema, key), key, kind);
     return result;
   }
   if (!Array.isArray(applied) || !Array.isArray(live)) return cloneJson(applied);
   const listType = listTypeOf(schema, kind, field);
   if (listType === "atomic") return cloneJson(applied);
-  if (listType === "set") return [...live, ...applied.filter((item) => !live.some((existing) => isDeepStrictEqual(existing, item)))];
-  return mergeKeyedList(live, applied, (item) => itemKey(item, listType.keys), (liveItem, appliedItem) => mergeValue(liveItem, appliedItem, schema?.items, "", kind));
+  if (listType === "set")
+    return [...live, ...applied.filter((item) => !live.some((existing) => isDeepStrictEqual(existing, item)))];
+  return mergeKeyedList(
+    live,
+    applied,
+    (item) => itemKey(item, listType.keys),
+    (liveItem, appliedItem) => mergeValue(liveItem, appliedItem, schema?.items, "", kind),
+  );
 }
 
 /**
  * Merges keyed lists in structured-merge-diff's order: items only in the live list keep their
  * places, shared and new items follow the applied order.
  */
-function mergeKeyedList(live: unknown[], applied: unknown[], keyOf: (item: unknown) => string, merge: (live: unknown, applied: unknown) => unknown): unknown[] {
+function mergeKeyedList(
+  live: unknown[],
+  applied: unknown[],
+  keyOf: (item: unknown) => string,
+  merge: (live: unknown, applied: unknown) => unknown,
+): unknown[] {
   const lhs = live.map(keyOf);
   const rhs = applied.map(keyOf);
   const liveByKey = new Map(live.map((item, index) => [lhs[index]!, item]));
@@ -165,15 +221,32 @@ function describeManager(entry: ManagedFieldsEntry): string {
 }
 
 function conflictError(conflicts: { manager: ManagedFieldsEntry; path: FieldPath }[]): ApiError {
-  const causes: StatusCause[] = conflicts.map(({ manager, path }) => ({ reason: "FieldManagerConflict", message: `conflict with ${describeManager(manager)}`, field: formatFieldPath(path) }));
+  const causes: StatusCause[] = conflicts.map(({ manager, path }) => ({
+    reason: "FieldManagerConflict",
+    message: `conflict with ${describeManager(manager)}`,
+    field: formatFieldPath(path),
+  }));
   if (conflicts.length === 1) {
     const [only] = conflicts;
-    return new ApiError(409, "Conflict", `Apply failed with 1 conflict: conflict with ${describeManager(only!.manager)}: ${formatFieldPath(only!.path)}`, { causes });
+    return new ApiError(
+      409,
+      "Conflict",
+      `Apply failed with 1 conflict: conflict with ${describeManager(only!.manager)}: ${formatFieldPath(only!.path)}`,
+      { causes },
+    );
   }
   const byManager = new Map<string, string[]>();
-  for (const { manager, path } of conflicts) byManager.set(describeManager(manager), [...(byManager.get(describeManager(manager)) ?? []), formatFieldPath(path)]);
-  const lines = [...byManager].sort(([a], [b]) => a.localeCompare(b)).flatMap(([manager, paths]) => [`conflicts with ${manager}:`, ...paths.map((path) => `- ${path}`)]);
-  return new ApiError(409, "Conflict", `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`, { causes });
+  for (const { manager, path } of conflicts)
+    byManager.set(describeManager(manager), [
+      ...(byManager.get(describeManager(manager)) ?? []),
+      formatFieldPath(path),
+    ]);
+  const lines = [...byManager]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([manager, paths]) => [`conflicts with ${manager}:`, ...paths.map((path) => `- ${path}`)]);
+  return new ApiError(409, "Conflict", `Apply failed with ${conflicts.length} conflicts: ${lines.join("\n")}`, {
+    causes,
+  });
 }
 
 /**
@@ -182,7 +255,16 @@ function conflictError(conflicts: { manager: ManagedFieldsEntry; path: FieldPath
  * them; fields this manager applied before and no longer applies are removed unless another
  * manager owns them. Inputs are not mutated.
  */
-export function serverSideApply({ live, applied, manager, force, now, subresource, schema, resetFields }: ServerSideApplyOptions): KubeObject {
+export function serverSideApply({
+  live,
+  applied,
+  manager,
+  force,
+  now,
+  subresource,
+  schema,
+  resetFields,
+}: ServerSideApplyOptions): KubeObject {
   const context: ListContext = { kind: applied.kind, schema };
   const statusWritten = (live?.metadata.managedFields ?? []).some((entry) => entry.subresource === "status");
   const reset = resetFields ?? (statusWritten && subresource === undefined ? ["status"] : []);
@@ -204,9 +286,12 @@ export function serverSideApply({ live, applied, manager, force, now, subresourc
   const appliedBody: JsonMap = { ...applied };
   delete appliedBody.apiVersion;
   delete appliedBody.kind;
-  if (subresource === "status") for (const key of Object.keys(appliedBody)) if (key !== "status" && key !== "metadata") delete appliedBody[key];
+  if (subresource === "status")
+    for (const key of Object.keys(appliedBody)) if (key !== "status" && key !== "metadata") delete appliedBody[key];
   for (const key of reset) delete appliedBody[key];
-  const base: KubeObject = live ? cloneJson(live) : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
+  const base: KubeObject = live
+    ? cloneJson(live)
+    : { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
   const merged = mergeValue(base, appliedBody, schema, "", applied.kind) as KubeObject;
   merged.apiVersion = applied.apiVersion;
   merged.kind = applied.kind;
@@ -216,7 +301,13 @@ export function serverSideApply({ live, applied, manager, force, now, subresourc
   for (const path of removed) {
     if (!others.some((other) => other.fields.hasUnder(path))) deleteAt(merged, path);
   }
-  const entry: ManagedFieldsEntry = { manager, operation: "Apply", apiVersion: applied.apiVersion, time: now, ...(subresource ? { subresource } : {}) };
+  const entry: ManagedFieldsEntry = {
+    manager,
+    operation: "Apply",
+    apiVersion: applied.apiVersion,
+    time: now,
+    ...(subresource ? { subresource } : {}),
+  };
   return withManagers(merged, others, entry, appliedFields);
 }
 
@@ -225,7 +316,15 @@ export function serverSideApply({ live, applied, manager, force, now, subresourc
  * other managers lose; fields the write removed leave every manager. Returns `after` with new
  * managedFields; inputs are not mutated.
  */
-export function recordUpdateManager({ before, after, manager, operation, now, subresource, schema }: RecordUpdateOptions): KubeObject {
+export function recordUpdateManager({
+  before,
+  after,
+  manager,
+  operation,
+  now,
+  subresource,
+  schema,
+}: RecordUpdateOptions): KubeObject {
   const { fields: afterFields, changed } = fieldChanges(before, after, { kind: after.kind, schema });
   const managers = managersOf(after.metadata.managedFields ? after : before);
   const previous = managers.find((candidate) => sameManager(candidate.entry, manager, operation, subresource));
@@ -233,7 +332,16 @@ export function recordUpdateManager({ before, after, manager, operation, now, su
   for (const other of others) {
     for (const path of other.fields.paths()) if (changed.has(path) || !afterFields.has(path)) other.fields.delete(path);
   }
-  const ownFields = FieldSet.of([...(previous?.fields.paths() ?? []).filter((path) => afterFields.has(path)), ...changed.paths()]);
-  const entry: ManagedFieldsEntry = { manager, operation, apiVersion: after.apiVersion, time: now, ...(subresource ? { subresource } : {}) };
+  const ownFields = FieldSet.of([
+    ...(previous?.fields.paths() ?? []).filter((path) => afterFields.has(path)),
+    ...changed.paths(),
+  ]);
+  const entry: ManagedFieldsEntry = {
+    manager,
+    operation,
+    apiVersion: after.apiVersion,
+    time: now,
+    ...(subresource ? { subresource } : {}),
+  };
   return withManagers(after, others, entry, ownFields, previous);
 }

@@ -15,7 +15,10 @@ const deployment = {
           {
             name: "web",
             image: "nginx:1",
-            env: [{ name: "A", value: "1" }, { name: "B", value: "2" }],
+            env: [
+              { name: "A", value: "1" },
+              { name: "B", value: "2" },
+            ],
             ports: [{ containerPort: 80, name: "http" }],
           },
           { name: "sidecar", image: "envoy:1" },
@@ -36,27 +39,57 @@ function apply(patch: unknown): Deployment {
 describe("applyStrategicMergePatch", () => {
   it("merges containers by name instead of replacing the list", () => {
     const result = apply({ spec: { template: { spec: { containers: [{ name: "web", image: "nginx:2" }] } } } });
-    expect(result.spec.template.spec.containers.map((c) => [c.name, c.image])).toEqual([["web", "nginx:2"], ["sidecar", "envoy:1"]]);
+    expect(result.spec.template.spec.containers.map((c) => [c.name, c.image])).toEqual([
+      ["web", "nginx:2"],
+      ["sidecar", "envoy:1"],
+    ]);
     expect(result.spec.template.spec.containers[0]!.env).toHaveLength(2);
   });
 
   it("merges env by name and ports by containerPort, appending new items", () => {
     const result = apply({
-      spec: { template: { spec: { containers: [{ name: "web", env: [{ name: "B", value: "3" }, { name: "C", value: "4" }], ports: [{ containerPort: 443, name: "https" }] }] } } },
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "web",
+                env: [
+                  { name: "B", value: "3" },
+                  { name: "C", value: "4" },
+                ],
+                ports: [{ containerPort: 443, name: "https" }],
+              },
+            ],
+          },
+        },
+      },
     });
     const web = result.spec.template.spec.containers[0]!;
-    expect(web.env).toEqual([{ name: "A", value: "1" }, { name: "B", value: "3" }, { name: "C", value: "4" }]);
-    expect(web.ports).toEqual([{ containerPort: 80, name: "http" }, { containerPort: 443, name: "https" }]);
+    expect(web.env).toEqual([
+      { name: "A", value: "1" },
+      { name: "B", value: "3" },
+      { name: "C", value: "4" },
+    ]);
+    expect(web.ports).toEqual([
+      { containerPort: 80, name: "http" },
+      { containerPort: 443, name: "https" },
+    ]);
   });
 
   it("deletes a keyed item with $patch: delete and a field with null", () => {
-    const result = apply({ metadata: { labels: { app: null } }, spec: { template: { spec: { containers: [{ name: "sidecar", $patch: "delete" }] } } } });
+    const result = apply({
+      metadata: { labels: { app: null } },
+      spec: { template: { spec: { containers: [{ name: "sidecar", $patch: "delete" }] } } },
+    });
     expect(result.spec.template.spec.containers.map((c) => c.name)).toEqual(["web"]);
     expect(result.metadata.labels).toEqual({});
   });
 
   it("replaces a list or a map with $patch: replace", () => {
-    const list = apply({ spec: { template: { spec: { containers: [{ $patch: "replace" }, { name: "only", image: "x" }] } } } });
+    const list = apply({
+      spec: { template: { spec: { containers: [{ $patch: "replace" }, { name: "only", image: "x" }] } } },
+    });
     expect(list.spec.template.spec.containers).toEqual([{ name: "only", image: "x" }]);
     const map = apply({ spec: { strategy: { $patch: "replace", type: "Recreate" } } });
     expect(map.spec.strategy).toEqual({ type: "Recreate" });
@@ -68,19 +101,42 @@ describe("applyStrategicMergePatch", () => {
 
   it("orders a merged list by $setElementOrder, as kubectl apply sends", () => {
     const result = apply({
-      spec: { template: { spec: { "$setElementOrder/containers": [{ name: "sidecar" }, { name: "web" }], containers: [{ name: "web", image: "nginx:3" }] } } },
+      spec: {
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "sidecar" }, { name: "web" }],
+            containers: [{ name: "web", image: "nginx:3" }],
+          },
+        },
+      },
     });
-    expect(result.spec.template.spec.containers.map((c) => [c.name, c.image])).toEqual([["sidecar", "envoy:1"], ["web", "nginx:3"]]);
+    expect(result.spec.template.spec.containers.map((c) => [c.name, c.image])).toEqual([
+      ["sidecar", "envoy:1"],
+      ["web", "nginx:3"],
+    ]);
   });
 
   it("interleaves server-only items where their live position puts them, as kube's mergeSortedSlice does", () => {
     const live = { spec: { containers: [{ name: "a" }, { name: "injected" }, { name: "b" }] } };
-    const patch = { spec: { "$setElementOrder/containers": [{ name: "b" }, { name: "a" }, { name: "new" }], containers: [{ name: "new" }] } };
+    const patch = {
+      spec: {
+        "$setElementOrder/containers": [{ name: "b" }, { name: "a" }, { name: "new" }],
+        containers: [{ name: "new" }],
+      },
+    };
     const result = applyStrategicMergePatch(live, patch, "Pod") as { spec: { containers: { name: string }[] } };
     expect(result.spec.containers.map((c) => c.name)).toEqual(["injected", "b", "a", "new"]);
-    const appended = applyStrategicMergePatch({ spec: { containers: [{ name: "web" }, { name: "injected" }] } }, { spec: { "$setElementOrder/containers": [{ name: "web" }, { name: "new" }], containers: [{ name: "new" }] } }, "Pod") as typeof result;
+    const appended = applyStrategicMergePatch(
+      { spec: { containers: [{ name: "web" }, { name: "injected" }] } },
+      { spec: { "$setElementOrder/containers": [{ name: "web" }, { name: "new" }], containers: [{ name: "new" }] } },
+      "Pod",
+    ) as typeof result;
     expect(appended.spec.containers.map((c) => c.name)).toEqual(["web", "injected", "new"]);
-    const finalizers = applyStrategicMergePatch({ metadata: { finalizers: ["x", "y"] } }, { metadata: { "$setElementOrder/finalizers": ["y", "x"] } }, "Pod");
+    const finalizers = applyStrategicMergePatch(
+      { metadata: { finalizers: ["x", "y"] } },
+      { metadata: { "$setElementOrder/finalizers": ["y", "x"] } },
+      "Pod",
+    );
     expect(finalizers).toEqual({ metadata: { finalizers: ["y", "x"] } });
   });
 
@@ -102,9 +158,20 @@ describe("applyStrategicMergePatch", () => {
   it("does what kubectl apply sends for a Deployment: annotation, order and a changed image", () => {
     const result = apply({
       metadata: { annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}" } },
-      spec: { replicas: 2, template: { spec: { "$setElementOrder/containers": [{ name: "web" }, { name: "sidecar" }], containers: [{ image: "nginx:2", name: "web" }] } } },
+      spec: {
+        replicas: 2,
+        template: {
+          spec: {
+            "$setElementOrder/containers": [{ name: "web" }, { name: "sidecar" }],
+            containers: [{ image: "nginx:2", name: "web" }],
+          },
+        },
+      },
     });
-    expect(result.metadata).toMatchObject({ annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}" }, labels: { app: "web" } });
+    expect(result.metadata).toMatchObject({
+      annotations: { "kubectl.kubernetes.io/last-applied-configuration": "{}" },
+      labels: { app: "web" },
+    });
     expect(result.spec.replicas).toBe(2);
     expect(result.spec.template.spec.containers.map((c) => c.image)).toEqual(["nginx:2", "envoy:1"]);
   });
@@ -119,7 +186,11 @@ describe("applyStrategicMergePatch", () => {
   });
 
   it("answers malformed patches with 400", () => {
-    for (const bad of [[1], { spec: { template: { spec: { containers: [{ image: "no-name" }] } } } }, { spec: { $patch: "explode" } }]) {
+    for (const bad of [
+      [1],
+      { spec: { template: { spec: { containers: [{ image: "no-name" }] } } } },
+      { spec: { $patch: "explode" } },
+    ]) {
       let error: unknown;
       try {
         apply(bad);

@@ -4,13 +4,12 @@ import { badRequest } from "./api-error.ts";
 import { cloneJson, isObject, type JsonMap } from "./json-value.ts";
 import { listMergeKey, type ListMerge } from "./list-merge-key.ts";
 
-
 const setElementOrderPrefix = "$setElementOrder/";
 const deleteFromPrimitiveListPrefix = "$deleteFromPrimitiveList/";
 
-
 function stringList(value: unknown, directive: string): unknown[] {
-  if (!Array.isArray(value)) throw badRequest(`invalid strategic merge patch: ${directive} must be a list, got ${JSON.stringify(value)}`);
+  if (!Array.isArray(value))
+    throw badRequest(`invalid strategic merge patch: ${directive} must be a list, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -19,10 +18,16 @@ function stringList(value: unknown, directive: string): unknown[] {
  * other (server-only) items in their live order, interleaved where both orders place them.
  */
 function orderList(merged: unknown[], order: unknown[], live: unknown[], merge: ListMerge): unknown[] {
-  const identity = (item: unknown): unknown => (typeof merge === "object" ? (isObject(item) ? item[merge.key] : undefined) : item);
-  const indexIn = (list: unknown[], item: unknown): number => list.findIndex((entry) => isDeepStrictEqual(identity(entry), identity(item)));
-  const named = merged.filter((item) => indexIn(order, item) >= 0).sort((a, b) => indexIn(order, a) - indexIn(order, b));
-  const serverOnly = merged.filter((item) => indexIn(order, item) < 0).sort((a, b) => indexIn(live, a) - indexIn(live, b));
+  const identity = (item: unknown): unknown =>
+    typeof merge === "object" ? (isObject(item) ? item[merge.key] : undefined) : item;
+  const indexIn = (list: unknown[], item: unknown): number =>
+    list.findIndex((entry) => isDeepStrictEqual(identity(entry), identity(item)));
+  const named = merged
+    .filter((item) => indexIn(order, item) >= 0)
+    .sort((a, b) => indexIn(order, a) - indexIn(order, b));
+  const serverOnly = merged
+    .filter((item) => indexIn(order, item) < 0)
+    .sort((a, b) => indexIn(live, a) - indexIn(live, b));
   const result: unknown[] = [];
   let i = 0;
   let j = 0;
@@ -40,15 +45,35 @@ function orderList(merged: unknown[], order: unknown[], live: unknown[], merge: 
 
 function mergeList(original: unknown[], patch: unknown[], merge: ListMerge, kind: string): unknown[] {
   const replaceIndex = patch.findIndex((item) => isObject(item) && item.$patch === "replace");
-  if (replaceIndex >= 0) return mergeList([], patch.filter((_, index) => index !== replaceIndex), undefined, kind);
-  if (merge === undefined) return patch.map((item) => (isObject(item) ? mergeMap({}, item, kind) ?? {} : item));
-  if (merge === "set") return [...original, ...patch.filter((item, index) => !original.some((existing) => isDeepStrictEqual(existing, item)) && patch.findIndex((other) => isDeepStrictEqual(other, item)) === index)];
+  if (replaceIndex >= 0)
+    return mergeList(
+      [],
+      patch.filter((_, index) => index !== replaceIndex),
+      undefined,
+      kind,
+    );
+  if (merge === undefined) return patch.map((item) => (isObject(item) ? (mergeMap({}, item, kind) ?? {}) : item));
+  if (merge === "set")
+    return [
+      ...original,
+      ...patch.filter(
+        (item, index) =>
+          !original.some((existing) => isDeepStrictEqual(existing, item)) &&
+          patch.findIndex((other) => isDeepStrictEqual(other, item)) === index,
+      ),
+    ];
   const result = [...original];
   for (const item of patch) {
-    if (!isObject(item)) throw badRequest(`invalid strategic merge patch: list items must be maps with the merge key "${merge.key}", got ${JSON.stringify(item)}`);
+    if (!isObject(item))
+      throw badRequest(
+        `invalid strategic merge patch: list items must be maps with the merge key "${merge.key}", got ${JSON.stringify(item)}`,
+      );
     const keyValue = item[merge.key];
-    if (keyValue === undefined) throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${merge.key}`);
-    const index = result.findIndex((existing) => isObject(existing) && isDeepStrictEqual(existing[merge.key], keyValue));
+    if (keyValue === undefined)
+      throw badRequest(`map: ${JSON.stringify(item)} does not contain declared merge key: ${merge.key}`);
+    const index = result.findIndex(
+      (existing) => isObject(existing) && isDeepStrictEqual(existing[merge.key], keyValue),
+    );
     if (item.$patch === "delete") {
       if (index >= 0) result.splice(index, 1);
       continue;
@@ -85,7 +110,8 @@ function mergeMap(original: JsonMap, patch: JsonMap, kind: string): JsonMap | un
       const field = key.slice(deleteFromPrimitiveListPrefix.length);
       const remove = stringList(value, key);
       const current = original[field];
-      if (Array.isArray(current)) original[field] = current.filter((item) => !remove.some((gone) => isDeepStrictEqual(gone, item)));
+      if (Array.isArray(current))
+        original[field] = current.filter((item) => !remove.some((gone) => isDeepStrictEqual(gone, item)));
     } else if (value === null) {
       delete original[key];
     } else if (isObject(value)) {
@@ -117,7 +143,10 @@ function mergeMap(original: JsonMap, patch: JsonMap, kind: string): JsonMap | un
  * `$patch`, `$setElementOrder`, `$retainKeys` and `$deleteFromPrimitiveList` directives apply.
  */
 export function applyStrategicMergePatch(target: unknown, patch: unknown, kind: string): unknown {
-  if (!isObject(patch)) throw badRequest(`invalid strategic merge patch for ${kind}: the patch must be a JSON object, got ${JSON.stringify(patch)}`);
+  if (!isObject(patch))
+    throw badRequest(
+      `invalid strategic merge patch for ${kind}: the patch must be a JSON object, got ${JSON.stringify(patch)}`,
+    );
   const original = isObject(target) ? cloneJson(target) : {};
   return mergeMap(original, cloneJson(patch), kind) ?? {};
 }

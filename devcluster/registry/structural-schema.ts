@@ -27,10 +27,22 @@ export interface Admitted {
   unknownFields: string[];
 }
 
-
 const objectMetaFields = new Set([
-  "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp",
-  "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+  "name",
+  "generateName",
+  "namespace",
+  "selfLink",
+  "uid",
+  "resourceVersion",
+  "generation",
+  "creationTimestamp",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+  "labels",
+  "annotations",
+  "ownerReferences",
+  "finalizers",
+  "managedFields",
 ]);
 
 const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -38,7 +50,12 @@ const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a
 /** Why `name` is not a valid object name (a DNS-1123 subdomain), as kube-apiserver words it; empty when valid. */
 export function validateObjectName(name: string, field = "metadata.name"): StatusCause[] {
   const causes: StatusCause[] = [];
-  if (name.length > 253) causes.push({ reason: "FieldValueInvalid", field, message: `Invalid value: "${name}": must be no more than 253 characters` });
+  if (name.length > 253)
+    causes.push({
+      reason: "FieldValueInvalid",
+      field,
+      message: `Invalid value: "${name}": must be no more than 253 characters`,
+    });
   if (!dns1123Subdomain.test(name)) {
     causes.push({
       reason: "FieldValueInvalid",
@@ -56,8 +73,10 @@ const maxAnnotationBytes = 256 * 1024;
  * keys and values, annotation keys and total annotation size. Empty when valid.
  */
 export function validateObjectMeta(metadata: KubeObject["metadata"], field = "metadata"): StatusCause[] {
-  const causes: StatusCause[] = typeof metadata.name === "string" ? validateObjectName(metadata.name, `${field}.name`) : [];
-  const invalidValue = (field: string, value: string, why: string) => causes.push({ reason: "FieldValueInvalid", field, message: `Invalid value: ${JSON.stringify(value)}: ${why}` });
+  const causes: StatusCause[] =
+    typeof metadata.name === "string" ? validateObjectName(metadata.name, `${field}.name`) : [];
+  const invalidValue = (field: string, value: string, why: string) =>
+    causes.push({ reason: "FieldValueInvalid", field, message: `Invalid value: ${JSON.stringify(value)}: ${why}` });
   for (const [key, value] of Object.entries(metadata.labels ?? {})) {
     const keyProblem = labelKeyProblem(key);
     if (keyProblem) invalidValue(`${field}.labels`, key, keyProblem);
@@ -70,10 +89,14 @@ export function validateObjectMeta(metadata: KubeObject["metadata"], field = "me
     if (keyProblem) invalidValue(`${field}.annotations`, key, keyProblem);
     annotationBytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
   }
-  if (annotationBytes > maxAnnotationBytes) causes.push({ reason: "FieldValueTooLong", field: `${field}.annotations`, message: `Too long: must have at most ${maxAnnotationBytes} bytes` });
+  if (annotationBytes > maxAnnotationBytes)
+    causes.push({
+      reason: "FieldValueTooLong",
+      field: `${field}.annotations`,
+      message: `Too long: must have at most ${maxAnnotationBytes} bytes`,
+    });
   return causes;
 }
-
 
 function jsonType(value: unknown): string {
   if (value === null) return "null";
@@ -153,7 +176,11 @@ class Admission {
   readonly unknownFields: string[] = [];
 
   private invalidValue(path: Path, value: unknown, detail: string): void {
-    this.causes.push({ reason: "FieldValueInvalid", field: `${path}`, message: `Invalid value: ${quote(value)}: ${path} in body ${detail}` });
+    this.causes.push({
+      reason: "FieldValueInvalid",
+      field: `${path}`,
+      message: `Invalid value: ${quote(value)}: ${path} in body ${detail}`,
+    });
   }
 
   /** Prunes metadata to ObjectMeta's fields, as decoding into the Go type does. */
@@ -171,18 +198,25 @@ class Admission {
   /** Prunes, defaults and validates `value` in place; returns the value to keep. */
   walk(value: unknown, schema: JSONSchemaProps, path: Path, embedded = false, previous: unknown = absent): unknown {
     if (value === null) {
-      if (!schema.nullable) this.causes.push({ reason: "FieldValueTypeInvalid", field: `${path}`, message: `Invalid value: "null": ${path} in body must be of type ${schema.type ?? "object"}: "null"` });
+      if (!schema.nullable)
+        this.causes.push({
+          reason: "FieldValueTypeInvalid",
+          field: `${path}`,
+          message: `Invalid value: "null": ${path} in body must be of type ${schema.type ?? "object"}: "null"`,
+        });
       return value;
     }
     if (!this.checkType(value, schema, path)) return value;
     if (isObject(value) && schema["x-kubernetes-embedded-resource"] === true) this.validateEmbedded(value, path);
-    if (isObject(value)) this.walkObject(value, schema, path, embedded || schema["x-kubernetes-embedded-resource"] === true, previous);
+    if (isObject(value))
+      this.walkObject(value, schema, path, embedded || schema["x-kubernetes-embedded-resource"] === true, previous);
     if (Array.isArray(value) && schema.items) {
       const items = schema.items;
       const before = Array.isArray(previous) ? previous : [];
       value.forEach((item, index) => {
         const old = index < before.length ? before[index] : absent;
-        if (old === absent || !jsonEqual(item, old)) value[index] = this.walk(item, items, path.item(index), false, old);
+        if (old === absent || !jsonEqual(item, old))
+          value[index] = this.walk(item, items, path.item(index), false, old);
       });
     }
     this.validateValue(value, schema, path);
@@ -193,20 +227,35 @@ class Admission {
   private validateEmbedded(value: JsonMap, path: Path): void {
     for (const key of ["apiVersion", "kind"]) {
       const field = `${path.child(key)}`;
-      if (value[key] === undefined) this.causes.push({ reason: "FieldValueRequired", field, message: "Required value: must not be empty" });
-      else if (typeof value[key] !== "string" || value[key] === "") this.causes.push({ reason: "FieldValueInvalid", field, message: `Invalid value: ${quote(value[key])}: must be a non-empty string` });
+      if (value[key] === undefined)
+        this.causes.push({ reason: "FieldValueRequired", field, message: "Required value: must not be empty" });
+      else if (typeof value[key] !== "string" || value[key] === "")
+        this.causes.push({
+          reason: "FieldValueInvalid",
+          field,
+          message: `Invalid value: ${quote(value[key])}: must be a non-empty string`,
+        });
     }
-    if (isObject(value.metadata)) this.causes.push(...validateObjectMeta(value.metadata as KubeObject["metadata"], `${path.child("metadata")}`));
+    if (isObject(value.metadata))
+      this.causes.push(...validateObjectMeta(value.metadata as KubeObject["metadata"], `${path.child("metadata")}`));
   }
 
   private checkType(value: unknown, schema: JSONSchemaProps, path: Path): boolean {
     if (schema["x-kubernetes-int-or-string"]) {
       if (jsonType(value) === "integer" || typeof value === "string") return true;
-      this.causes.push({ reason: "FieldValueTypeInvalid", field: `${path}`, message: `Invalid value: ${quote(value)}: ${path} in body must be of type integer,string: ${quote(jsonType(value))}` });
+      this.causes.push({
+        reason: "FieldValueTypeInvalid",
+        field: `${path}`,
+        message: `Invalid value: ${quote(value)}: ${path} in body must be of type integer,string: ${quote(jsonType(value))}`,
+      });
       return false;
     }
     if (schema.type === undefined || hasType(value, schema.type)) return true;
-    this.causes.push({ reason: "FieldValueTypeInvalid", field: `${path}`, message: `Invalid value: ${quote(jsonType(value))}: ${path} in body must be of type ${schema.type}: ${quote(jsonType(value))}` });
+    this.causes.push({
+      reason: "FieldValueTypeInvalid",
+      field: `${path}`,
+      message: `Invalid value: ${quote(jsonType(value))}: ${path} in body must be of type ${schema.type}: ${quote(jsonType(value))}`,
+    });
     return false;
   }
 
@@ -225,7 +274,11 @@ class Admission {
         value[key] = this.metadata(value[key], child);
         continue;
       }
-      const propertySchema = Object.hasOwn(properties, key) ? properties[key] : typeof additional === "object" ? additional : undefined;
+      const propertySchema = Object.hasOwn(properties, key)
+        ? properties[key]
+        : typeof additional === "object"
+          ? additional
+          : undefined;
       if (propertySchema) {
         const old = previousMember(previous, key);
         if (old !== absent && jsonEqual(value[key], old)) continue;
@@ -244,58 +297,102 @@ class Admission {
         value[key] = this.walk(cloneJson(propertySchema.default), propertySchema, path.child(key));
       }
     }
-    if (schema.required) for (const key of schema.required) {
-      if (value[key] === undefined) this.causes.push({ reason: "FieldValueRequired", field: `${path.child(key)}`, message: "Required value" });
-    }
+    if (schema.required)
+      for (const key of schema.required) {
+        if (value[key] === undefined)
+          this.causes.push({ reason: "FieldValueRequired", field: `${path.child(key)}`, message: "Required value" });
+      }
     if (schema.minProperties === undefined && schema.maxProperties === undefined) return;
     const count = Object.keys(value).length;
-    if (schema.minProperties !== undefined && count < schema.minProperties) this.invalidValue(path, count, `should have at least ${schema.minProperties} properties`);
-    if (schema.maxProperties !== undefined && count > schema.maxProperties) this.invalidValue(path, count, `should have at most ${schema.maxProperties} properties`);
+    if (schema.minProperties !== undefined && count < schema.minProperties)
+      this.invalidValue(path, count, `should have at least ${schema.minProperties} properties`);
+    if (schema.maxProperties !== undefined && count > schema.maxProperties)
+      this.invalidValue(path, count, `should have at most ${schema.maxProperties} properties`);
   }
 
   private validateValue(value: unknown, schema: JSONSchemaProps, path: Path): void {
-    if (schema.enum && !schema.enum.some((allowed) => (typeof value === "object" ? isDeepStrictEqual(allowed, value) : Object.is(allowed, value)))) {
-      this.causes.push({ reason: "FieldValueNotSupported", field: `${path}`, message: `Unsupported value: ${quote(value)}: supported values: ${schema.enum.map(quote).join(", ")}` });
+    if (
+      schema.enum &&
+      !schema.enum.some((allowed) =>
+        typeof value === "object" ? isDeepStrictEqual(allowed, value) : Object.is(allowed, value),
+      )
+    ) {
+      this.causes.push({
+        reason: "FieldValueNotSupported",
+        field: `${path}`,
+        message: `Unsupported value: ${quote(value)}: supported values: ${schema.enum.map(quote).join(", ")}`,
+      });
     }
     if (typeof value === "string") this.validateString(value, schema, path);
     if (typeof value === "number") this.validateNumber(value, schema, path);
     if (Array.isArray(value)) this.validateArray(value, schema, path);
     if (schema.allOf) schema.allOf.forEach((sub, index) => this.subschema(value, sub, path, `allOf[${index}]`));
-    if (schema.anyOf && !schema.anyOf.some((sub) => this.passes(value, sub, path))) this.invalidValue(path, value, "must validate at least one schema (anyOf)");
-    if (schema.oneOf && schema.oneOf.filter((sub) => this.passes(value, sub, path)).length !== 1) this.invalidValue(path, value, "must validate one and only one schema (oneOf)");
-    if (schema.not && this.passes(value, schema.not, path)) this.invalidValue(path, value, "must not validate the schema (not)");
+    if (schema.anyOf && !schema.anyOf.some((sub) => this.passes(value, sub, path)))
+      this.invalidValue(path, value, "must validate at least one schema (anyOf)");
+    if (schema.oneOf && schema.oneOf.filter((sub) => this.passes(value, sub, path)).length !== 1)
+      this.invalidValue(path, value, "must validate one and only one schema (oneOf)");
+    if (schema.not && this.passes(value, schema.not, path))
+      this.invalidValue(path, value, "must not validate the schema (not)");
   }
 
   private validateString(value: string, schema: JSONSchemaProps, path: Path): void {
-    if (schema.format && !schema["x-kubernetes-int-or-string"] && !matchesFormat(schema.format, value)) this.invalidValue(path, value, `must be of type ${schema.format}: ${quote(value)}`);
+    if (schema.format && !schema["x-kubernetes-int-or-string"] && !matchesFormat(schema.format, value))
+      this.invalidValue(path, value, `must be of type ${schema.format}: ${quote(value)}`);
     if (schema.minLength !== undefined || schema.maxLength !== undefined) {
       const length = [...value].length;
-      if (schema.minLength !== undefined && length < schema.minLength) this.invalidValue(path, value, `should be at least ${schema.minLength} chars long`);
-      if (schema.maxLength !== undefined && length > schema.maxLength) this.causes.push({ reason: "FieldValueTooLong", field: `${path}`, message: `Too long: may not be more than ${schema.maxLength} bytes` });
+      if (schema.minLength !== undefined && length < schema.minLength)
+        this.invalidValue(path, value, `should be at least ${schema.minLength} chars long`);
+      if (schema.maxLength !== undefined && length > schema.maxLength)
+        this.causes.push({
+          reason: "FieldValueTooLong",
+          field: `${path}`,
+          message: `Too long: may not be more than ${schema.maxLength} bytes`,
+        });
     }
-    if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) this.invalidValue(path, value, `should match '${schema.pattern}'`);
+    if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value))
+      this.invalidValue(path, value, `should match '${schema.pattern}'`);
   }
 
   private validateNumber(value: number, schema: JSONSchemaProps, path: Path): void {
     if (schema.minimum !== undefined && (schema.exclusiveMinimum ? value <= schema.minimum : value < schema.minimum)) {
-      this.invalidValue(path, value, `should be greater than ${schema.exclusiveMinimum ? "" : "or equal to "}${schema.minimum}`);
+      this.invalidValue(
+        path,
+        value,
+        `should be greater than ${schema.exclusiveMinimum ? "" : "or equal to "}${schema.minimum}`,
+      );
     }
     if (schema.maximum !== undefined && (schema.exclusiveMaximum ? value >= schema.maximum : value > schema.maximum)) {
-      this.invalidValue(path, value, `should be less than ${schema.exclusiveMaximum ? "" : "or equal to "}${schema.maximum}`);
+      this.invalidValue(
+        path,
+        value,
+        `should be less than ${schema.exclusiveMaximum ? "" : "or equal to "}${schema.maximum}`,
+      );
     }
-    if (schema.multipleOf !== undefined && !Number.isInteger(value / schema.multipleOf)) this.invalidValue(path, value, `should be a multiple of ${schema.multipleOf}`);
+    if (schema.multipleOf !== undefined && !Number.isInteger(value / schema.multipleOf))
+      this.invalidValue(path, value, `should be a multiple of ${schema.multipleOf}`);
   }
 
   private validateArray(value: unknown[], schema: JSONSchemaProps, path: Path): void {
-    if (schema.minItems !== undefined && value.length < schema.minItems) this.invalidValue(path, value.length, `should have at least ${schema.minItems} items`);
-    if (schema.maxItems !== undefined && value.length > schema.maxItems) this.causes.push({ reason: "FieldValueTooMany", field: `${path}`, message: `Too many: ${value.length}: must have at most ${schema.maxItems} items` });
+    if (schema.minItems !== undefined && value.length < schema.minItems)
+      this.invalidValue(path, value.length, `should have at least ${schema.minItems} items`);
+    if (schema.maxItems !== undefined && value.length > schema.maxItems)
+      this.causes.push({
+        reason: "FieldValueTooMany",
+        field: `${path}`,
+        message: `Too many: ${value.length}: must have at most ${schema.maxItems} items`,
+      });
     const listType = schema["x-kubernetes-list-type"];
     const keys = schema["x-kubernetes-list-map-keys"] ?? [];
-    const identity = (item: unknown): unknown => (listType === "map" && isObject(item) ? keys.map((key) => item[key]) : item);
+    const identity = (item: unknown): unknown =>
+      listType === "map" && isObject(item) ? keys.map((key) => item[key]) : item;
     if (listType === "set" || listType === "map" || schema.uniqueItems) {
       value.forEach((item, index) => {
         if (value.findIndex((other) => isDeepStrictEqual(identity(other), identity(item))) < index) {
-          this.causes.push({ reason: "FieldValueDuplicate", field: `${path.item(index)}`, message: `Duplicate value: ${JSON.stringify(identity(item))}` });
+          this.causes.push({
+            reason: "FieldValueDuplicate",
+            field: `${path.item(index)}`,
+            message: `Duplicate value: ${JSON.stringify(identity(item))}`,
+          });
         }
       });
     }
@@ -325,7 +422,9 @@ export function admitObject({ schema, object, kind, group, strictFields, previou
   else admission.metadata(object.metadata, rootPath.child("metadata"));
   if (strictFields && admission.unknownFields.length > 0) {
     const version = object.apiVersion.split("/").pop() ?? "";
-    throw badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${admission.unknownFields.map((field) => `unknown field "${field}"`).join(", ")}`);
+    throw badRequest(
+      `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${admission.unknownFields.map((field) => `unknown field "${field}"`).join(", ")}`,
+    );
   }
   const name = object.metadata?.name;
   const causes = [...validateObjectMeta(object.metadata ?? {}), ...admission.causes];

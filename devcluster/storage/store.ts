@@ -104,28 +104,55 @@ export class Store {
     this.#historyMaxEntries = options.historyMaxEntries ?? 1_000_000;
     const db = this.#db;
     this.#statements = {
-      get: db.prepare<[string, string, string], { data: string }>("SELECT data FROM objects WHERE resource = ? AND namespace = ? AND name = ?"),
-      upsert: db.prepare("INSERT INTO objects (resource, namespace, name, rv, owners, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (resource, namespace, name) DO UPDATE SET rv = excluded.rv, owners = excluded.owners, data = excluded.data"),
+      get: db.prepare<[string, string, string], { data: string }>(
+        "SELECT data FROM objects WHERE resource = ? AND namespace = ? AND name = ?",
+      ),
+      upsert: db.prepare(
+        "INSERT INTO objects (resource, namespace, name, rv, owners, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (resource, namespace, name) DO UPDATE SET rv = excluded.rv, owners = excluded.owners, data = excluded.data",
+      ),
       remove: db.prepare("DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?"),
-      log: db.prepare("INSERT INTO changes (rv, at, type, resource, namespace, name, prev_labels, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-      setMeta: db.prepare("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+      log: db.prepare(
+        "INSERT INTO changes (rv, at, type, resource, namespace, name, prev_labels, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
+      setMeta: db.prepare(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      ),
       getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
-      listAll: db.prepare<[string, string, string], ObjectRow>("SELECT resource, namespace, name, data FROM objects WHERE resource = ? AND (namespace, name) > (?, ?) ORDER BY namespace, name"),
-      listNamespace: db.prepare<[string, string, string], ObjectRow>("SELECT resource, namespace, name, data FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER BY name"),
-      listInNamespace: db.prepare<[string], ObjectRow>("SELECT resource, namespace, name, data FROM objects WHERE namespace = ? ORDER BY resource, name"),
-      countAll: db.prepare<[string, string, string], { count: number }>("SELECT count(*) AS count FROM objects WHERE resource = ? AND (namespace, name) > (?, ?)"),
-      countNamespace: db.prepare<[string, string, string], { count: number }>("SELECT count(*) AS count FROM objects WHERE resource = ? AND namespace = ? AND name > ?"),
+      listAll: db.prepare<[string, string, string], ObjectRow>(
+        "SELECT resource, namespace, name, data FROM objects WHERE resource = ? AND (namespace, name) > (?, ?) ORDER BY namespace, name",
+      ),
+      listNamespace: db.prepare<[string, string, string], ObjectRow>(
+        "SELECT resource, namespace, name, data FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER BY name",
+      ),
+      listInNamespace: db.prepare<[string], ObjectRow>(
+        "SELECT resource, namespace, name, data FROM objects WHERE namespace = ? ORDER BY resource, name",
+      ),
+      countAll: db.prepare<[string, string, string], { count: number }>(
+        "SELECT count(*) AS count FROM objects WHERE resource = ? AND (namespace, name) > (?, ?)",
+      ),
+      countNamespace: db.prepare<[string, string, string], { count: number }>(
+        "SELECT count(*) AS count FROM objects WHERE resource = ? AND namespace = ? AND name > ?",
+      ),
       withOwners: db.prepare<[], ObjectRow>("SELECT resource, namespace, name, data FROM objects WHERE owners <> ''"),
-      changesAll: db.prepare<[string, number], ChangeRow>("SELECT rv, type, resource, namespace, name, prev_labels, data FROM changes WHERE resource = ? AND rv > ? ORDER BY rv"),
-      changesNamespace: db.prepare<[string, number, string], ChangeRow>("SELECT rv, type, resource, namespace, name, prev_labels, data FROM changes WHERE resource = ? AND rv > ? AND namespace = ? ORDER BY rv"),
+      changesAll: db.prepare<[string, number], ChangeRow>(
+        "SELECT rv, type, resource, namespace, name, prev_labels, data FROM changes WHERE resource = ? AND rv > ? ORDER BY rv",
+      ),
+      changesNamespace: db.prepare<[string, number, string], ChangeRow>(
+        "SELECT rv, type, resource, namespace, name, prev_labels, data FROM changes WHERE resource = ? AND rv > ? AND namespace = ? ORDER BY rv",
+      ),
       timeOf: db.prepare<[number], { at: number }>("SELECT at FROM changes WHERE rv = ?"),
       compact: db.prepare("DELETE FROM changes WHERE rv <= ?"),
     };
     this.#compacted = Number(this.#statements.getMeta.get("compacted")?.value ?? "0");
     // The counter is not written on every commit: the newest logged or stored version, or the compaction mark, is it.
-    const newest = db.prepare<[], { rv: number }>("SELECT max(coalesce((SELECT max(rv) FROM changes), 0), coalesce((SELECT max(rv) FROM objects), 0)) AS rv").get();
+    const newest = db
+      .prepare<[], { rv: number }>(
+        "SELECT max(coalesce((SELECT max(rv) FROM changes), 0), coalesce((SELECT max(rv) FROM objects), 0)) AS rv",
+      )
+      .get();
     this.#revision = Math.max(this.#compacted, newest?.rv ?? 0);
-    for (const row of this.#statements.withOwners.iterate()) this.#index(row, ownerUids(JSON.parse(row.data) as KubeObject), []);
+    for (const row of this.#statements.withOwners.iterate())
+      this.#index(row, ownerUids(JSON.parse(row.data) as KubeObject), []);
   }
 
   /** The current global resourceVersion. */
@@ -144,7 +171,10 @@ export class Store {
   }
 
   /** Objects of one resource ordered by namespace then name, strictly after `after` when given. */
-  *list(resource: string, options: { namespace?: string; after?: { namespace: string; name: string } } = {}): Generator<KubeObject> {
+  *list(
+    resource: string,
+    options: { namespace?: string; after?: { namespace: string; name: string } } = {},
+  ): Generator<KubeObject> {
     const rows =
       options.namespace !== undefined
         ? this.#statements.listNamespace.iterate(resource, options.namespace, options.after?.name ?? "")
@@ -207,23 +237,43 @@ export class Store {
     if (type !== "DELETED" && data.length * 3 > maxObjectBytes && Buffer.byteLength(data) > maxObjectBytes) {
       throw new ApiError(500, "", "etcdserver: request is too large");
     }
-    const previousLabels = type === "MODIFIED" && previous && !sameLabels(previous.metadata.labels, object.metadata.labels) ? (previous.metadata.labels ?? {}) : undefined;
+    const previousLabels =
+      type === "MODIFIED" && previous && !sameLabels(previous.metadata.labels, object.metadata.labels)
+        ? (previous.metadata.labels ?? {})
+        : undefined;
     const statements = this.#statements;
     const before = ownerUids(previous);
     const after = type === "DELETED" ? [] : ownerUids(stored);
     this.#db.transaction(() => {
       if (type === "DELETED") statements.remove.run(key.resource, key.namespace, key.name);
       else statements.upsert.run(key.resource, key.namespace, key.name, revision, after.join(" "), data);
-      statements.log.run(revision, now.getTime(), type, key.resource, key.namespace, key.name, previousLabels ? JSON.stringify(previousLabels) : null, data);
+      statements.log.run(
+        revision,
+        now.getTime(),
+        type,
+        key.resource,
+        key.namespace,
+        key.name,
+        previousLabels ? JSON.stringify(previousLabels) : null,
+        data,
+      );
     })();
     this.#revision = revision;
-    if (before.length + after.length > 0) this.#index(key, after.filter((uid) => !before.includes(uid)), before.filter((uid) => !after.includes(uid)));
+    if (before.length + after.length > 0)
+      this.#index(
+        key,
+        after.filter((uid) => !before.includes(uid)),
+        before.filter((uid) => !after.includes(uid)),
+      );
     return { ...key, type, revision, object: stored, json: data, ...(previousLabels ? { previousLabels } : {}) };
   }
 
   /** Logged changes of one resource after `revision`, oldest first. */
   *changesSince(resource: string, revision: number, namespace?: string): Generator<Change> {
-    const rows = namespace !== undefined ? this.#statements.changesNamespace.iterate(resource, revision, namespace) : this.#statements.changesAll.iterate(resource, revision);
+    const rows =
+      namespace !== undefined
+        ? this.#statements.changesNamespace.iterate(resource, revision, namespace)
+        : this.#statements.changesAll.iterate(resource, revision);
     for (const row of rows) {
       yield {
         resource: row.resource,
@@ -240,7 +290,10 @@ export class Store {
 
   /** Drops log entries older than the history window, and any beyond the newest `historyMaxEntries`. */
   compact(now: Date): void {
-    const through = Math.max(this.#newestExpired(now.getTime() - this.#historyMillis), this.#revision - this.#historyMaxEntries);
+    const through = Math.max(
+      this.#newestExpired(now.getTime() - this.#historyMillis),
+      this.#revision - this.#historyMaxEntries,
+    );
     if (through <= this.#compacted) return;
     this.#db.transaction(() => {
       this.#statements.compact.run(through);
@@ -271,5 +324,10 @@ export class Store {
 }
 
 function toEntry(row: ObjectRow): ObjectKey & { object: KubeObject } {
-  return { resource: row.resource, namespace: row.namespace, name: row.name, object: JSON.parse(row.data) as KubeObject };
+  return {
+    resource: row.resource,
+    namespace: row.namespace,
+    name: row.name,
+    object: JSON.parse(row.data) as KubeObject,
+  };
 }

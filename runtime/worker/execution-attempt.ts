@@ -15,7 +15,14 @@ import {
 } from "../../crds/index.ts";
 import { cancelChildren, childrenToCancel, unfinishedChildren } from "../cancel-children.ts";
 import type { Clock } from "../clock.ts";
-import { ExecutionContext, type ChildState, type ContextHost, type LogLevel, type ParentClose, type Wait } from "../context.ts";
+import {
+  ExecutionContext,
+  type ChildState,
+  type ContextHost,
+  type LogLevel,
+  type ParentClose,
+  type Wait,
+} from "../context.ts";
 import type { FunctionDefinition } from "../define-function.ts";
 import { JOURNAL_VERSION, Journal, type JournalVersionError, type NonDeterminismError } from "../journal.ts";
 import { recordEvent } from "../event-recorder.ts";
@@ -41,7 +48,11 @@ type Final =
 
 export class ExecutionTimeoutError extends KontinueError {
   constructor(execution: string, seconds: number) {
-    super("RUNTIME_EXECUTION_TIMEOUT", `execution "${execution}" ran past its timeout of ${seconds}s (timeoutSeconds, counted from its first start); raise timeoutSeconds or split the work`, { terminal: true });
+    super(
+      "RUNTIME_EXECUTION_TIMEOUT",
+      `execution "${execution}" ran past its timeout of ${seconds}s (timeoutSeconds, counted from its first start); raise timeoutSeconds or split the work`,
+      { terminal: true },
+    );
     this.name = "ExecutionTimeoutError";
   }
 }
@@ -108,7 +119,11 @@ export class ExecutionAttempt implements ContextHost {
     const steps = claimed.status?.state?.steps ?? [];
     let journal: Journal;
     try {
-      journal = new Journal(this.name, steps, claimed.status?.state?.version ?? (steps.length === 0 ? JOURNAL_VERSION : 1));
+      journal = new Journal(
+        this.name,
+        steps,
+        claimed.status?.state?.version ?? (steps.length === 0 ? JOURNAL_VERSION : 1),
+      );
     } catch (error) {
       if (!isKontinueError(error, "RUNTIME_JOURNAL_VERSION")) throw error;
       this.refused = error as JournalVersionError;
@@ -149,7 +164,10 @@ export class ExecutionAttempt implements ContextHost {
       const startedAt = this.writer.current.status?.startedAt;
       const deadline = (startedAt === undefined ? this.clock.now() : Date.parse(startedAt)) + timeoutSeconds * 1000;
       // Through the clock: timeouts past setTimeout's 24.8-day limit must not fire at once.
-      this.clock.sleep(Math.max(0, deadline - this.clock.now()), this.ended.signal).then(() => this.timeOut(timeoutSeconds), () => undefined);
+      this.clock.sleep(Math.max(0, deadline - this.clock.now()), this.ended.signal).then(
+        () => this.timeOut(timeoutSeconds),
+        () => undefined,
+      );
     }
     if (this.writer.current.spec.cancelRequested === true) return void this.cancel();
     if (this.refused !== undefined) {
@@ -183,7 +201,12 @@ export class ExecutionAttempt implements ContextHost {
 
   /** Ends the attempt now and hands the execution back to Pending (worker shutdown, grace period over). */
   release(): Promise<AttemptOutcome> {
-    this.abort.abort(new KontinueError("RUNTIME_WORKER_STOPPING", `worker "${this.shared.lease.holder}" is stopping; execution "${this.name}" goes back to Pending`));
+    this.abort.abort(
+      new KontinueError(
+        "RUNTIME_WORKER_STOPPING",
+        `worker "${this.shared.lease.holder}" is stopping; execution "${this.name}" goes back to Pending`,
+      ),
+    );
     void this.finish({ phase: "Pending" });
     return this.done;
   }
@@ -193,7 +216,11 @@ export class ExecutionAttempt implements ContextHost {
   checkpoint(entry?: JournalEntry): Promise<void> {
     return this.writer.flush().then(
       () => {
-        if (entry !== undefined) this.shared.metrics.stepSeconds.observe({ kind: entry.kind }, (this.clock.now() - Date.parse(entry.startedAt)) / 1000);
+        if (entry !== undefined)
+          this.shared.metrics.stepSeconds.observe(
+            { kind: entry.kind },
+            (this.clock.now() - Date.parse(entry.startedAt)) / 1000,
+          );
       },
       (error: unknown) => {
         this.abandon(error);
@@ -203,7 +230,9 @@ export class ExecutionAttempt implements ContextHost {
   }
 
   knowsFunction(name: string): Promise<boolean> {
-    return name === this.shared.functionName ? Promise.resolve(true) : this.writer.retrying(() => this.shared.knowsFunction(this.namespace, name));
+    return name === this.shared.functionName
+      ? Promise.resolve(true)
+      : this.writer.retrying(() => this.shared.knowsFunction(this.namespace, name));
   }
 
   childName(seq: number): string {
@@ -214,7 +243,13 @@ export class ExecutionAttempt implements ContextHost {
     return `${this.name.slice(0, 230).replace(/[-.]+$/, "")}-${hash.toString(36)}-${seq}`;
   }
 
-  async startChild(child: { seq: number; name: string; function: string; args: unknown; parentClose?: ParentClose }): Promise<void> {
+  async startChild(child: {
+    seq: number;
+    name: string;
+    function: string;
+    args: unknown;
+    parentClose?: ParentClose;
+  }): Promise<void> {
     this.startedChildren = true;
     const started = this.createChild(child);
     this.childStarts.add(started);
@@ -225,7 +260,13 @@ export class ExecutionAttempt implements ContextHost {
     }
   }
 
-  private async createChild(child: { seq: number; name: string; function: string; args: unknown; parentClose?: ParentClose }): Promise<void> {
+  private async createChild(child: {
+    seq: number;
+    name: string;
+    function: string;
+    args: unknown;
+    parentClose?: ParentClose;
+  }): Promise<void> {
     const body: Execution = {
       apiVersion: API_VERSION,
       kind: "Execution",
@@ -237,7 +278,16 @@ export class ExecutionAttempt implements ContextHost {
           [PARENT_UID_LABEL]: this.writer.current.metadata.uid!,
           ...(child.parentClose === "abandon" ? { [PARENT_CLOSE_LABEL]: "abandon" } : {}),
         },
-        ownerReferences: [{ apiVersion: API_VERSION, kind: "Execution", name: this.name, uid: this.writer.current.metadata.uid!, controller: true, blockOwnerDeletion: false }],
+        ownerReferences: [
+          {
+            apiVersion: API_VERSION,
+            kind: "Execution",
+            name: this.name,
+            uid: this.writer.current.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: false,
+          },
+        ],
       },
       spec: { function: child.function, arguments: child.args, parent: { name: this.name, step: child.seq } },
     };
@@ -264,7 +314,10 @@ export class ExecutionAttempt implements ContextHost {
       case "Completed":
         return { phase: "completed", result: status.result ?? null };
       case "Failed":
-        return { phase: "failed", message: `failed: ${status.error?.type ?? "Error"}: ${status.error?.message ?? "no error recorded"}` };
+        return {
+          phase: "failed",
+          message: `failed: ${status.error?.type ?? "Error"}: ${status.error?.message ?? "no error recorded"}`,
+        };
       case "Cancelled":
         return { phase: "failed", message: "was cancelled" };
       case "Pending":
@@ -306,7 +359,8 @@ export class ExecutionAttempt implements ContextHost {
   private foreignChild(existing: Execution, seq: number): string | undefined {
     const uid = this.writer.current.metadata.uid;
     const parent = existing.spec.parent;
-    const owned = existing.metadata.ownerReferences?.some((owner) => owner.kind === "Execution" && owner.uid === uid) ?? false;
+    const owned =
+      existing.metadata.ownerReferences?.some((owner) => owner.kind === "Execution" && owner.uid === uid) ?? false;
     if (parent?.name === this.name && parent.step === seq && owned) return undefined;
     const claims = parent === undefined ? "no parent" : `parent "${parent.name}" step ${parent.step}`;
     return (
@@ -321,9 +375,13 @@ export class ExecutionAttempt implements ContextHost {
     this.parking = true;
     this.context.end();
     try {
-      await this.writer.retrying(() => writeSuspension(this.shared.resources.suspensions, suspensionFor(this.writer.current, spec)));
+      await this.writer.retrying(() =>
+        writeSuspension(this.shared.resources.suspensions, suspensionFor(this.writer.current, spec)),
+      );
     } catch (error) {
-      this.shared.log("error", `cannot park: writing the Suspension failed: ${(error as Error).message}`, { execution: this.name });
+      this.shared.log("error", `cannot park: writing the Suspension failed: ${(error as Error).message}`, {
+        execution: this.name,
+      });
       await this.writeFinal({ phase: "Pending" });
       return;
     }
@@ -417,8 +475,17 @@ export class ExecutionAttempt implements ContextHost {
     this.shared.log("warn", message, { execution: this.name });
     await recordEvent(
       this.shared.resources.events,
-      { subject: this.writer.current, type: "Warning", reason: "StepsNotReached", message, component: "kontinue-worker", instance: this.shared.lease.holder, now: this.clock.now() },
-      (error) => this.shared.log("warn", `cannot record an Event: ${(error as Error).message}`, { execution: this.name }),
+      {
+        subject: this.writer.current,
+        type: "Warning",
+        reason: "StepsNotReached",
+        message,
+        component: "kontinue-worker",
+        instance: this.shared.lease.holder,
+        now: this.clock.now(),
+      },
+      (error) =>
+        this.shared.log("warn", `cannot record an Event: ${(error as Error).message}`, { execution: this.name }),
     );
   }
 
@@ -458,11 +525,21 @@ export class ExecutionAttempt implements ContextHost {
     if (final === undefined) return { ...status, phase: "Executing", lease: leaseFor(this.shared.lease, now) };
     switch (final.phase) {
       case "Completed":
-        return { ...status, phase: "Completed", result: (toJson(final.result, "result") ?? null) as never, completedAt: new Date(now).toISOString() };
+        return {
+          ...status,
+          phase: "Completed",
+          result: (toJson(final.result, "result") ?? null) as never,
+          completedAt: new Date(now).toISOString(),
+        };
       case "Failed":
         return { ...status, phase: "Failed", error: final.error, completedAt: new Date(now).toISOString() };
       case "Cancelled":
-        return { ...status, phase: "Cancelled", error: toErrorInfo(new ExecutionCancelledError(this.name)), completedAt: new Date(now).toISOString() };
+        return {
+          ...status,
+          phase: "Cancelled",
+          error: toErrorInfo(new ExecutionCancelledError(this.name)),
+          completedAt: new Date(now).toISOString(),
+        };
       case "Suspended":
       case "Pending":
         return { ...status, phase: final.phase };

@@ -22,7 +22,9 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
     if (path === "/healthz") return void res.writeHead(200, { "Content-Type": "text/plain" }).end("ok\n");
     if (path === "/readyz") {
       const ready = options.ready();
-      return void res.writeHead(ready ? 200 : 503, { "Content-Type": "text/plain" }).end(ready ? "ok\n" : "not ready\n");
+      return void res
+        .writeHead(ready ? 200 : 503, { "Content-Type": "text/plain" })
+        .end(ready ? "ok\n" : "not ready\n");
     }
     if (path === "/metrics") {
       options.registry.metrics().then(

@@ -22,7 +22,9 @@ export interface RunWorkerOptions extends WorkerOptions {
  * POD_NAME, KONTINUE_METRICS_PORT, KONTINUE_HEALTH_HOST, KONTINUE_IMAGE, KONTINUE_REVISION, KONTINUE_LEASE_SECONDS,
  * KONTINUE_SHUTDOWN_GRACE_SECONDS.
  */
-export async function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Omit<RunWorkerOptions, "definition" | "functionName">> {
+export async function workerSettingsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Omit<RunWorkerOptions, "definition" | "functionName">> {
   // Loaded here, not at import: a Function file imports the runtime, and only the worker needs client-node.
   const { KubeConfig } = await import("../kube-client.ts");
   const kubeConfig = new KubeConfig();
@@ -47,7 +49,11 @@ function optionalNumber<K extends string>(key: K, value: string | undefined, var
   if (value === undefined || value === "") return {};
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0) {
-    throw new KontinueError("RUNTIME_BAD_SETTING", `cannot read ${variable}=${JSON.stringify(value)}: expected a number ≥ 0; fix the environment variable`, { terminal: true });
+    throw new KontinueError(
+      "RUNTIME_BAD_SETTING",
+      `cannot read ${variable}=${JSON.stringify(value)}: expected a number ≥ 0; fix the environment variable`,
+      { terminal: true },
+    );
   }
   return { [key]: number } as { [P in K]?: number };
 }
@@ -68,12 +74,21 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     process.once("SIGTERM", onSignal);
     process.once("SIGINT", onSignal);
   }
-  const health = metricsPort === undefined ? undefined : await startHealthServer({ port: metricsPort, ...(healthHost === undefined ? {} : { host: healthHost }), ready: () => worker.ready, registry: worker.metrics.registry });
+  const health =
+    metricsPort === undefined
+      ? undefined
+      : await startHealthServer({
+          port: metricsPort,
+          ...(healthHost === undefined ? {} : { host: healthHost }),
+          ready: () => worker.ready,
+          registry: worker.metrics.registry,
+        });
   try {
     await worker.start();
     const started = `${new Date().toISOString()} info worker "${workerOptions.holder}" runs function "${workerOptions.functionName}" in namespace "${workerOptions.namespace}"${health === undefined ? "" : ` (health and metrics on port ${health.port})`}`;
     (workerOptions.log ?? ((line: string) => void process.stdout.write(`${line}\n`)))(started);
-    if (!signal.aborted) await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    if (!signal.aborted)
+      await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
     await worker.stop(shutdownGraceMs ?? 10_000);
   } finally {
     process.off("SIGTERM", onSignal);
@@ -83,8 +98,15 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
 }
 
 /** The image entrypoint: a worker for `definition`, configured from the environment; after SIGTERM it hands back what it holds and the process exits 0. */
-export async function runWorkerFromEnv(options: { definition: FunctionDefinition; functionName: string }): Promise<void> {
-  await runWorker({ ...(await workerSettingsFromEnv()), definition: options.definition, functionName: options.functionName });
+export async function runWorkerFromEnv(options: {
+  definition: FunctionDefinition;
+  functionName: string;
+}): Promise<void> {
+  await runWorker({
+    ...(await workerSettingsFromEnv()),
+    definition: options.definition,
+    functionName: options.functionName,
+  });
   process.exitCode = 0;
   // Idle keep-alive sockets must not hold the process open past its shutdown.
   setTimeout(() => process.exit(0), 2_000).unref();

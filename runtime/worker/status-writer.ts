@@ -41,7 +41,9 @@ export class StatusWriter {
     this.options = options;
     this.latest = options.claimed;
     this.name = options.claimed.metadata.name!;
-    this.expiresAt = Date.parse(options.claimed.status?.lease?.expiresAt ?? new Date(options.clock.now()).toISOString());
+    this.expiresAt = Date.parse(
+      options.claimed.status?.lease?.expiresAt ?? new Date(options.clock.now()).toISOString(),
+    );
     this.writtenAt = options.clock.now();
     this.writtenSteps = options.claimed.status?.state?.steps ?? [];
   }
@@ -104,7 +106,8 @@ export class StatusWriter {
     if (this.lost) throw new LeaseLostError(this.name, "an earlier write found another holder");
     const { clock, executions, budgetBytes } = this.options;
     const status = this.options.status();
-    const bytes = Buffer.byteLength(JSON.stringify(status.state ?? {})) + Buffer.byteLength(JSON.stringify(status.result ?? null));
+    const bytes =
+      Buffer.byteLength(JSON.stringify(status.state ?? {})) + Buffer.byteLength(JSON.stringify(status.result ?? null));
     if (bytes > budgetBytes) throw new JournalBudgetError(this.name, bytes, budgetBytes);
     for (let failures = 0; ; ) {
       try {
@@ -122,7 +125,11 @@ export class StatusWriter {
         }
         if (code === 404) throw new LeaseLostError(this.name, "the execution was deleted");
         if (!isTransientFailure(error)) throw error;
-        if (clock.now() >= this.expiresAt) throw new LeaseLostError(this.name, `the API server did not take the write before the lease ran out (${(error as Error).message})`);
+        if (clock.now() >= this.expiresAt)
+          throw new LeaseLostError(
+            this.name,
+            `the API server did not take the write before the lease ran out (${(error as Error).message})`,
+          );
         await clock.sleep(retryDelaysMs[Math.min(failures++, retryDelaysMs.length - 1)]!);
       }
     }
@@ -134,7 +141,10 @@ export class StatusWriter {
     if (latest === undefined) throw new LeaseLostError(this.name, "the execution was deleted");
     if (!holdsLease(latest, this.options.holder, this.options.attempt)) {
       const holder = latest.status?.lease?.holder;
-      throw new LeaseLostError(this.name, `it is now ${latest.status?.phase ?? "Pending"}${holder === undefined ? "" : ` held by "${holder}"`} (attempt ${latest.status?.attempt ?? 0})`);
+      throw new LeaseLostError(
+        this.name,
+        `it is now ${latest.status?.phase ?? "Pending"}${holder === undefined ? "" : ` held by "${holder}"`} (attempt ${latest.status?.attempt ?? 0})`,
+      );
     }
     this.latest = latest;
     if (latest.spec.cancelRequested === true) queueMicrotask(() => this.options.onCancelRequested());

@@ -57,7 +57,24 @@ export interface WorkerOptions {
 }
 
 const scanIntervalMs = 1_000;
-const optionKeys = new Set(["definition", "functionName", "kubeConfig", "namespace", "holder", "pod", "image", "revision", "concurrency", "leaseSeconds", "journalBudgetBytes", "inProcessWaitMs", "http", "clock", "log", "onLease"]);
+const optionKeys = new Set([
+  "definition",
+  "functionName",
+  "kubeConfig",
+  "namespace",
+  "holder",
+  "pod",
+  "image",
+  "revision",
+  "concurrency",
+  "leaseSeconds",
+  "journalBudgetBytes",
+  "inProcessWaitMs",
+  "http",
+  "clock",
+  "log",
+  "onLease",
+]);
 
 export class Worker {
   readonly metrics = new WorkerMetrics();
@@ -81,12 +98,21 @@ export class Worker {
 
   constructor(options: WorkerOptions) {
     const unknown = Object.keys(options).filter((key) => !optionKeys.has(key));
-    if (unknown.length > 0) throw new KontinueError("RUNTIME_BAD_OPTIONS", `cannot start a worker: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options are ${[...optionKeys].join(", ")}`, { terminal: true });
+    if (unknown.length > 0)
+      throw new KontinueError(
+        "RUNTIME_BAD_OPTIONS",
+        `cannot start a worker: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options are ${[...optionKeys].join(", ")}`,
+        { terminal: true },
+      );
     this.options = options;
     // Due times and backoffs written by other machines are compared in the API server's time.
     const server = new ServerClock();
     this.clock = options.clock ?? server;
-    const observe = { clock: server.local, onResponse: (r: { date: string | undefined; sentAt: number; receivedAt: number }) => server.observe(r.date, r.sentAt, r.receivedAt) };
+    const observe = {
+      clock: server.local,
+      onResponse: (r: { date: string | undefined; sentAt: number; receivedAt: number }) =>
+        server.observe(r.date, r.sentAt, r.receivedAt),
+    };
     this.resources = kontinueResources(options.http ?? createKubeHttp(options.kubeConfig, observe));
     this.concurrency = options.concurrency ?? options.definition.concurrency ?? 10;
     const lease: LeaseHolder = {
@@ -108,7 +134,11 @@ export class Worker {
       inProcessWaitMs: options.inProcessWaitMs ?? 2_000,
       knowsFunction: (namespace, name) => this.knowsFunction(namespace, name),
       log: (level: LogLevel, message: string, tags: Record<string, unknown>) =>
-        write(`${new Date(this.clock.now()).toISOString()} ${level} ${Object.entries(tags).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ")} ${message}`),
+        write(
+          `${new Date(this.clock.now()).toISOString()} ${level} ${Object.entries(tags)
+            .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+            .join(" ")} ${message}`,
+        ),
     };
     this.informer = createResourceInformer<Execution>({
       kubeConfig: options.kubeConfig,
@@ -122,7 +152,12 @@ export class Worker {
         this.claimable.clear();
         for (const execution of this.informer.list()) this.onChange(execution, "update");
       },
-      onError: (error) => this.shared.log("warn", `watching executions failed, restarting: ${(error as Error).message ?? String(error)}`, { function: options.functionName }),
+      onError: (error) =>
+        this.shared.log(
+          "warn",
+          `watching executions failed, restarting: ${(error as Error).message ?? String(error)}`,
+          { function: options.functionName },
+        ),
     });
   }
 
@@ -131,7 +166,10 @@ export class Worker {
     await this.informer.start();
     this.scanTimer = setInterval(() => this.scan(), scanIntervalMs);
     // A revision's workers leave rescues to the controller, which moves such executions to a newer revision.
-    if (this.options.revision === undefined) await this.rescueParked().catch((error: unknown) => this.shared.log("warn", `cannot look for parked executions: ${(error as Error).message}`, {}));
+    if (this.options.revision === undefined)
+      await this.rescueParked().catch((error: unknown) =>
+        this.shared.log("warn", `cannot look for parked executions: ${(error as Error).message}`, {}),
+      );
     this.scan();
   }
 
@@ -224,7 +262,14 @@ export class Worker {
     if (this.stopping) attempt.drain();
     const outcome = await attempt.done;
     this.held.delete(key);
-    this.options.onLease?.({ execution: key, holder: this.options.holder, attempt: claimed.status?.attempt ?? 0, from, to: attempt.heldUntil, outcome });
+    this.options.onLease?.({
+      execution: key,
+      holder: this.options.holder,
+      attempt: claimed.status?.attempt ?? 0,
+      from,
+      to: attempt.heldUntil,
+      outcome,
+    });
     this.scheduleScan();
   }
 
@@ -239,19 +284,29 @@ export class Worker {
   /** Executions of this function parked as non-deterministic under another image go back to Pending: this code may fix them. */
   private async rescueParked(): Promise<void> {
     const { namespace, image } = { namespace: this.options.namespace, image: this.options.image };
-    const parked = await this.resources.suspensions.list(namespace, `${FUNCTION_LABEL}=${toResourceName(this.options.functionName)}`);
+    const parked = await this.resources.suspensions.list(
+      namespace,
+      `${FUNCTION_LABEL}=${toResourceName(this.options.functionName)}`,
+    );
     for (const suspension of parked.items) {
       if (suspension.spec.reason !== "NonDeterminism" || suspension.spec.image === image) continue;
       const execution = await this.resources.executions.get(namespace, suspension.spec.execution);
       if (execution?.status?.phase !== "Suspended") continue;
       try {
-        await this.resources.executions.replaceStatus({ ...execution, status: { ...execution.status, phase: "Pending" } });
+        await this.resources.executions.replaceStatus({
+          ...execution,
+          status: { ...execution.status, phase: "Pending" },
+        });
       } catch (error) {
         if (apiStatus(error) !== 409) throw error;
         continue;
       }
       await this.resources.suspensions.delete(namespace, suspension.metadata.name!, { uid: suspension.metadata.uid });
-      this.shared.log("info", `resuming: parked as non-deterministic under image "${suspension.spec.image}", this worker runs "${image}"`, { execution: execution.metadata.name });
+      this.shared.log(
+        "info",
+        `resuming: parked as non-deterministic under image "${suspension.spec.image}", this worker runs "${image}"`,
+        { execution: execution.metadata.name },
+      );
     }
   }
 }

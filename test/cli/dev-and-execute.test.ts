@@ -23,9 +23,14 @@ export default defineFunction({
 
 function execute(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, "execute", ...args, "--kubeconfig", kubeconfig, "-n", namespace], { timeout: 90_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [cli, "execute", ...args, "--kubeconfig", kubeconfig, "-n", namespace],
+      { timeout: 90_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -40,11 +45,20 @@ describe("kontinue dev + kontinue execute", () => {
     await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
     dir = mkdtempSync(join(tmpdir(), "kontinue-dev-"));
     writeFileSync(join(dir, "greet.ts"), greetSource("hello"));
-    writeFileSync(join(dir, "fail.ts"), `import { defineFunction } from "kontinue";\nexport default defineFunction({ async run() { throw new Error("card declined"); } });\n`);
-    dev = spawn(process.execPath, [cli, "dev", dir, "--kubeconfig", kubeconfig, "-n", namespace], { stdio: ["ignore", "pipe", "pipe"] });
+    writeFileSync(
+      join(dir, "fail.ts"),
+      `import { defineFunction } from "kontinue";\nexport default defineFunction({ async run() { throw new Error("card declined"); } });\n`,
+    );
+    dev = spawn(process.execPath, [cli, "dev", dir, "--kubeconfig", kubeconfig, "-n", namespace], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     dev.stdout!.on("data", (chunk: Buffer) => (output += chunk));
     dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
-    await waitFor("kontinue dev to start its workers", () => output.includes("run one:") || dev.exitCode !== null, 60_000);
+    await waitFor(
+      "kontinue dev to start its workers",
+      () => output.includes("run one:") || dev.exitCode !== null,
+      60_000,
+    );
     expect(dev.exitCode, output).toBeNull();
   });
 
@@ -56,7 +70,10 @@ describe("kontinue dev + kontinue execute", () => {
     rmSync(dir, { recursive: true, force: true });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfig);
-    await kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name: namespace }).catch(() => undefined);
+    await kubeConfig
+      .makeApiClient(CoreV1Api)
+      .deleteNamespace({ name: namespace })
+      .catch(() => undefined);
   });
 
   it("runs a function and prints its result", async () => {

@@ -24,7 +24,8 @@ describe("npx kontinue", () => {
   it("lists every command DESIGN.md names", async () => {
     const run = await npx("--help");
     expect(run.code).toBe(0);
-    for (const command of ["cluster", "controller", "worker", "build", "dev", "execute"]) expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
+    for (const command of ["cluster", "controller", "worker", "build", "dev", "execute"])
+      expect(run.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, "m"));
   });
 
   it("names an unknown command and exits non-zero", async () => {

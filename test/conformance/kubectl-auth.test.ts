@@ -20,8 +20,19 @@ const objects = [
       { apiGroups: ["kontinue.cloud"], resources: ["executions/status"], verbs: ["update"], resourceNames: ["mine"] },
     ],
   },
-  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: "worker", namespace }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "worker" }, subjects: [{ kind: "ServiceAccount", name: "worker", namespace }] },
-  { apiVersion: "kontinue.cloud/v1alpha1", kind: "Execution", metadata: { name: "other", namespace }, spec: { function: "processOrder" } },
+  {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: "worker", namespace },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "worker" },
+    subjects: [{ kind: "ServiceAccount", name: "worker", namespace }],
+  },
+  {
+    apiVersion: "kontinue.cloud/v1alpha1",
+    kind: "Execution",
+    metadata: { name: "other", namespace },
+    spec: { function: "processOrder" },
+  },
 ];
 
 beforeAll(async () => {
@@ -47,16 +58,33 @@ describe("RBAC for ServiceAccounts", () => {
     expect(await canI("update", "executions.kontinue.cloud/mine", "--subresource=status")).toBe("yes");
     expect(await canI("update", "executions.kontinue.cloud/other", "--subresource=status")).toBe("no");
     expect(await canI("create", "executions.kontinue.cloud")).toBe("no");
-    expect((await kubectl.run(["auth", "can-i", "list", "pods", "-n", "default", `--as=${worker}`])).stdout.trim()).toBe("no");
+    expect(
+      (await kubectl.run(["auth", "can-i", "list", "pods", "-n", "default", `--as=${worker}`])).stdout.trim(),
+    ).toBe("no");
     expect((await kubectl.run(["auth", "can-i", "delete", "pods", "-n", namespace])).stdout.trim()).toBe("yes");
   });
 
   it("serves what the Role allows and refuses the rest with kube's Forbidden message", async () => {
     expect(await kubectl.ok(["get", "executions", "-n", namespace, `--as=${worker}`])).toContain("other");
-    const denied = await kubectl.run(["patch", "execution", "other", "-n", namespace, "--subresource=status", "--type=merge", "-p", '{"status":{"phase":"Executing"}}', `--as=${worker}`]);
+    const denied = await kubectl.run([
+      "patch",
+      "execution",
+      "other",
+      "-n",
+      namespace,
+      "--subresource=status",
+      "--type=merge",
+      "-p",
+      '{"status":{"phase":"Executing"}}',
+      `--as=${worker}`,
+    ]);
     expect(denied.code).not.toBe(0);
-    expect(denied.stderr).toContain(`executions.kontinue.cloud "other" is forbidden: User "${worker}" cannot get resource "executions/status" in API group "kontinue.cloud" in the namespace "${namespace}"`);
+    expect(denied.stderr).toContain(
+      `executions.kontinue.cloud "other" is forbidden: User "${worker}" cannot get resource "executions/status" in API group "kontinue.cloud" in the namespace "${namespace}"`,
+    );
     const list = await kubectl.run(["get", "configmaps", "-n", namespace, `--as=${worker}`]);
-    expect(list.stderr).toContain(`configmaps is forbidden: User "${worker}" cannot list resource "configmaps" in API group "" in the namespace "${namespace}"`);
+    expect(list.stderr).toContain(
+      `configmaps is forbidden: User "${worker}" cannot list resource "configmaps" in API group "" in the namespace "${namespace}"`,
+    );
   });
 });

@@ -20,7 +20,12 @@ function crd(versions: { name: string; storage: boolean; type?: string }[]): str
         name: version.name,
         served: true,
         storage: version.storage,
-        schema: { openAPIV3Schema: { type: "object", properties: { spec: { type: version.type ?? "object", "x-kubernetes-preserve-unknown-fields": true } } } },
+        schema: {
+          openAPIV3Schema: {
+            type: "object",
+            properties: { spec: { type: version.type ?? "object", "x-kubernetes-preserve-unknown-fields": true } },
+          },
+        },
       })),
     },
   });
@@ -37,9 +42,13 @@ afterAll(async () => {
 
 describe("refusals as kube-apiserver answers them", () => {
   it("refuses a CRD schema with an unknown type", async () => {
-    const result = await kubectl.run(["apply", "-f", "-"], { input: crd([{ name: "v1", storage: true, type: "strin" }]) });
+    const result = await kubectl.run(["apply", "-f", "-"], {
+      input: crd([{ name: "v1", storage: true, type: "strin" }]),
+    });
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain(`The CustomResourceDefinition "${name}" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Unsupported value: "strin": supported values: "array", "boolean", "integer", "number", "object", "string"`);
+    expect(result.stderr).toContain(
+      `The CustomResourceDefinition "${name}" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Unsupported value: "strin": supported values: "array", "boolean", "integer", "number", "object", "string"`,
+    );
   });
 
   it("refuses to remove a version still listed in status.storedVersions", async () => {
@@ -48,11 +57,18 @@ describe("refusals as kube-apiserver answers them", () => {
     const result = await kubectl.run(["apply", "-f", "-"], { input: crd([{ name: "v2", storage: true }]) });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`status.storedVersions[0]: Invalid value: "v1": must appear in spec.versions`);
-    await kubectl.ok(["apply", "-f", "-"], { input: crd([{ name: "v1", storage: false }, { name: "v2", storage: true }]) });
+    await kubectl.ok(["apply", "-f", "-"], {
+      input: crd([
+        { name: "v1", storage: false },
+        { name: "v2", storage: true },
+      ]),
+    });
   });
 
   it("names an unknown kind in kubectl apply (the /openapi/v2 fallback answers)", async () => {
-    const result = await kubectl.run(["apply", "-f", "-"], { input: JSON.stringify({ apiVersion: `${group}/v9`, kind: "Widget", metadata: { name: "w" } }) });
+    const result = await kubectl.run(["apply", "-f", "-"], {
+      input: JSON.stringify({ apiVersion: `${group}/v9`, kind: "Widget", metadata: { name: "w" } }),
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(`no matches for kind "Widget" in version "${group}/v9"`);
   });

@@ -15,9 +15,18 @@ let v1: string;
 let v2: string;
 
 interface PodView {
-  metadata: { name: string; labels: Record<string, string>; ownerReferences: { kind: string; name: string }[]; deletionTimestamp?: string };
+  metadata: {
+    name: string;
+    labels: Record<string, string>;
+    ownerReferences: { kind: string; name: string }[];
+    deletionTimestamp?: string;
+  };
   spec: { nodeName?: string };
-  status: { phase: string; podIP?: string; containerStatuses?: { restartCount: number; ready: boolean; lastState: { terminated?: { exitCode: number } } }[] };
+  status: {
+    phase: string;
+    podIP?: string;
+    containerStatuses?: { restartCount: number; ready: boolean; lastState: { terminated?: { exitCode: number } } }[];
+  };
 }
 
 async function pods(selector = "app=web"): Promise<PodView[]> {
@@ -25,14 +34,23 @@ async function pods(selector = "app=web"): Promise<PodView[]> {
 }
 
 async function runningPods(count: number): Promise<PodView[]> {
-  return waitFor(`${count} ready web Pods`, async () => {
-    const live = (await pods()).filter((pod) => !pod.metadata.deletionTimestamp);
-    return live.length === count && live.every((pod) => pod.status.containerStatuses?.[0]?.ready) ? live : undefined;
-  }, 30_000, 100);
+  return waitFor(
+    `${count} ready web Pods`,
+    async () => {
+      const live = (await pods()).filter((pod) => !pod.metadata.deletionTimestamp);
+      return live.length === count && live.every((pod) => pod.status.containerStatuses?.[0]?.ready) ? live : undefined;
+    },
+    30_000,
+    100,
+  );
 }
 
 beforeAll(async () => {
-  [cluster, { reference: v1 }, { reference: v2 }] = await Promise.all([serveDevCluster({ extraArgs: ["--restart-backoff", "0.2"] }), webImage("v1"), webImage("v2")]);
+  [cluster, { reference: v1 }, { reference: v2 }] = await Promise.all([
+    serveDevCluster({ extraArgs: ["--restart-backoff", "0.2"] }),
+    webImage("v1"),
+    webImage("v2"),
+  ]);
   kubectl = new Kubectl(cluster.kubeconfigPath);
   await kubectl.ok(["apply", "-f", "-"], { input: JSON.stringify(webDeployment({ image: v1, replicas: 2 })) });
 });
@@ -49,14 +67,24 @@ describe("kubectl with devcluster's local runner", () => {
     const table = await kubectl.ok(["get", "deploy,rs,pods", "-o", "wide"]);
     expect(table).toMatch(/deployment\.apps\/web\s+2\/2\s+2\s+2\s/);
     expect(table).toMatch(/replicaset\.apps\/web-[a-z0-9]+\s+2\s+2\s+2\s/);
-    expect(table).toMatch(/pod\/web-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+0\s+\S+\s+127\.\d+\.\d+\.\d+\s+devcluster/);
+    expect(table).toMatch(
+      /pod\/web-[a-z0-9]+-[a-z0-9]{5}\s+1\/1\s+Running\s+0\s+\S+\s+127\.\d+\.\d+\.\d+\s+devcluster/,
+    );
     const live = await pods();
     const hash = live[0]!.metadata.labels["pod-template-hash"];
     expect(live[0]!.metadata.ownerReferences[0]).toMatchObject({ kind: "ReplicaSet", name: `web-${hash}` });
     expect(new Set(live.map((pod) => pod.status.podIP)).size).toBe(2);
     const answer = JSON.parse(await callPod(live[0]!.status.podIP!)) as { pod: string; version: string };
     expect(answer).toMatchObject({ pod: live[0]!.metadata.name, version: "v1" });
-    expect(await kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}"])).toBe("1");
+    expect(
+      await kubectl.ok([
+        "get",
+        "deploy",
+        "web",
+        "-o",
+        "jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}",
+      ]),
+    ).toBe("1");
   });
 
   it("kubectl scale adds and removes Pods, with ScalingReplicaSet events", async () => {
@@ -84,11 +112,16 @@ describe("kubectl with devcluster's local runner", () => {
   it("restarts a crashed container with backoff and shows its previous run", async () => {
     const [pod] = await runningPods(2);
     await callPod(pod!.status.podIP!, "/crash");
-    const restarted = await waitFor("the container restarted and Ready", async () => {
-      const live = (await pods()).find((p) => p.metadata.name === pod!.metadata.name);
-      const status = live?.status.containerStatuses?.[0];
-      return status && status.restartCount === 1 && status.ready ? status : undefined;
-    }, 30_000, 100);
+    const restarted = await waitFor(
+      "the container restarted and Ready",
+      async () => {
+        const live = (await pods()).find((p) => p.metadata.name === pod!.metadata.name);
+        const status = live?.status.containerStatuses?.[0];
+        return status && status.restartCount === 1 && status.ready ? status : undefined;
+      },
+      30_000,
+      100,
+    );
     expect(restarted.lastState.terminated?.exitCode).toBe(3);
     expect(await kubectl.ok(["logs", pod!.metadata.name, "--previous"])).toContain("crashing");
     expect(await kubectl.ok(["get", "pod", pod!.metadata.name])).toMatch(/1\/1\s+Running\s+1 \(\d+s ago\)/);
@@ -101,7 +134,12 @@ describe("kubectl with devcluster's local runner", () => {
     await kubectl.ok(["rollout", "status", "deploy/web", "--timeout=60s"]);
     const live = await runningPods(2);
     for (const pod of live) expect(JSON.parse(await callPod(pod.status.podIP!))).toMatchObject({ version: "v2" });
-    const sets = await kubectl.ok(["get", "rs", "-o", "jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision}={.spec.replicas} {end}"]);
+    const sets = await kubectl.ok([
+      "get",
+      "rs",
+      "-o",
+      "jsonpath={range .items[*]}{.metadata.annotations.deployment\\.kubernetes\\.io/revision}={.spec.replicas} {end}",
+    ]);
     expect(sets.trim().split(" ").sort()).toEqual(["1=0", "2=2"]);
     expect(await kubectl.ok(["rollout", "history", "deploy/web"])).toMatch(/1\s.*\n2\s/);
   });

@@ -3,7 +3,13 @@
 import { CoreV1Api, type V1ContainerStatus } from "@kubernetes/client-node";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunningController } from "../../controller/index.ts";
-import { executionBody, startTestController, testCluster, waitFor, type TestCluster } from "../runtime/runtime-harness.ts";
+import {
+  executionBody,
+  startTestController,
+  testCluster,
+  waitFor,
+  type TestCluster,
+} from "../runtime/runtime-harness.ts";
 
 let cluster: TestCluster;
 let controller: RunningController;
@@ -18,31 +24,64 @@ afterAll(async () => {
 });
 
 async function workerPod(name: string): Promise<void> {
-  await core.createNamespacedPod({ namespace: cluster.namespace, body: { metadata: { name }, spec: { containers: [{ name: "worker", image: "kontinue-worker" }] } } });
-  await setContainer(name, { name: "worker", image: "kontinue-worker", imageID: "", ready: true, restartCount: 0, state: { running: { startedAt: new Date() } } });
+  await core.createNamespacedPod({
+    namespace: cluster.namespace,
+    body: { metadata: { name }, spec: { containers: [{ name: "worker", image: "kontinue-worker" }] } },
+  });
+  await setContainer(name, {
+    name: "worker",
+    image: "kontinue-worker",
+    imageID: "",
+    ready: true,
+    restartCount: 0,
+    state: { running: { startedAt: new Date() } },
+  });
 }
 
 async function setContainer(pod: string, status: V1ContainerStatus): Promise<void> {
   const current = await core.readNamespacedPod({ namespace: cluster.namespace, name: pod });
-  await core.replaceNamespacedPodStatus({ namespace: cluster.namespace, name: pod, body: { ...current, status: { ...current.status, phase: "Running", containerStatuses: [status] } } });
+  await core.replaceNamespacedPodStatus({
+    namespace: cluster.namespace,
+    name: pod,
+    body: { ...current, status: { ...current.status, phase: "Running", containerStatuses: [status] } },
+  });
 }
 
 async function heldBy(name: string, pod: string): Promise<string> {
-  const created = await cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, name, "worked", null));
+  const created = await cluster.resources.executions.create(
+    cluster.namespace,
+    executionBody(cluster.namespace, name, "worked", null),
+  );
   const expiresAt = new Date(Date.now() + 120_000).toISOString();
-  await cluster.resources.executions.replaceStatus({ ...created, status: { phase: "Executing", attempt: 1, lease: { holder: pod, pod, expiresAt } } });
+  await cluster.resources.executions.replaceStatus({
+    ...created,
+    status: { phase: "Executing", attempt: 1, lease: { holder: pod, pod, expiresAt } },
+  });
   return expiresAt;
 }
 
-const phaseOf = async (name: string) => (await cluster.resources.executions.get(cluster.namespace, name))?.status?.phase;
+const phaseOf = async (name: string) =>
+  (await cluster.resources.executions.get(cluster.namespace, name))?.status?.phase;
 
 it("hands back at once the executions of a worker whose container restarted since it took them", async () => {
   await workerPod("restarting-pod");
   const expiresAt = await heldBy("held-restart", "restarting-pod");
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(await phaseOf("held-restart"), "the container runs: the lease is live").toBe("Executing");
-  await setContainer("restarting-pod", { name: "worker", image: "kontinue-worker", imageID: "", ready: true, restartCount: 1, state: { running: { startedAt: new Date() } } });
-  await waitFor("the hand-back", () => phaseOf("held-restart"), (phase) => phase === "Pending", 10_000);
+  await setContainer("restarting-pod", {
+    name: "worker",
+    image: "kontinue-worker",
+    imageID: "",
+    ready: true,
+    restartCount: 1,
+    state: { running: { startedAt: new Date() } },
+  });
+  await waitFor(
+    "the hand-back",
+    () => phaseOf("held-restart"),
+    (phase) => phase === "Pending",
+    10_000,
+  );
   expect(Date.now()).toBeLessThan(Date.parse(expiresAt));
 });
 
@@ -59,5 +98,10 @@ it("hands back at once the executions of a worker whose container terminated", a
     restartCount: 0,
     state: { terminated: { exitCode: 137, reason: "Error", startedAt: new Date(), finishedAt: new Date() } },
   });
-  await waitFor("the hand-back", () => phaseOf("held-crash"), (phase) => phase === "Pending", 10_000);
+  await waitFor(
+    "the hand-back",
+    () => phaseOf("held-crash"),
+    (phase) => phase === "Pending",
+    10_000,
+  );
 });

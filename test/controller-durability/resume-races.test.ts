@@ -7,7 +7,13 @@
 import { beforeAll, expect, it } from "vitest";
 import { cancelReconciler, suspensionReconciler, type Lister } from "../../controller/index.ts";
 import { API_VERSION, PLURALS, type Execution, type FunctionResource, type Suspension } from "../../crds/index.ts";
-import { ManualClock, ResourceClient, createKubeHttp, kontinueResources, type KontinueResources } from "../../runtime/index.ts";
+import {
+  ManualClock,
+  ResourceClient,
+  createKubeHttp,
+  kontinueResources,
+  type KontinueResources,
+} from "../../runtime/index.ts";
 import { createFunction, executionBody, testCluster, type TestCluster } from "../runtime/runtime-harness.ts";
 
 let cluster: TestCluster;
@@ -41,10 +47,20 @@ async function rig(): Promise<{ resources: KontinueResources; executions: Interl
   return { resources: { ...kontinueResources(http), executions }, executions };
 }
 
-async function parked(name: string, until: string, extra: Partial<Execution["status"]> = {}): Promise<{ execution: Execution; suspension: Suspension }> {
-  const created = await cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, name, "parker", null));
+async function parked(
+  name: string,
+  until: string,
+  extra: Partial<Execution["status"]> = {},
+): Promise<{ execution: Execution; suspension: Suspension }> {
+  const created = await cluster.resources.executions.create(
+    cluster.namespace,
+    executionBody(cluster.namespace, name, "parker", null),
+  );
   const suspension = await cluster.resources.suspensions.create(cluster.namespace, suspensionBody(created, until));
-  const execution = await cluster.resources.executions.replaceStatus({ ...created, status: { phase: "Suspended", attempt: 1, ...extra } });
+  const execution = await cluster.resources.executions.replaceStatus({
+    ...created,
+    status: { phase: "Suspended", attempt: 1, ...extra },
+  });
   return { execution, suspension };
 }
 
@@ -55,14 +71,33 @@ function suspensionBody(execution: Execution, until: string): Suspension {
     metadata: {
       name: execution.metadata.name,
       namespace: cluster.namespace,
-      ownerReferences: [{ apiVersion: API_VERSION, kind: "Execution", name: execution.metadata.name!, uid: execution.metadata.uid!, controller: true }],
+      ownerReferences: [
+        {
+          apiVersion: API_VERSION,
+          kind: "Execution",
+          name: execution.metadata.name!,
+          uid: execution.metadata.uid!,
+          controller: true,
+        },
+      ],
     },
     spec: { execution: execution.metadata.name!, reason: "Sleep", until },
   };
 }
 
-const reconcilerFor = (resources: KontinueResources, executions: Execution[], suspensions: Suspension[], functions: FunctionResource[] = []) =>
-  suspensionReconciler({ executions: cache(executions), suspensions: cache(suspensions), functions: cache(functions), resources, clock });
+const reconcilerFor = (
+  resources: KontinueResources,
+  executions: Execution[],
+  suspensions: Suspension[],
+  functions: FunctionResource[] = [],
+) =>
+  suspensionReconciler({
+    executions: cache(executions),
+    suspensions: cache(suspensions),
+    functions: cache(functions),
+    resources,
+    clock,
+  });
 
 it("a park that lands between the resume's status write and its delete keeps its Suspension", async () => {
   const { resources, executions } = await rig();
@@ -70,7 +105,10 @@ it("a park that lands between the resume's status write and its delete keeps its
   executions.interleave = async () => {
     // A worker claims it at once, runs, and parks again: the Suspension is rewritten (same name and uid), then the phase.
     const pending = (await cluster.resources.executions.get(cluster.namespace, "repark"))!;
-    const claimed = await cluster.resources.executions.replaceStatus({ ...pending, status: { ...pending.status, phase: "Executing", attempt: 2 } });
+    const claimed = await cluster.resources.executions.replaceStatus({
+      ...pending,
+      status: { ...pending.status, phase: "Executing", attempt: 2 },
+    });
     const current = (await cluster.resources.suspensions.get(cluster.namespace, "repark"))!;
     await cluster.resources.suspensions.replace({ ...current, spec: { ...current.spec, until: future } });
     await cluster.resources.executions.replaceStatus({ ...claimed, status: { ...claimed.status, phase: "Suspended" } });
@@ -128,40 +166,89 @@ it("does not repair an execution resumed between the read and the repair (its wr
   // The controller's view: Suspended, no Suspension; meanwhile it was resumed (Pending) and its Suspension deleted.
   await cluster.resources.executions.replaceStatus({ ...execution, status: { ...execution.status, phase: "Pending" } });
   await cluster.resources.suspensions.delete(cluster.namespace, "resumed-meanwhile");
-  await expect(reconcilerFor(resources, [execution], [])(`${cluster.namespace}/resumed-meanwhile`)).rejects.toMatchObject({ status: 409 });
+  await expect(
+    reconcilerFor(resources, [execution], [])(`${cluster.namespace}/resumed-meanwhile`),
+  ).rejects.toMatchObject({ status: 409 });
 });
 
 it("fails a parked execution past its timeoutSeconds, after asking its unfinished children to cancel", async () => {
   const { resources } = await rig();
   await createFunction(cluster, "parker", { timeoutSeconds: 60 });
   const fn = (await cluster.resources.functions.get(cluster.namespace, "parker"))!;
-  const child = await cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, "slow-child", "parker", null));
-  const steps = [{ seq: 0, kind: "execute" as const, name: "child", status: "waiting" as const, startedAt: past, attempts: 1, child: child.metadata.name! }];
+  const child = await cluster.resources.executions.create(
+    cluster.namespace,
+    executionBody(cluster.namespace, "slow-child", "parker", null),
+  );
+  const steps = [
+    {
+      seq: 0,
+      kind: "execute" as const,
+      name: "child",
+      status: "waiting" as const,
+      startedAt: past,
+      attempts: 1,
+      child: child.metadata.name!,
+    },
+  ];
   const startedAt = new Date(clock.now() - 61_000).toISOString();
   const { execution, suspension } = await parked("overdue", future, { startedAt, state: { steps } });
   await reconcilerFor(resources, [execution, child], [suspension], [fn])(`${cluster.namespace}/overdue`);
   const failed = await cluster.resources.executions.get(cluster.namespace, "overdue");
-  expect(failed?.status).toMatchObject({ phase: "Failed", error: { type: "RUNTIME_EXECUTION_TIMEOUT" }, completedAt: new Date(clock.now()).toISOString() });
+  expect(failed?.status).toMatchObject({
+    phase: "Failed",
+    error: { type: "RUNTIME_EXECUTION_TIMEOUT" },
+    completedAt: new Date(clock.now()).toISOString(),
+  });
   expect(failed?.status?.error?.message).toContain('execution "overdue" ran past its timeout of 60s');
   expect((await cluster.resources.executions.get(cluster.namespace, "slow-child"))?.spec.cancelRequested).toBe(true);
 
-  const { execution: early, suspension: earlySuspension } = await parked("not-yet", future, { startedAt: new Date(clock.now() - 30_000).toISOString() });
+  const { execution: early, suspension: earlySuspension } = await parked("not-yet", future, {
+    startedAt: new Date(clock.now() - 30_000).toISOString(),
+  });
   const result = await reconcilerFor(resources, [early], [earlySuspension], [fn])(`${cluster.namespace}/not-yet`);
   expect(result.requeueAfter, "looks again at the deadline, before the sleep's end").toBe(30_000);
 });
 
 it("asks a completed execution's waited-for children to cancel when its worker died before it did", async () => {
   const { resources } = await rig();
-  const child = (name: string) => cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, name, "parker", null));
+  const child = (name: string) =>
+    cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, name, "parker", null));
   const [loser, abandoned] = [await child("race-loser"), await child("race-abandoned")];
   const steps = [
-    { seq: 0, kind: "execute" as const, name: "loser", status: "running" as const, startedAt: past, attempts: 1, child: loser.metadata.name! },
-    { seq: 1, kind: "execute" as const, name: "kept", status: "waiting" as const, startedAt: past, attempts: 1, child: abandoned.metadata.name!, parentClose: "abandon" as const },
+    {
+      seq: 0,
+      kind: "execute" as const,
+      name: "loser",
+      status: "running" as const,
+      startedAt: past,
+      attempts: 1,
+      child: loser.metadata.name!,
+    },
+    {
+      seq: 1,
+      kind: "execute" as const,
+      name: "kept",
+      status: "waiting" as const,
+      startedAt: past,
+      attempts: 1,
+      child: abandoned.metadata.name!,
+      parentClose: "abandon" as const,
+    },
   ];
-  const created = await cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, "race-winner", "parker", null));
-  const completed = await cluster.resources.executions.replaceStatus({ ...created, status: { phase: "Completed", attempt: 1, result: 1, state: { steps } } });
-  await cancelReconciler({ executions: cache([completed, loser, abandoned]), resources, clock })(`${cluster.namespace}/race-winner`);
+  const created = await cluster.resources.executions.create(
+    cluster.namespace,
+    executionBody(cluster.namespace, "race-winner", "parker", null),
+  );
+  const completed = await cluster.resources.executions.replaceStatus({
+    ...created,
+    status: { phase: "Completed", attempt: 1, result: 1, state: { steps } },
+  });
+  await cancelReconciler({ executions: cache([completed, loser, abandoned]), resources, clock })(
+    `${cluster.namespace}/race-winner`,
+  );
   expect((await cluster.resources.executions.get(cluster.namespace, "race-loser"))?.spec.cancelRequested).toBe(true);
-  expect((await cluster.resources.executions.get(cluster.namespace, "race-abandoned"))?.spec.cancelRequested).toBeUndefined();
+  expect(
+    (await cluster.resources.executions.get(cluster.namespace, "race-abandoned"))?.spec.cancelRequested,
+  ).toBeUndefined();
   expect((await cluster.resources.executions.get(cluster.namespace, "race-winner"))?.status?.phase).toBe("Completed");
 });

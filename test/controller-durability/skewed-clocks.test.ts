@@ -25,10 +25,12 @@ async function sample(kubeConfig: KubeConfig, clock: ServerClock): Promise<void>
   await kubeConfig.applyToHTTPSOptions(options);
   const sentAt = clock.local.now();
   const date = await new Promise<string | undefined>((resolve, reject) => {
-    https.get(new URL("/version", kubeConfig.getCurrentCluster()!.server), options, (response) => {
-      response.resume();
-      resolve(response.headers.date);
-    }).on("error", reject);
+    https
+      .get(new URL("/version", kubeConfig.getCurrentCluster()!.server), options, (response) => {
+        response.resume();
+        resolve(response.headers.date);
+      })
+      .on("error", reject);
   });
   clock.observe(date, sentAt, clock.local.now());
 }
@@ -38,11 +40,19 @@ it("a controller 60 s ahead of the API server resumes a 20 s sleep after 20 s of
   const serverClock = new ServerClock({ local });
   await sample(cluster.kubeConfig, serverClock);
   expect(Math.abs(serverClock.now() - Date.now())).toBeLessThan(1_500);
-  controller = await startController({ kubeConfig: cluster.kubeConfig, namespace: cluster.namespace, clock: serverClock, log: () => {} });
+  controller = await startController({
+    kubeConfig: cluster.kubeConfig,
+    namespace: cluster.namespace,
+    clock: serverClock,
+    log: () => {},
+  });
 
   // A worker on the server's time parks the execution for 20 s.
   const until = new Date(serverClock.now() + 20_000).toISOString();
-  const created = await cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, "sleeper", "sleepy", null));
+  const created = await cluster.resources.executions.create(
+    cluster.namespace,
+    executionBody(cluster.namespace, "sleeper", "sleepy", null),
+  );
   await cluster.resources.suspensions.create(cluster.namespace, {
     apiVersion: API_VERSION,
     kind: "Suspension",

@@ -25,11 +25,13 @@ async function create(name: string, options: { ttl?: string; parent?: string } =
 async function finish(execution: Execution, phase: "Completed" | "Failed" | "Executing" = "Completed"): Promise<void> {
   const current = (await rig.cluster.resources.executions.get(rig.cluster.namespace, execution.metadata.name!))!;
   const lease = { holder: "test", expiresAt: "2100-01-01T00:00:00Z" };
-  const status = phase === "Executing" ? { phase, lease } : { phase, completedAt: new Date(rig.clock.now()).toISOString() };
+  const status =
+    phase === "Executing" ? { phase, lease } : { phase, completedAt: new Date(rig.clock.now()).toISOString() };
   await rig.cluster.resources.executions.replaceStatus({ ...current, status });
 }
 
-const exists = async (name: string) => (await rig.cluster.resources.executions.get(rig.cluster.namespace, name)) !== undefined;
+const exists = async (name: string) =>
+  (await rig.cluster.resources.executions.get(rig.cluster.namespace, name)) !== undefined;
 const quiet = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 it("deletes a finished root after its TTL, then its finished children; a running child goes once it finishes", async () => {
@@ -49,11 +51,19 @@ it("deletes a finished root after its TTL, then its finished children; a running
   expect(await exists("root-child-done"), "a child never goes on its own while its root is there").toBe(true);
 
   await rig.advanceTo(start + 60_000);
-  await waitFor("the root and its finished child to go", async () => [await exists("root"), await exists("root-child-done")], (left) => !left[0] && !left[1]);
+  await waitFor(
+    "the root and its finished child to go",
+    async () => [await exists("root"), await exists("root-child-done")],
+    (left) => !left[0] && !left[1],
+  );
   expect(await exists("root-child-running"), "still running").toBe(true);
 
   await finish(running);
-  await waitFor("the orphaned child to go once finished", () => exists("root-child-running"), (there) => !there);
+  await waitFor(
+    "the orphaned child to go once finished",
+    () => exists("root-child-running"),
+    (there) => !there,
+  );
   await rig.advanceTo(rig.clock.now() + 24 * 3600_000);
   expect(await exists("kept-forever"), "no TTL: kept").toBe(true);
 });
@@ -62,7 +72,11 @@ it("a TTL of 0 deletes at once; an unfinished execution with a TTL stays", async
   const now = await create("now", { ttl: "0" });
   const pending = await create("pending", { ttl: "0" });
   await finish(now);
-  await waitFor("the execution to go", () => exists("now"), (there) => !there);
+  await waitFor(
+    "the execution to go",
+    () => exists("now"),
+    (there) => !there,
+  );
   await quiet();
   expect(await exists(pending.metadata.name!)).toBe(true);
 });

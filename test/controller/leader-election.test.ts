@@ -23,7 +23,8 @@ afterAll(async () => {
 function cuttable(http: KubeHttp): { http: KubeHttp; cut(): void } {
   let cut = false;
   return {
-    http: (request) => (cut ? Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })) : http(request)),
+    http: (request) =>
+      cut ? Promise.reject(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })) : http(request),
     cut: () => void (cut = true),
   };
 }
@@ -41,11 +42,25 @@ async function start(identity: string, http?: KubeHttp): Promise<RunningControll
 }
 
 const unlabelled = (name: string) =>
-  cluster.resources.executions.create(cluster.namespace, { apiVersion: API_VERSION, kind: "Execution", metadata: { name, namespace: cluster.namespace }, spec: { function: "processOrder" } });
-const labelled = (name: string) => waitFor(`"${name}" to be labelled`, () => cluster.resources.executions.get(cluster.namespace, name), (e) => e?.metadata.labels?.[FUNCTION_LABEL] !== undefined, 10_000);
+  cluster.resources.executions.create(cluster.namespace, {
+    apiVersion: API_VERSION,
+    kind: "Execution",
+    metadata: { name, namespace: cluster.namespace },
+    spec: { function: "processOrder" },
+  });
+const labelled = (name: string) =>
+  waitFor(
+    `"${name}" to be labelled`,
+    () => cluster.resources.executions.get(cluster.namespace, name),
+    (e) => e?.metadata.labels?.[FUNCTION_LABEL] !== undefined,
+    10_000,
+  );
 
 it("only the leader acts; the standby takes over within the lease duration when the leader dies, and a stop hands over at once", async () => {
-  const leases = new ResourceClient<{ metadata: { name?: string }; spec?: { holderIdentity?: string; leaseTransitions?: number } }>(createKubeHttp(cluster.kubeConfig), "leases", "/apis/coordination.k8s.io/v1");
+  const leases = new ResourceClient<{
+    metadata: { name?: string };
+    spec?: { holderIdentity?: string; leaseTransitions?: number };
+  }>(createKubeHttp(cluster.kubeConfig), "leases", "/apis/coordination.k8s.io/v1");
   const link = cuttable(createKubeHttp(cluster.kubeConfig));
   const first = await start("first", link.http);
   const second = await start("second");
@@ -60,7 +75,13 @@ it("only the leader acts; the standby takes over within the lease duration when 
 
     link.cut();
     const cutAt = Date.now();
-    await waitFor("the standby to lead", () => second.isLeader(), (leads) => leads, 10_000, 10);
+    await waitFor(
+      "the standby to lead",
+      () => second.isLeader(),
+      (leads) => leads,
+      10_000,
+      10,
+    );
     const takeover = Date.now() - cutAt;
     expect(first.isLeader(), "the cut-off leader stopped acting").toBe(false);
     expect(takeover).toBeLessThan(timings.leaseDurationMs + timings.renewPeriodMs + timings.retryPeriodMs + 500);
@@ -79,7 +100,12 @@ it("only the leader acts; the standby takes over within the lease duration when 
 });
 
 it("a controller with leader election disabled acts at once, whoever holds the Lease", async () => {
-  const solo = await startController({ kubeConfig: cluster.kubeConfig, namespace: cluster.namespace, log: () => {}, leaderElection: "disabled" });
+  const solo = await startController({
+    kubeConfig: cluster.kubeConfig,
+    namespace: cluster.namespace,
+    log: () => {},
+    leaderElection: "disabled",
+  });
   running.push(solo);
   expect(solo.isLeader()).toBe(true);
 });

@@ -2,7 +2,13 @@
 // and writes that play the cluster's part (Deployment status, Pods) while devcluster runs no Pods.
 import type { CoreV1Event, V1Deployment, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
 import { startController, type RunningController } from "../../controller/index.ts";
-import { API_VERSION, FUNCTION_LABEL, toResourceName, type Execution, type FunctionResource } from "../../crds/index.ts";
+import {
+  API_VERSION,
+  FUNCTION_LABEL,
+  toResourceName,
+  type Execution,
+  type FunctionResource,
+} from "../../crds/index.ts";
 import { ResourceClient, createKubeHttp, type KubeHttp } from "../../runtime/index.ts";
 import { rmSync } from "node:fs";
 import { applyCrds, serveDevCluster } from "../fixtures/devcluster-fixture.ts";
@@ -42,7 +48,11 @@ export function workloadClients(cluster: TestCluster): WorkloadClients {
   };
 }
 
-export async function applyFunction(cluster: TestCluster, name: string, spec: Partial<FunctionResource["spec"]>): Promise<FunctionResource> {
+export async function applyFunction(
+  cluster: TestCluster,
+  name: string,
+  spec: Partial<FunctionResource["spec"]>,
+): Promise<FunctionResource> {
   return cluster.resources.functions.create(cluster.namespace, {
     apiVersion: API_VERSION,
     kind: "Function",
@@ -51,7 +61,12 @@ export async function applyFunction(cluster: TestCluster, name: string, spec: Pa
   });
 }
 
-export async function createExecutions(cluster: TestCluster, fn: string, names: string[], labels: Record<string, string> = {}): Promise<Execution[]> {
+export async function createExecutions(
+  cluster: TestCluster,
+  fn: string,
+  names: string[],
+  labels: Record<string, string> = {},
+): Promise<Execution[]> {
   return Promise.all(
     names.map((name) =>
       cluster.resources.executions.create(cluster.namespace, {
@@ -71,16 +86,31 @@ export async function setStatus(cluster: TestCluster, name: string, status: Exec
 }
 
 /** What a cluster's deployment controller and kubelet would report: `ready` of the Deployment's replicas ready. */
-export async function reportDeploymentStatus(clients: WorkloadClients, namespace: string, name: string, ready: number): Promise<void> {
+export async function reportDeploymentStatus(
+  clients: WorkloadClients,
+  namespace: string,
+  name: string,
+  ready: number,
+): Promise<void> {
   const deployment = (await clients.deployments.get(namespace, name))!;
   const replicas = deployment.spec?.replicas ?? 0;
   await clients.deployments.replaceStatus({
     ...deployment,
-    status: { observedGeneration: deployment.metadata.generation, replicas, updatedReplicas: replicas, readyReplicas: ready, availableReplicas: ready },
+    status: {
+      observedGeneration: deployment.metadata.generation,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    },
   });
 }
 
-export async function eventsAbout(clients: WorkloadClients, namespace: string, name: string): Promise<Meta<CoreV1Event>[]> {
+export async function eventsAbout(
+  clients: WorkloadClients,
+  namespace: string,
+  name: string,
+): Promise<Meta<CoreV1Event>[]> {
   return (await clients.events.list(namespace)).items.filter((event) => event.involvedObject.name === name);
 }
 
@@ -89,7 +119,11 @@ export function condition(fn: FunctionResource | undefined, type: string) {
 }
 
 export function startTestController(cluster: TestCluster, lines: string[] = []): Promise<RunningController> {
-  return startController({ kubeConfig: cluster.kubeConfig, namespace: cluster.namespace, log: (line) => lines.push(line) });
+  return startController({
+    kubeConfig: cluster.kubeConfig,
+    namespace: cluster.namespace,
+    log: (line) => lines.push(line),
+  });
 }
 
 /** What a workload scenario runs on: its own devcluster without a runner, clients, and a controller. */

@@ -23,10 +23,20 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const id of containers) await engine.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+  for (const id of containers)
+    await engine.docker
+      .getContainer(id)
+      .remove({ force: true })
+      .catch(() => undefined);
   for (const image of await engine.docker.listImages()) {
-    if (image.RepoTags?.some((tag) => /\/e2e-(tarball|docker|worker)-/.test(tag)) || image.RepoDigests?.some((d) => /\/e2e-worker-/.test(d))) {
-      await engine.docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    if (
+      image.RepoTags?.some((tag) => /\/e2e-(tarball|docker|worker)-/.test(tag)) ||
+      image.RepoDigests?.some((d) => /\/e2e-worker-/.test(d))
+    ) {
+      await engine.docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   }
   await removeTemporaryDirs();
@@ -37,8 +47,15 @@ describe("kontinue build with a Docker engine", () => {
     const dir = await copyFunctions();
     const prefix = uniquePrefix("tarball");
     const file = join(dir, "images.tar");
-    const { built } = await e2eBuild({ dir, registry, prefix, cacheDir, push: "dry-run", publishers: [new TarballPublisher({ file, imageName: (name) => `${registry}/${prefix}/${name}` })] });
-    const stream = await engine.docker.loadImage(await readFile(file) as unknown as NodeJS.ReadableStream);
+    const { built } = await e2eBuild({
+      dir,
+      registry,
+      prefix,
+      cacheDir,
+      push: "dry-run",
+      publishers: [new TarballPublisher({ file, imageName: (name) => `${registry}/${prefix}/${name}` })],
+    });
+    const stream = await engine.docker.loadImage((await readFile(file)) as unknown as NodeJS.ReadableStream);
     const output = await new Promise<string>((resolve, reject) => {
       let text = "";
       stream.on("data", (chunk: Buffer) => (text += chunk.toString()));
@@ -60,14 +77,19 @@ describe("kontinue build with a Docker engine", () => {
   it("loads with --docker through the engine API", async () => {
     const dir = await copyFunctions();
     const prefix = uniquePrefix("docker");
-    const publisher = new DockerEnginePublisher({ docker: engine.docker, imageName: (name) => `${registry}/${prefix}/${name}` });
+    const publisher = new DockerEnginePublisher({
+      docker: engine.docker,
+      imageName: (name) => `${registry}/${prefix}/${name}`,
+    });
     const { built } = await e2eBuild({ dir, registry, prefix, cacheDir, push: "dry-run", publishers: [publisher] });
     expect(built[1]!.reference).toMatch(new RegExp(`^${registry}/${prefix}/process-order:rev-[a-f0-9]{16}$`));
     const image = await engine.docker.getImage(built[1]!.reference).inspect();
     expect(image.Config.Env).toContain("KONTINUE_FUNCTION=processOrder");
   });
 
-  it("pulls the pushed image; its worker, run with --network host, completes a Pending Execution on devcluster", { timeout: 180_000 }, async () => {
+  it("pulls the pushed image; its worker, run with --network host, completes a Pending Execution on devcluster", {
+    timeout: 180_000,
+  }, async () => {
     const dir = await copyFunctions();
     await writeFile(
       join(dir, "failing.ts"),
@@ -135,7 +157,8 @@ describe("kontinue build with a Docker engine", () => {
     const namedDone = await finished("named-docker", named);
     expect(namedDone.status?.phase).toBe("Completed");
     expect(namedDone.status?.result).toEqual({ greeting: "named" });
-    const steps = (namedDone.status?.state as { steps?: Array<{ name: string; kind: string }> } | undefined)?.steps ?? [];
+    const steps =
+      (namedDone.status?.state as { steps?: Array<{ name: string; kind: string }> } | undefined)?.steps ?? [];
     expect(steps.map((step) => [step.kind, step.name])).toEqual([
       ["store", "fetchGreeting"],
       ["poll", "isGreetingReady"],
@@ -147,5 +170,7 @@ describe("kontinue build with a Docker engine", () => {
 
 async function pull(reference: string): Promise<void> {
   const stream = await engine.docker.pull(reference);
-  await new Promise<void>((resolve, reject) => engine.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    engine.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
 }

@@ -53,8 +53,10 @@ export async function e2eBuild(options: {
 }): Promise<E2eBuild> {
   const base = options.base ?? (await nodeBaseImage()).reference;
   const target = parsePushTarget(`${options.registry}/${options.prefix}`);
-  const client = options.registryClient?.(target.registry) ?? new RegistryClient({ registry: target.registry, insecure: true });
-  const publisher = options.push === "dry-run" ? undefined : new RegistryPublisher({ client, target, ...options.publisherOptions });
+  const client =
+    options.registryClient?.(target.registry) ?? new RegistryClient({ registry: target.registry, insecure: true });
+  const publisher =
+    options.push === "dry-run" ? undefined : new RegistryPublisher({ client, target, ...options.publisherOptions });
   const built = await buildFunctions({
     dir: options.dir,
     base,

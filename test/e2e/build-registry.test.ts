@@ -6,7 +6,16 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isKontinueError } from "../../runtime/index.ts";
-import { BlobLocations, jsonBlob, MEDIA_TYPES, OciLayoutPublisher, RegistryClient, type ImageConfig, type ImageIndex, type ImageManifest } from "../../builder/index.ts";
+import {
+  BlobLocations,
+  jsonBlob,
+  MEDIA_TYPES,
+  OciLayoutPublisher,
+  RegistryClient,
+  type ImageConfig,
+  type ImageIndex,
+  type ImageManifest,
+} from "../../builder/index.ts";
 import { nodeBaseImage, type NodeBaseImage } from "../fixtures/node-base-image.ts";
 import { authRegistryFixture, registryFixture } from "../fixtures/services.ts";
 import { removeTemporaryDirs, temporaryDir } from "../fixtures/temporary-dirs.ts";
@@ -51,11 +60,20 @@ describe("kontinue build → registry", () => {
     const digest = built[0]!.image.root.descriptor.digest;
     expect(await client.headManifest(`${prefix}/hello`, `rev-${digest.slice(7, 23)}`)).toBe(digest);
     expect(await client.headManifest(`${prefix}/hello`, "latest")).toBe(digest);
-    const inspected = (await skopeo("inspect", "--tls-verify=false", `docker://${built[0]!.reference}`)) as { Digest: string; Labels: Record<string, string>; Layers: string[] };
+    const inspected = (await skopeo("inspect", "--tls-verify=false", `docker://${built[0]!.reference}`)) as {
+      Digest: string;
+      Labels: Record<string, string>;
+      Layers: string[];
+    };
     expect(inspected.Digest).toBe(built[0]!.image.root.descriptor.digest);
     expect(inspected.Labels["cloud.kontinue.function"]).toBe("hello");
     expect(inspected.Layers).toHaveLength(3);
-    const config = (await skopeo("inspect", "--tls-verify=false", "--config", `docker://${built[0]!.reference}`)) as ImageConfig;
+    const config = (await skopeo(
+      "inspect",
+      "--tls-verify=false",
+      "--config",
+      `docker://${built[0]!.reference}`,
+    )) as ImageConfig;
     expect(config.config.Entrypoint).toEqual(["/usr/local/bin/node", "--enable-source-maps", "/app/index.mjs"]);
     expect(config.config.User).toBe("65532");
     expect(config.created).toBe("1970-01-01T00:00:00Z");
@@ -78,7 +96,9 @@ describe("kontinue build → registry", () => {
     await writeFile(hello, (await readFile(hello, "utf8")).replace("concurrency: 4", "concurrency: 6"));
     const changed = await e2eBuild({ dir, registry, prefix, cacheDir });
     const helloImage = changed.built[0]!.image.images[0]!;
-    expect(changed.publisher!.stats.uploadedDigests.sort()).toEqual([helloImage.layers.at(-1)!.digest, helloImage.config.descriptor.digest].sort());
+    expect(changed.publisher!.stats.uploadedDigests.sort()).toEqual(
+      [helloImage.layers.at(-1)!.digest, helloImage.config.descriptor.digest].sort(),
+    );
     expect(changed.publisher!.stats.manifestsPut).toBe(2);
     expect(changed.built[0]!.settings.concurrency).toBe(6);
     expect(changed.built[1]!.reference).toBe(first.built[1]!.reference);
@@ -86,7 +106,8 @@ describe("kontinue build → registry", () => {
 
   it("gives the same digests from two clean checkouts in different folders, at different commits, with a token in the remote URL", async () => {
     const origin = await copyFunctions();
-    const git = (cwd: string, ...args: string[]) => run("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd });
+    const git = (cwd: string, ...args: string[]) =>
+      run("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd });
     await git(origin, "init", "-q");
     await git(origin, "add", ".");
     await git(origin, "commit", "-qm", "functions");
@@ -101,7 +122,13 @@ describe("kontinue build → registry", () => {
         await git(src, "add", ".");
         await git(src, "commit", "-qm", "unrelated");
       }
-      const { built } = await e2eBuild({ dir: src, registry, prefix: "reproducible", cacheDir: await newCache(), push: "dry-run" });
+      const { built } = await e2eBuild({
+        dir: src,
+        registry,
+        prefix: "reproducible",
+        cacheDir: await newCache(),
+        push: "dry-run",
+      });
       digests.push(built.map((b) => b.image.root.descriptor.digest));
       const config = built[0]!.image.images[0]!.config.data.toString();
       expect(config).not.toContain("ghp_SECRET123");
@@ -114,15 +141,26 @@ describe("kontinue build → registry", () => {
   it("writes an OCI layout that umoci unpacks and skopeo inspects", async () => {
     const dir = await copyFunctions();
     const layout = join(await temporaryDir("layout"), "layout");
-    await e2eBuild({ dir, registry, prefix: "layout", cacheDir: sharedCache, push: "dry-run", publishers: [new OciLayoutPublisher({ dir: layout, imageName: (n) => `${registry}/layout/${n}` })] });
+    await e2eBuild({
+      dir,
+      registry,
+      prefix: "layout",
+      cacheDir: sharedCache,
+      push: "dry-run",
+      publishers: [new OciLayoutPublisher({ dir: layout, imageName: (n) => `${registry}/layout/${n}` })],
+    });
     const inspected = (await skopeo("inspect", `oci:${layout}:hello`)) as { Labels: Record<string, string> };
     expect(inspected.Labels["cloud.kontinue.function"]).toBe("hello");
     const bundle = join(await temporaryDir("umoci"), "bundle");
     await run("umoci", ["unpack", "--rootless", "--image", `${layout}:process-order`, bundle]);
     expect(await readFile(join(bundle, "rootfs/app/package.json"), "utf8")).toBe('{"type":"module"}\n');
     expect(await readFile(join(bundle, "rootfs/app/index.mjs"), "utf8")).toContain('functionName:"processOrder"');
-    expect(JSON.parse(await readFile(join(bundle, "rootfs/app/node_modules/kontinue/package.json"), "utf8"))).toMatchObject({ name: "kontinue", exports: { ".": "./index.mjs" } });
-    const ociConfig = JSON.parse(await readFile(join(bundle, "config.json"), "utf8")) as { process: { user: { uid: number }; args: string[]; cwd: string } };
+    expect(
+      JSON.parse(await readFile(join(bundle, "rootfs/app/node_modules/kontinue/package.json"), "utf8")),
+    ).toMatchObject({ name: "kontinue", exports: { ".": "./index.mjs" } });
+    const ociConfig = JSON.parse(await readFile(join(bundle, "config.json"), "utf8")) as {
+      process: { user: { uid: number }; args: string[]; cwd: string };
+    };
     expect(ociConfig.process.user.uid).toBe(65532);
     expect(ociConfig.process.args).toEqual(["/usr/local/bin/node", "--enable-source-maps", "/app/index.mjs"]);
     expect(ociConfig.process.cwd).toBe("/app");
@@ -132,15 +170,42 @@ describe("kontinue build → registry", () => {
     const indexTag = await multiPlatformBase();
     const dir = await copyFunctions();
     const prefix = uniquePrefix("multi");
-    const { built } = await e2eBuild({ dir, registry, prefix, cacheDir: sharedCache, base: `${registry}/${base.repository}:${indexTag}` });
-    const pushed = JSON.parse((await client.getManifest(`${prefix}/hello`, built[0]!.image.root.descriptor.digest)).data.toString()) as ImageIndex;
+    const { built } = await e2eBuild({
+      dir,
+      registry,
+      prefix,
+      cacheDir: sharedCache,
+      base: `${registry}/${base.repository}:${indexTag}`,
+    });
+    const pushed = JSON.parse(
+      (await client.getManifest(`${prefix}/hello`, built[0]!.image.root.descriptor.digest)).data.toString(),
+    ) as ImageIndex;
     expect(pushed.mediaType).toBe(MEDIA_TYPES.ociIndex);
-    expect(pushed.manifests.map((m) => `${m.platform!.os}/${m.platform!.architecture}`)).toEqual(["linux/amd64", "linux/arm64"]);
+    expect(pushed.manifests.map((m) => `${m.platform!.os}/${m.platform!.architecture}`)).toEqual([
+      "linux/amd64",
+      "linux/arm64",
+    ]);
     const [amd64, arm64] = built[0]!.image.images;
     expect(amd64!.layers.at(-1)).toEqual(arm64!.layers.at(-1));
-    const narrowed = await e2eBuild({ dir, registry, prefix, cacheDir: sharedCache, push: "dry-run", base: `${registry}/${base.repository}:${indexTag}`, platforms: ["linux/arm64"] });
+    const narrowed = await e2eBuild({
+      dir,
+      registry,
+      prefix,
+      cacheDir: sharedCache,
+      push: "dry-run",
+      base: `${registry}/${base.repository}:${indexTag}`,
+      platforms: ["linux/arm64"],
+    });
     expect(narrowed.built[0]!.image.images.map((i) => i.platform.architecture)).toEqual(["arm64"]);
-    const error = await e2eBuild({ dir, registry, prefix, cacheDir: sharedCache, push: "dry-run", base: `${registry}/${base.repository}:${indexTag}`, platforms: ["linux/s390x"] }).catch((e: unknown) => e);
+    const error = await e2eBuild({
+      dir,
+      registry,
+      prefix,
+      cacheDir: sharedCache,
+      push: "dry-run",
+      base: `${registry}/${base.repository}:${indexTag}`,
+      platforms: ["linux/s390x"],
+    }).catch((e: unknown) => e);
     expect(isKontinueError(error, "BUILD_NO_PLATFORM")).toBe(true);
   });
 });
@@ -149,21 +214,48 @@ describe("kontinue build → registry failures", () => {
   it("pushes with basic credentials from the Docker config to the auth registry, copying base layers across registries once, then mounting them across runs", async () => {
     const auth = await authRegistryFixture();
     const configDir = await temporaryDir("docker-config");
-    await writeFile(join(configDir, "config.json"), JSON.stringify({ auths: { [auth.registry]: { auth: Buffer.from(`${auth.credentials.username}:${auth.credentials.password}`).toString("base64") } } }));
+    await writeFile(
+      join(configDir, "config.json"),
+      JSON.stringify({
+        auths: {
+          [auth.registry]: {
+            auth: Buffer.from(`${auth.credentials.username}:${auth.credentials.password}`).toString("base64"),
+          },
+        },
+      }),
+    );
     const previous = process.env.DOCKER_CONFIG;
     process.env.DOCKER_CONFIG = configDir;
     try {
       const dir = await copyFunctions();
       const locationsFile = join(await temporaryDir("locations"), "blob-locations.json");
       const publisherOptions = { locations: await BlobLocations.load(locationsFile) };
-      const { built, publisher } = await e2eBuild({ dir, registry: auth.registry, prefix: uniquePrefix("auth"), cacheDir: sharedCache, publisherOptions });
+      const { built, publisher } = await e2eBuild({
+        dir,
+        registry: auth.registry,
+        prefix: uniquePrefix("auth"),
+        cacheDir: sharedCache,
+        publisherOptions,
+      });
       expect(built[0]!.reference.startsWith(`${auth.registry}/`)).toBe(true);
       expect(publisher!.stats.uploadedBlobs).toBeGreaterThan(2 * built.length);
       // A later run into new repositories mounts every blob from where the first run put it: no bytes sent.
-      const later = await e2eBuild({ dir, registry: auth.registry, prefix: uniquePrefix("auth"), cacheDir: sharedCache, publisherOptions: { locations: await BlobLocations.load(locationsFile) } });
+      const later = await e2eBuild({
+        dir,
+        registry: auth.registry,
+        prefix: uniquePrefix("auth"),
+        cacheDir: sharedCache,
+        publisherOptions: { locations: await BlobLocations.load(locationsFile) },
+      });
       expect(later.publisher!.stats).toMatchObject({ uploadedBlobs: 0, uploadedBytes: 0 });
       expect(later.publisher!.stats.mountedBlobs).toBeGreaterThanOrEqual(publisher!.stats.uploadedBlobs);
-      await skopeo("inspect", "--tls-verify=false", "--creds", `${auth.credentials.username}:${auth.credentials.password}`, `docker://${built[1]!.reference}`);
+      await skopeo(
+        "inspect",
+        "--tls-verify=false",
+        "--creds",
+        `${auth.credentials.username}:${auth.credentials.password}`,
+        `docker://${built[1]!.reference}`,
+      );
     } finally {
       if (previous === undefined) delete process.env.DOCKER_CONFIG;
       else process.env.DOCKER_CONFIG = previous;
@@ -174,18 +266,41 @@ describe("kontinue build → registry failures", () => {
     const auth = await authRegistryFixture();
     const dir = await copyFunctions();
     const prefix = uniquePrefix("denied");
-    const wrong = (r: string) => new RegistryClient({ registry: r, insecure: true, credentials: r === auth.registry ? { kind: "basic", username: "kontinue", password: "wrong" } : undefined });
-    const error = await e2eBuild({ dir, registry: auth.registry, prefix, cacheDir: sharedCache, registryClient: wrong }).catch((e: unknown) => e);
+    const wrong = (r: string) =>
+      new RegistryClient({
+        registry: r,
+        insecure: true,
+        credentials: r === auth.registry ? { kind: "basic", username: "kontinue", password: "wrong" } : undefined,
+      });
+    const error = await e2eBuild({
+      dir,
+      registry: auth.registry,
+      prefix,
+      cacheDir: sharedCache,
+      registryClient: wrong,
+    }).catch((e: unknown) => e);
     expect(isKontinueError(error, "BUILD_REGISTRY_UNAUTHORIZED")).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`"${prefix}/(hello|process-order)" on "${auth.registry}": 401 unauthorized.*docker login ${auth.registry}`));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `"${prefix}/(hello|process-order)" on "${auth.registry}": 401 unauthorized.*docker login ${auth.registry}`,
+      ),
+    );
     const anonymous = (r: string) => new RegistryClient({ registry: r, insecure: true, credentials: undefined });
-    const again = await e2eBuild({ dir, registry: auth.registry, prefix, cacheDir: sharedCache, registryClient: anonymous }).catch((e: unknown) => e);
+    const again = await e2eBuild({
+      dir,
+      registry: auth.registry,
+      prefix,
+      cacheDir: sharedCache,
+      registryClient: anonymous,
+    }).catch((e: unknown) => e);
     expect(isKontinueError(again, "BUILD_REGISTRY_UNAUTHORIZED")).toBe(true);
   });
 
   it("fails clearly when the registry is unreachable", async () => {
     const dir = await copyFunctions();
-    const error = await e2eBuild({ dir, registry: "127.0.0.1:5999", prefix: "nowhere", cacheDir: sharedCache }).catch((e: unknown) => e);
+    const error = await e2eBuild({ dir, registry: "127.0.0.1:5999", prefix: "nowhere", cacheDir: sharedCache }).catch(
+      (e: unknown) => e,
+    );
     expect(isKontinueError(error, "BUILD_REGISTRY_UNREACHABLE")).toBe(true);
     expect((error as Error).message).toMatch(/cannot reach registry "127\.0\.0\.1:5999" .*ECONNREFUSED/);
   });
@@ -193,9 +308,17 @@ describe("kontinue build → registry failures", () => {
   it("fails naming the base image when it does not exist, and pushes nothing", async () => {
     const dir = await copyFunctions();
     const prefix = uniquePrefix("nobase");
-    const error = await e2eBuild({ dir, registry, prefix, cacheDir: sharedCache, base: `${registry}/kontinue-test/no-such-base:1` }).catch((e: unknown) => e);
+    const error = await e2eBuild({
+      dir,
+      registry,
+      prefix,
+      cacheDir: sharedCache,
+      base: `${registry}/kontinue-test/no-such-base:1`,
+    }).catch((e: unknown) => e);
     expect(isKontinueError(error, "BUILD_IMAGE_NOT_FOUND")).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`"kontinue-test/no-such-base" on "${registry}": 404 not found`));
+    expect((error as Error).message).toMatch(
+      new RegExp(`"kontinue-test/no-such-base" on "${registry}": 404 not found`),
+    );
     expect(await client.headManifest(`${prefix}/hello`, "latest")).toBeUndefined();
   });
 
@@ -206,12 +329,16 @@ describe("kontinue build → registry failures", () => {
     const error = await e2eBuild({ dir, registry, prefix, cacheDir: sharedCache }).catch((e: unknown) => e);
     expect(isKontinueError(error, "BUILD_NOT_A_FUNCTION_DEFINITION")).toBe(true);
     expect((error as Error).message).toMatch(/^plain\.ts:1: the default export is an object, not defineFunction/);
-    for (const name of ["hello", "process-order", "plain"]) expect(await client.headManifest(`${prefix}/${name}`, "latest")).toBeUndefined();
+    for (const name of ["hello", "process-order", "plain"])
+      expect(await client.headManifest(`${prefix}/${name}`, "latest")).toBeUndefined();
   });
 
   it("pushes nothing when one Function of the folder is broken", async () => {
     const dir = await copyFunctions();
-    await writeFile(join(dir, "broken.ts"), 'import { defineFunction } from "kontinue";\nexport default defineFunction({ run() { return 1 +; } });\n');
+    await writeFile(
+      join(dir, "broken.ts"),
+      'import { defineFunction } from "kontinue";\nexport default defineFunction({ run() { return 1 +; } });\n',
+    );
     const prefix = uniquePrefix("broken");
     const error = await e2eBuild({ dir, registry, prefix, cacheDir: sharedCache }).catch((e: unknown) => e);
     expect(isKontinueError(error, "BUILD_BUNDLE_FAILED")).toBe(true);
@@ -223,10 +350,13 @@ describe("kontinue build → registry failures", () => {
 
 /** Pushes an index of the node base for linux/amd64 and (the same files, labelled) linux/arm64; returns its tag. */
 async function multiPlatformBase(): Promise<string> {
-  const manifest = JSON.parse((await client.getManifest(base.repository, base.digest)).data.toString()) as ImageManifest;
+  const manifest = JSON.parse(
+    (await client.getManifest(base.repository, base.digest)).data.toString(),
+  ) as ImageManifest;
   const config = JSON.parse((await client.getBlob(base.repository, manifest.config.digest)).toString()) as ImageConfig;
   const armConfig = jsonBlob({ ...config, architecture: "arm64" }, MEDIA_TYPES.ociConfig);
-  if (!(await client.hasBlob(base.repository, armConfig.descriptor.digest))) await client.uploadBlob(base.repository, armConfig.descriptor.digest, armConfig.data);
+  if (!(await client.hasBlob(base.repository, armConfig.descriptor.digest)))
+    await client.uploadBlob(base.repository, armConfig.descriptor.digest, armConfig.data);
   const armManifest = jsonBlob({ ...manifest, config: armConfig.descriptor }, MEDIA_TYPES.ociManifest);
   await client.putManifest(base.repository, armManifest.descriptor.digest, armManifest.data, MEDIA_TYPES.ociManifest);
   const amdSize = (await client.getManifest(base.repository, base.digest)).data.length;
@@ -235,7 +365,12 @@ async function multiPlatformBase(): Promise<string> {
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociIndex,
       manifests: [
-        { mediaType: MEDIA_TYPES.ociManifest, digest: base.digest, size: amdSize, platform: { os: "linux", architecture: "amd64" } },
+        {
+          mediaType: MEDIA_TYPES.ociManifest,
+          digest: base.digest,
+          size: amdSize,
+          platform: { os: "linux", architecture: "amd64" },
+        },
         { ...armManifest.descriptor, platform: { os: "linux", architecture: "arm64" } },
       ],
     },

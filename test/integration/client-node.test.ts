@@ -22,19 +22,42 @@ interface Execution extends k8s.KubernetesObject {
 }
 
 function execution(name: string, extra: Partial<Execution["spec"]> = {}): Execution {
-  return { apiVersion: `${group}/${version}`, kind: "Execution", metadata: { name }, spec: { function: "processOrder", arguments: { orderId: name }, ...extra } };
+  return {
+    apiVersion: `${group}/${version}`,
+    kind: "Execution",
+    metadata: { name },
+    spec: { function: "processOrder", arguments: { orderId: name }, ...extra },
+  };
 }
 
 async function create(name: string): Promise<Execution> {
-  return (await custom.createNamespacedCustomObject({ group, version, namespace, plural, body: execution(name) })) as Execution;
+  return (await custom.createNamespacedCustomObject({
+    group,
+    version,
+    namespace,
+    plural,
+    body: execution(name),
+  })) as Execution;
 }
 
 async function list(): Promise<k8s.KubernetesListObject<Execution>> {
-  return (await custom.listNamespacedCustomObject({ group, version, namespace, plural })) as k8s.KubernetesListObject<Execution>;
+  return (await custom.listNamespacedCustomObject({
+    group,
+    version,
+    namespace,
+    plural,
+  })) as k8s.KubernetesListObject<Execution>;
 }
 
 /** The Status a failed client-node call carried. */
-async function statusOf(call: Promise<unknown>): Promise<{ code: number; reason?: string; message?: string; details?: { causes?: { field?: string; message: string }[] } }> {
+async function statusOf(
+  call: Promise<unknown>,
+): Promise<{
+  code: number;
+  reason?: string;
+  message?: string;
+  details?: { causes?: { field?: string; message: string }[] };
+}> {
   const error = await call.then(
     () => undefined,
     (thrown: unknown) => thrown,
@@ -45,10 +68,21 @@ async function statusOf(call: Promise<unknown>): Promise<{ code: number; reason?
 }
 
 /** A request with a body client-node would never send (malformed JSON), authenticated from the kubeconfig. */
-async function rawRequest(method: string, path: string, body: string, contentType: string): Promise<{ code: number; body: { code?: number; reason?: string; message?: string } }> {
+async function rawRequest(
+  method: string,
+  path: string,
+  body: string,
+  contentType: string,
+): Promise<{ code: number; body: { code?: number; reason?: string; message?: string } }> {
   const cluster = config.getCurrentCluster()!;
   const url = new URL(path, cluster.server);
-  const options: RequestOptions = { method, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers: { "Content-Type": contentType, Accept: "application/json" } };
+  const options: RequestOptions = {
+    method,
+    hostname: url.hostname,
+    port: url.port,
+    path: `${url.pathname}${url.search}`,
+    headers: { "Content-Type": contentType, Accept: "application/json" },
+  };
   await config.applyToHTTPSOptions(options);
   return new Promise((resolve, reject) => {
     const request = httpsRequest(options, (response) => {
@@ -75,10 +109,16 @@ afterAll(async () => {
 describe("client-node informer", () => {
   it("lists, then watches creates, updates and deletes", async () => {
     await create("informer-before");
-    const informer = k8s.makeInformer<Execution>(config, `/apis/${group}/${version}/namespaces/${namespace}/${plural}`, () => list());
+    const informer = k8s.makeInformer<Execution>(
+      config,
+      `/apis/${group}/${version}/namespaces/${namespace}/${plural}`,
+      () => list(),
+    );
     const seen: string[] = [];
     informer.on("add", (object) => seen.push(`add ${object.metadata?.name}`));
-    informer.on("update", (object) => seen.push(`update ${object.metadata?.name} ${object.spec.cancelRequested ?? false}`));
+    informer.on("update", (object) =>
+      seen.push(`update ${object.metadata?.name} ${object.spec.cancelRequested ?? false}`),
+    );
     informer.on("delete", (object) => seen.push(`delete ${object.metadata?.name}`));
     const errors: unknown[] = [];
     informer.on("error", (error) => errors.push(error));
@@ -91,7 +131,13 @@ describe("client-node informer", () => {
         k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
       );
       await custom.deleteNamespacedCustomObject({ group, version, namespace, plural, name: "informer-before" });
-      await waitFor("watched create, update and delete", () => seen.includes("add informer-after") && seen.includes("update informer-after true") && seen.includes("delete informer-before"));
+      await waitFor(
+        "watched create, update and delete",
+        () =>
+          seen.includes("add informer-after") &&
+          seen.includes("update informer-after true") &&
+          seen.includes("delete informer-before"),
+      );
       expect(informer.list().map((object) => object.metadata?.name)).toEqual(["informer-after"]);
       expect(errors).toEqual([]);
     } finally {
@@ -106,7 +152,10 @@ describe("client-node informer with a label selector", () => {
     const informer = k8s.makeInformer<Execution>(
       config,
       `/apis/${group}/${version}/namespaces/${namespace}/${plural}`,
-      () => custom.listNamespacedCustomObject({ group, version, namespace, plural, labelSelector: selector }) as Promise<k8s.KubernetesListObject<Execution>>,
+      () =>
+        custom.listNamespacedCustomObject({ group, version, namespace, plural, labelSelector: selector }) as Promise<
+          k8s.KubernetesListObject<Execution>
+        >,
       selector,
     );
     const seen: string[] = [];
@@ -117,7 +166,14 @@ describe("client-node informer with a label selector", () => {
       await create("selector-target");
       const label = (value: string | null) =>
         custom.patchNamespacedCustomObject(
-          { group, version, namespace, plural, name: "selector-target", body: { metadata: { labels: { "kontinue.cloud/function": value } } } },
+          {
+            group,
+            version,
+            namespace,
+            plural,
+            name: "selector-target",
+            body: { metadata: { labels: { "kontinue.cloud/function": value } } },
+          },
           k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
         );
       await label("selected");
@@ -136,21 +192,47 @@ describe("optimistic concurrency", () => {
   it("answers 409 Conflict to an update carrying a stale resourceVersion", async () => {
     const created = await create("conflict");
     const updated = (await custom.replaceNamespacedCustomObject({
-      group, version, namespace, plural, name: "conflict",
+      group,
+      version,
+      namespace,
+      plural,
+      name: "conflict",
       body: { ...created, spec: { ...created.spec, cancelRequested: true } },
     })) as Execution;
     expect(updated.metadata?.resourceVersion).not.toBe(created.metadata?.resourceVersion);
-    const status = await statusOf(custom.replaceNamespacedCustomObject({ group, version, namespace, plural, name: "conflict", body: { ...created, spec: { ...created.spec, idempotencyKey: "late" } } }));
+    const status = await statusOf(
+      custom.replaceNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        name: "conflict",
+        body: { ...created, spec: { ...created.spec, idempotencyKey: "late" } },
+      }),
+    );
     expect(status).toMatchObject({ code: 409, reason: "Conflict" });
     expect(status.message).toContain(`executions.${group} "conflict"`);
-    const live = (await custom.getNamespacedCustomObject({ group, version, namespace, plural, name: "conflict" })) as Execution;
+    const live = (await custom.getNamespacedCustomObject({
+      group,
+      version,
+      namespace,
+      plural,
+      name: "conflict",
+    })) as Execution;
     expect(live.metadata?.resourceVersion).toBe(updated.metadata?.resourceVersion);
   });
 
   it("answers 409 to a status write carrying a stale resourceVersion (a lost claim)", async () => {
     const created = await create("claim");
     const claim = (phase: string) =>
-      custom.replaceNamespacedCustomObjectStatus({ group, version, namespace, plural, name: "claim", body: { ...created, status: { phase, attempt: 1 } } });
+      custom.replaceNamespacedCustomObjectStatus({
+        group,
+        version,
+        namespace,
+        plural,
+        name: "claim",
+        body: { ...created, status: { phase, attempt: 1 } },
+      });
     await claim("Executing");
     expect((await statusOf(claim("Executing"))).code).toBe(409);
   });
@@ -182,31 +264,55 @@ describe("bad input leaves the store unchanged", () => {
   let snapshot: string;
   beforeAll(async () => {
     await create("untouched");
-    snapshot = JSON.stringify((await list()).items.map((item) => [item.metadata?.name, item.metadata?.resourceVersion]));
+    snapshot = JSON.stringify(
+      (await list()).items.map((item) => [item.metadata?.name, item.metadata?.resourceVersion]),
+    );
   });
   afterAll(async () => {
-    expect(JSON.stringify((await list()).items.map((item) => [item.metadata?.name, item.metadata?.resourceVersion]))).toBe(snapshot);
+    expect(
+      JSON.stringify((await list()).items.map((item) => [item.metadata?.name, item.metadata?.resourceVersion])),
+    ).toBe(snapshot);
   });
 
   it("malformed JSON → 400", async () => {
-    const answer = await rawRequest("POST", `/apis/${group}/${version}/namespaces/${namespace}/${plural}`, '{"apiVersion": "kontinue.cloud/v1alpha1", "kind": ', "application/json");
+    const answer = await rawRequest(
+      "POST",
+      `/apis/${group}/${version}/namespaces/${namespace}/${plural}`,
+      '{"apiVersion": "kontinue.cloud/v1alpha1", "kind": ',
+      "application/json",
+    );
     expect(answer.code).toBe(400);
     expect(answer.body).toMatchObject({ kind: "Status", code: 400, reason: "BadRequest" });
   });
 
   it("malformed merge patch → 400", async () => {
-    const answer = await rawRequest("PATCH", `/apis/${group}/${version}/namespaces/${namespace}/${plural}/untouched`, "{spec:", "application/merge-patch+json");
+    const answer = await rawRequest(
+      "PATCH",
+      `/apis/${group}/${version}/namespaces/${namespace}/${plural}/untouched`,
+      "{spec:",
+      "application/merge-patch+json",
+    );
     expect(answer.code).toBe(400);
   });
 
   it("malformed YAML in a server-side apply → 400", async () => {
-    const answer = await rawRequest("PATCH", `/apis/${group}/${version}/namespaces/${namespace}/${plural}/untouched?fieldManager=test`, "spec: {function: [unclosed", "application/apply-patch+yaml");
+    const answer = await rawRequest(
+      "PATCH",
+      `/apis/${group}/${version}/namespaces/${namespace}/${plural}/untouched?fieldManager=test`,
+      "spec: {function: [unclosed",
+      "application/apply-patch+yaml",
+    );
     expect(answer.code).toBe(400);
     expect(answer.body).toMatchObject({ kind: "Status", code: 400 });
   });
 
   it("an object failing its schema → 422 with causes naming the field", async () => {
-    const body = { apiVersion: `${group}/${version}`, kind: "Execution", metadata: { name: "no-function" }, spec: { arguments: {} } };
+    const body = {
+      apiVersion: `${group}/${version}`,
+      kind: "Execution",
+      metadata: { name: "no-function" },
+      spec: { arguments: {} },
+    };
     const status = await statusOf(custom.createNamespacedCustomObject({ group, version, namespace, plural, body }));
     expect(status).toMatchObject({ code: 422, reason: "Invalid" });
     expect(status.details?.causes?.map((cause) => cause.field)).toContain("spec.function");
@@ -224,7 +330,9 @@ describe("bad input leaves the store unchanged", () => {
   });
 
   it("a name that is not a DNS-1123 subdomain → 422", async () => {
-    const status = await statusOf(custom.createNamespacedCustomObject({ group, version, namespace, plural, body: execution("Bad_Name") }));
+    const status = await statusOf(
+      custom.createNamespacedCustomObject({ group, version, namespace, plural, body: execution("Bad_Name") }),
+    );
     expect(status).toMatchObject({ code: 422, reason: "Invalid" });
     expect(status.message).toContain("RFC 1123");
   });
@@ -242,7 +350,15 @@ describe("bad input leaves the store unchanged", () => {
   });
 
   it("a create in a namespace that does not exist → 404 naming the namespace", async () => {
-    const status = await statusOf(custom.createNamespacedCustomObject({ group, version, namespace: `${namespace}-missing`, plural, body: execution("orphan") }));
+    const status = await statusOf(
+      custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace: `${namespace}-missing`,
+        plural,
+        body: execution("orphan"),
+      }),
+    );
     expect(status).toMatchObject({ code: 404, reason: "NotFound" });
     expect(status.message).toBe(`namespaces "${namespace}-missing" not found`);
   });

@@ -26,7 +26,9 @@ afterEach(async () => {
   for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function serve(options: { dataDir?: string; port?: number; watchHistorySeconds?: number } = {}): Promise<ServedDevCluster> {
+async function serve(
+  options: { dataDir?: string; port?: number; watchHistorySeconds?: number } = {},
+): Promise<ServedDevCluster> {
   const dataDir = options.dataDir ?? temporaryDataDir();
   if (!options.dataDir) dataDirs.push(dataDir);
   const cluster = await serveDevCluster({ ...options, dataDir });
@@ -45,9 +47,25 @@ function clients(cluster: ServedDevCluster) {
   return {
     config,
     custom,
-    create: (name: string) => custom.createNamespacedCustomObject({ group, version, namespace, plural, body: { apiVersion: `${group}/${version}`, kind: "Execution", metadata: { name }, spec: { function: "processOrder" } } }) as Promise<Execution>,
-    get: (name: string) => custom.getNamespacedCustomObject({ group, version, namespace, plural, name }) as Promise<Execution>,
-    list: () => custom.listNamespacedCustomObject({ group, version, namespace, plural }) as Promise<k8s.KubernetesListObject<Execution>>,
+    create: (name: string) =>
+      custom.createNamespacedCustomObject({
+        group,
+        version,
+        namespace,
+        plural,
+        body: {
+          apiVersion: `${group}/${version}`,
+          kind: "Execution",
+          metadata: { name },
+          spec: { function: "processOrder" },
+        },
+      }) as Promise<Execution>,
+    get: (name: string) =>
+      custom.getNamespacedCustomObject({ group, version, namespace, plural, name }) as Promise<Execution>,
+    list: () =>
+      custom.listNamespacedCustomObject({ group, version, namespace, plural }) as Promise<
+        k8s.KubernetesListObject<Execution>
+      >,
   };
 }
 
@@ -92,13 +110,22 @@ describe("devcluster restart", () => {
     const second = await serve({ dataDir: first.dataDir, port: first.port });
     const after = clients(second);
     const reread = await after.get("survivor");
-    expect(reread.metadata).toMatchObject({ uid: created.metadata?.uid, resourceVersion: created.metadata?.resourceVersion, generation: 1 });
+    expect(reread.metadata).toMatchObject({
+      uid: created.metadata?.uid,
+      resourceVersion: created.metadata?.resourceVersion,
+      generation: 1,
+    });
 
     await after.create("newcomer");
     try {
       await waitFor("the informer to resume and see the create", () => watcher.events.includes("add newcomer"), 15_000);
       expect(watcher.events.filter((event) => event === "add survivor")).toHaveLength(1);
-      expect(watcher.informer.list().map((object) => object.metadata?.name).sort()).toEqual(["newcomer", "survivor"]);
+      expect(
+        watcher.informer
+          .list()
+          .map((object) => object.metadata?.name)
+          .sort(),
+      ).toEqual(["newcomer", "survivor"]);
     } finally {
       await watcher.stop();
     }
@@ -117,7 +144,12 @@ describe("devcluster restart", () => {
     const after = clients(second);
     await after.create("after-restart");
     const events: string[] = [];
-    const controller = await new k8s.Watch(after.config).watch(path, { resourceVersion: revision }, (type, object: Execution) => events.push(`${type} ${object.metadata?.name}`), () => undefined);
+    const controller = await new k8s.Watch(after.config).watch(
+      path,
+      { resourceVersion: revision },
+      (type, object: Execution) => events.push(`${type} ${object.metadata?.name}`),
+      () => undefined,
+    );
     try {
       await waitFor("both creates", () => events.length >= 2);
       expect(events).toEqual(["ADDED before-restart", "ADDED after-restart"]);
@@ -131,7 +163,9 @@ describe("kontinue cluster serve", () => {
   it("prints its URL and kubeconfig path when ready, and exits 0 on SIGINT", async () => {
     const cluster = await serve();
     await waitFor("the ready line", () => cluster.output().includes("kubeconfig:"));
-    expect(cluster.output()).toContain(`devcluster serving at https://127.0.0.1:${cluster.port}; kubeconfig: ${cluster.kubeconfigPath}`);
+    expect(cluster.output()).toContain(
+      `devcluster serving at https://127.0.0.1:${cluster.port}; kubeconfig: ${cluster.kubeconfigPath}`,
+    );
     running.splice(running.indexOf(cluster), 1);
     cluster.child.kill("SIGINT");
     await waitFor("the exit", () => cluster.child.exitCode !== null || cluster.child.signalCode !== null);
@@ -150,7 +184,12 @@ describe("410 Gone", () => {
     await create("two");
     const events: { type: string; object: { code?: number; reason?: string; message?: string } }[] = [];
     let ended = false;
-    await new k8s.Watch(config).watch(path, { resourceVersion: "1" }, (type, object) => events.push({ type, object }), () => (ended = true));
+    await new k8s.Watch(config).watch(
+      path,
+      { resourceVersion: "1" },
+      (type, object) => events.push({ type, object }),
+      () => (ended = true),
+    );
     await waitFor("the watch to end", () => ended);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ type: "ERROR", object: { code: 410, reason: "Expired" } });
@@ -178,7 +217,12 @@ describe("410 Gone", () => {
       await waitFor("the relist", () => lists >= 2);
       await create("after-relist");
       await waitFor("the create after the relist", () => added.includes("after-relist"));
-      expect(informer.list().map((object) => object.metadata?.name).sort()).toEqual(["after-relist", "listed"]);
+      expect(
+        informer
+          .list()
+          .map((object) => object.metadata?.name)
+          .sort(),
+      ).toEqual(["after-relist", "listed"]);
     } finally {
       await informer.stop();
     }
@@ -212,7 +256,9 @@ describe("kill -9", () => {
     await Promise.all(writers);
     const second = await serve({ dataDir: first.dataDir, port: first.port });
     dataDirs.push(first.dataDir);
-    const stored = await loadKubeConfig(second.kubeconfigPath).makeApiClient(k8s.CoreV1Api).listNamespacedConfigMap({ namespace });
+    const stored = await loadKubeConfig(second.kubeconfigPath)
+      .makeApiClient(k8s.CoreV1Api)
+      .listNamespacedConfigMap({ namespace });
     const names = new Set(stored.items.map((item) => item.metadata?.name));
     expect(snapshot.filter((name) => !names.has(name))).toEqual([]);
     expect(names.size).toBeGreaterThanOrEqual(snapshot.length);

@@ -39,7 +39,10 @@ describe.each(["process", "docker"] as const)("the node agent in %s mode", (mode
     apps = config.makeApiClient(k8s.AppsV1Api);
     rbac = config.makeApiClient(k8s.RbacAuthorizationV1Api);
     const { reference } = await webImage("v1");
-    await apps.createNamespacedDeployment({ namespace, body: webDeployment({ name, image: reference }) as k8s.V1Deployment });
+    await apps.createNamespacedDeployment({
+      namespace,
+      body: webDeployment({ name, image: reference }) as k8s.V1Deployment,
+    });
   });
 
   afterAll(async () => {
@@ -48,11 +51,16 @@ describe.each(["process", "docker"] as const)("the node agent in %s mode", (mode
   });
 
   async function readyPod(restarts = 0): Promise<k8s.V1Pod> {
-    return waitFor(`a Ready ${name} Pod with ${restarts} restarts`, async () => {
-      const pods = await core.listNamespacedPod({ namespace, labelSelector: `app=${name}` });
-      const pod = pods.items.find((candidate) => candidate.status?.containerStatuses?.[0]?.ready);
-      return pod && pod.status?.containerStatuses?.[0]?.restartCount === restarts ? pod : undefined;
-    }, 60_000, 50);
+    return waitFor(
+      `a Ready ${name} Pod with ${restarts} restarts`,
+      async () => {
+        const pods = await core.listNamespacedPod({ namespace, labelSelector: `app=${name}` });
+        const pod = pods.items.find((candidate) => candidate.status?.containerStatuses?.[0]?.ready);
+        return pod && pod.status?.containerStatuses?.[0]?.restartCount === restarts ? pod : undefined;
+      },
+      60_000,
+      50,
+    );
   }
 
   it("runs the Pod: Running and Ready, its own loopback IP, fieldRef env, status the kubelet way", async () => {
@@ -60,16 +68,31 @@ describe.each(["process", "docker"] as const)("the node agent in %s mode", (mode
     expect(pod.spec?.nodeName).toBe("devcluster");
     expect(pod.status).toMatchObject({ phase: "Running", hostIP: "127.0.0.1" });
     expect(pod.status?.podIP).toMatch(/^127\.\d+\.\d+\.\d+$/);
-    expect(pod.status?.conditions?.map((condition) => `${condition.type}=${condition.status}`).sort()).toEqual(["ContainersReady=True", "Initialized=True", "PodScheduled=True", "Ready=True"]);
+    expect(pod.status?.conditions?.map((condition) => `${condition.type}=${condition.status}`).sort()).toEqual([
+      "ContainersReady=True",
+      "Initialized=True",
+      "PodScheduled=True",
+      "Ready=True",
+    ]);
     const status = pod.status!.containerStatuses![0]!;
     expect(status.containerID).toMatch(mode === "docker" ? /^docker:\/\// : /^process:\/\//);
     expect(status.state?.running?.startedAt).toBeDefined();
-    expect(JSON.parse(await callPod(pod.status!.podIP!))).toMatchObject({ version: "v1", pod: pod.metadata!.name, namespace, ip: pod.status!.podIP });
+    expect(JSON.parse(await callPod(pod.status!.podIP!))).toMatchObject({
+      version: "v1",
+      pod: pod.metadata!.name,
+      namespace,
+      ip: pod.status!.podIP,
+    });
     const deployment = await waitFor("the Deployment's status", async () => {
       const live = await apps.readNamespacedDeployment({ namespace, name });
       return live.status?.availableReplicas === 1 ? live : undefined;
     });
-    expect(deployment.status).toMatchObject({ replicas: 1, readyReplicas: 1, updatedReplicas: 1, availableReplicas: 1 });
+    expect(deployment.status).toMatchObject({
+      replicas: 1,
+      readyReplicas: 1,
+      updatedReplicas: 1,
+      availableReplicas: 1,
+    });
   });
 
   it("gives the container a kubeconfig for the Pod's ServiceAccount, authorized by RBAC", async () => {
@@ -77,26 +100,50 @@ describe.each(["process", "docker"] as const)("the node agent in %s mode", (mode
     const path = `/kube?path=/api/v1/namespaces/${namespace}/pods/${pod.metadata!.name}`;
     const denied = JSON.parse(await callPod(pod.status!.podIP!, path)) as { code: number; body: string };
     expect(denied.code).toBe(403);
-    expect(JSON.parse(denied.body).message).toBe(`pods "${pod.metadata!.name}" is forbidden: User "system:serviceaccount:${namespace}:default" cannot get resource "pods" in API group "" in the namespace "${namespace}"`);
+    expect(JSON.parse(denied.body).message).toBe(
+      `pods "${pod.metadata!.name}" is forbidden: User "system:serviceaccount:${namespace}:default" cannot get resource "pods" in API group "" in the namespace "${namespace}"`,
+    );
     expect((JSON.parse(await callPod(pod.status!.podIP!, "/kube?path=/version")) as { code: number }).code).toBe(200);
     const role = `read-pods-${mode}`;
-    await rbac.createNamespacedRole({ namespace, body: { metadata: { name: role }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] } });
-    await rbac.createNamespacedRoleBinding({ namespace, body: { metadata: { name: role }, roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role }, subjects: [{ kind: "ServiceAccount", name: "default", namespace }] } });
+    await rbac.createNamespacedRole({
+      namespace,
+      body: { metadata: { name: role }, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }] },
+    });
+    await rbac.createNamespacedRoleBinding({
+      namespace,
+      body: {
+        metadata: { name: role },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role },
+        subjects: [{ kind: "ServiceAccount", name: "default", namespace }],
+      },
+    });
     expect((JSON.parse(await callPod(pod.status!.podIP!, path)) as { code: number }).code).toBe(200);
   });
 
   it("reports an image that cannot be pulled: Pending, ErrImagePull then ImagePullBackOff, a Failed event", async () => {
     const missing = `127.0.0.1:5000/kontinue-test/no-such-image-${mode}:v0`;
-    await core.createNamespacedPod({ namespace, body: { metadata: { name: `missing-${mode}` }, spec: { containers: [{ name: "app", image: missing }] } } });
-    const waiting = await waitFor("the image pull to back off", async () => {
-      const pod = await core.readNamespacedPod({ namespace, name: `missing-${mode}` });
-      const reason = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
-      return reason === "ImagePullBackOff" ? pod : undefined;
-    }, 30_000, 50);
+    await core.createNamespacedPod({
+      namespace,
+      body: { metadata: { name: `missing-${mode}` }, spec: { containers: [{ name: "app", image: missing }] } },
+    });
+    const waiting = await waitFor(
+      "the image pull to back off",
+      async () => {
+        const pod = await core.readNamespacedPod({ namespace, name: `missing-${mode}` });
+        const reason = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+        return reason === "ImagePullBackOff" ? pod : undefined;
+      },
+      30_000,
+      50,
+    );
     expect(waiting.status?.phase).toBe("Pending");
-    expect(waiting.status?.containerStatuses?.[0]?.state?.waiting?.message).toContain(`Failed to pull image "${missing}"`);
+    expect(waiting.status?.containerStatuses?.[0]?.state?.waiting?.message).toContain(
+      `Failed to pull image "${missing}"`,
+    );
     const events = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=missing-${mode}` });
-    expect(events.items.map((event) => event.reason)).toEqual(expect.arrayContaining(["Scheduled", "Pulling", "Failed"]));
+    expect(events.items.map((event) => event.reason)).toEqual(
+      expect.arrayContaining(["Scheduled", "Pulling", "Failed"]),
+    );
     await core.deleteNamespacedPod({ namespace, name: `missing-${mode}` });
   });
 

@@ -26,7 +26,8 @@ it("never lets two workers hold one execution at once", { timeout: 120_000 }, as
       return ctx.store("again", () => 2);
     },
   });
-  for (let i = 0; i < 4; i++) workers.push(await startWorker(cluster, "racer", racer, { records, concurrency: 20, holder: `racer-${i}` }));
+  for (let i = 0; i < 4; i++)
+    workers.push(await startWorker(cluster, "racer", racer, { records, concurrency: 20, holder: `racer-${i}` }));
   await Promise.all(Array.from({ length: 200 }, (_, i) => createExecution(cluster, `race-${i}`, "racer", null)));
   const all = await waitFor(
     "200 completed executions",
@@ -39,12 +40,16 @@ it("never lets two workers hold one execution at once", { timeout: 120_000 }, as
   expect([...bodies.values()].every((n) => n === 1) && bodies.size === 200).toBe(true);
 
   const byExecution = new Map<string, LeaseRecord[]>();
-  for (const record of records) byExecution.set(record.execution, [...(byExecution.get(record.execution) ?? []), record]);
+  for (const record of records)
+    byExecution.set(record.execution, [...(byExecution.get(record.execution) ?? []), record]);
   expect(byExecution.size).toBe(200);
   for (const [execution, held] of byExecution) {
     const sorted = held.sort((a, b) => a.from - b.from);
     for (let i = 1; i < sorted.length; i++) {
-      expect(sorted[i]!.from, `${execution}: "${sorted[i]!.holder}" claimed before "${sorted[i - 1]!.holder}" let go`).toBeGreaterThanOrEqual(sorted[i - 1]!.to);
+      expect(
+        sorted[i]!.from,
+        `${execution}: "${sorted[i]!.holder}" claimed before "${sorted[i - 1]!.holder}" let go`,
+      ).toBeGreaterThanOrEqual(sorted[i - 1]!.to);
     }
     expect(sorted.at(-1)!.outcome).toBe("Completed");
   }

@@ -6,7 +6,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { RunningController } from "../../controller/index.ts";
-import { createExecution, createFunction, exited, spawnWorker, startTestController, testCluster, waitFor, type TestCluster } from "./runtime-harness.ts";
+import {
+  createExecution,
+  createFunction,
+  exited,
+  spawnWorker,
+  startTestController,
+  testCluster,
+  waitFor,
+  type TestCluster,
+} from "./runtime-harness.ts";
 
 const executions = 50;
 const steps = 6;
@@ -24,7 +33,9 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-it("resumes every execution after SIGKILLed workers without re-running checkpointed steps", { timeout: 180_000 }, async () => {
+it("resumes every execution after SIGKILLed workers without re-running checkpointed steps", {
+  timeout: 180_000,
+}, async () => {
   const log = join(folder, "side-effects.log");
   await createFunction(cluster, "crashSteps", { retry: { maxAttempts: 100 } });
   const env = { CRASH_LOG: log, KONTINUE_LEASE_SECONDS: "2", KONTINUE_CONCURRENCY: "4" };
@@ -39,7 +50,11 @@ it("resumes every execution after SIGKILLed workers without re-running checkpoin
     await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 500));
     const items = (await cluster.resources.executions.list(cluster.namespace)).items;
     if (items.every((e) => e.status?.phase === "Completed")) break;
-    const holders = new Set(items.flatMap((e) => (e.status?.phase === "Executing" && e.status.lease ? [Number(e.status.lease.holder.split("-").at(-1))] : [])));
+    const holders = new Set(
+      items.flatMap((e) =>
+        e.status?.phase === "Executing" && e.status.lease ? [Number(e.status.lease.holder.split("-").at(-1))] : [],
+      ),
+    );
     const victims = workers.filter((w) => holders.has(w.pid!));
     if (victims.length === 0) continue;
     const victim = victims[Math.floor(Math.random() * victims.length)]!;
@@ -48,9 +63,22 @@ it("resumes every execution after SIGKILLed workers without re-running checkpoin
     killed.add(victim.pid!);
     workers = workers.filter((w) => w !== victim).concat(start());
   }
-  const all = await waitFor("every execution to complete", async () => (await cluster.resources.executions.list(cluster.namespace)).items, (items) => items.filter((e) => e.status?.phase === "Completed").length === executions, 60_000, 200);
+  const all = await waitFor(
+    "every execution to complete",
+    async () => (await cluster.resources.executions.list(cluster.namespace)).items,
+    (items) => items.filter((e) => e.status?.phase === "Completed").length === executions,
+    60_000,
+    200,
+  );
   // SIGTERM ends the remaining workers cleanly (once each has started).
-  for (const w of workers) await waitFor(`worker ${w.pid} to start`, () => w.output(), (output) => output.includes(" info worker "), 30_000, 50);
+  for (const w of workers)
+    await waitFor(
+      `worker ${w.pid} to start`,
+      () => w.output(),
+      (output) => output.includes(" info worker "),
+      30_000,
+      50,
+    );
   const codes = await Promise.all(workers.map((w) => (w.kill("SIGTERM"), exited(w))));
   expect(codes).toEqual(workers.map(() => 0));
   expect(killed.size).toBeGreaterThanOrEqual(5);
@@ -73,11 +101,16 @@ it("resumes every execution after SIGKILLed workers without re-running checkpoin
       expect(history.at(-1)!.nonce, `${execution.metadata.name} step ${entry.seq}`).toBe(value.nonce);
       // Every earlier run was in flight in a worker that was killed, at most one per kill.
       const earlier = history.slice(0, -1);
-      for (const run of earlier) expect(killed.has(run.pid), `${execution.metadata.name} step ${entry.seq} re-ran after pid ${run.pid}`).toBe(true);
+      for (const run of earlier)
+        expect(killed.has(run.pid), `${execution.metadata.name} step ${entry.seq} re-ran after pid ${run.pid}`).toBe(
+          true,
+        );
       expect(new Set(earlier.map((run) => run.pid)).size).toBe(earlier.length);
       reruns += earlier.length;
     }
   }
   expect(reruns).toBeLessThanOrEqual(killed.size * 4);
-  console.log(`crash recovery: ${killed.size} workers killed, ${reruns} in-flight steps re-ran, ${all.reduce((n, e) => n + (e.status!.attempt ?? 0), 0)} attempts for ${executions} executions`);
+  console.log(
+    `crash recovery: ${killed.size} workers killed, ${reruns} in-flight steps re-ran, ${all.reduce((n, e) => n + (e.status!.attempt ?? 0), 0)} attempts for ${executions} executions`,
+  );
 });

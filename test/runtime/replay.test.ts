@@ -3,7 +3,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningController } from "../../controller/index.ts";
 import { defineFunction, isKontinueError, type Worker } from "../../runtime/index.ts";
-import { createExecution, createFunction, startTestController, startWorker, testCluster, waitFinished, waitFor, waitPhase, type TestCluster } from "./runtime-harness.ts";
+import {
+  createExecution,
+  createFunction,
+  startTestController,
+  startWorker,
+  testCluster,
+  waitFinished,
+  waitFor,
+  waitPhase,
+  type TestCluster,
+} from "./runtime-harness.ts";
 
 let cluster: TestCluster;
 let controller: RunningController;
@@ -26,21 +36,26 @@ describe("replay", () => {
   ])("keeps each branch's values across a park with %s", async (_, fn, processName) => {
     const delays: Record<string, number> = { a: 120, b: 60, c: 0 };
     workers.push(
-      await startWorker(cluster, fn, defineFunction({
-        run: async (ctx, args: { items: string[] }) => {
-          const results = await Promise.all(
-            args.items.map(async (item) => {
-              const fetched = await ctx.store(`fetch-${item}`, async () => {
-                await new Promise((resolve) => setTimeout(resolve, delays[item]));
-                return `fetched ${item}`;
-              });
-              return ctx.store(processName(item), () => `${fetched}, processed`);
-            }),
-          );
-          await ctx.sleep(2_500);
-          return results;
-        },
-      }), { inProcessWaitMs: 1_000 }),
+      await startWorker(
+        cluster,
+        fn,
+        defineFunction({
+          run: async (ctx, args: { items: string[] }) => {
+            const results = await Promise.all(
+              args.items.map(async (item) => {
+                const fetched = await ctx.store(`fetch-${item}`, async () => {
+                  await new Promise((resolve) => setTimeout(resolve, delays[item]));
+                  return `fetched ${item}`;
+                });
+                return ctx.store(processName(item), () => `${fetched}, processed`);
+              }),
+            );
+            await ctx.sleep(2_500);
+            return results;
+          },
+        }),
+        { inProcessWaitMs: 1_000 },
+      ),
     );
     await createExecution(cluster, `${fn.toLowerCase()}-1`, fn, { items: ["a", "b", "c"] });
     const done = await waitFinished(cluster, `${fn.toLowerCase()}-1`);
@@ -54,24 +69,36 @@ describe("replay", () => {
     const runs = { fetch: 0, check: 0, child: 0 };
     await createFunction(cluster, "addOne");
     workers.push(
-      await startWorker(cluster, "addOne", defineFunction({
-        run: async (ctx, args: { n: number }) => {
-          await ctx.store("count", () => ++runs.child);
-          return args.n + 1;
-        },
-      })),
+      await startWorker(
+        cluster,
+        "addOne",
+        defineFunction({
+          run: async (ctx, args: { n: number }) => {
+            await ctx.store("count", () => ++runs.child);
+            return args.n + 1;
+          },
+        }),
+      ),
     );
     let checks = 0;
     workers.push(
-      await startWorker(cluster, "sequence", defineFunction({
-        run: async (ctx, args: { n: number }) => {
-          const a = await ctx.store("fetch", () => (runs.fetch++, args.n * 10));
-          await ctx.sleep(2_500);
-          const ready = await ctx.poll(() => (runs.check++, ++checks >= 2 ? "ready" : false), { every: "2500ms", timeout: "1m" });
-          const b = await ctx.execute<typeof import("./functions/add-one.ts").default>("addOne", { n: a });
-          return { a, ready, b };
-        },
-      }), { inProcessWaitMs: 1_000 }),
+      await startWorker(
+        cluster,
+        "sequence",
+        defineFunction({
+          run: async (ctx, args: { n: number }) => {
+            const a = await ctx.store("fetch", () => (runs.fetch++, args.n * 10));
+            await ctx.sleep(2_500);
+            const ready = await ctx.poll(() => (runs.check++, ++checks >= 2 ? "ready" : false), {
+              every: "2500ms",
+              timeout: "1m",
+            });
+            const b = await ctx.execute<typeof import("./functions/add-one.ts").default>("addOne", { n: a });
+            return { a, ready, b };
+          },
+        }),
+        { inProcessWaitMs: 1_000 },
+      ),
     );
     await createExecution(cluster, "seq-1", "sequence", { n: 4 });
     const done = await waitFinished(cluster, "seq-1");
@@ -92,20 +119,31 @@ describe("replay", () => {
 
   it("runs calls in parallel: Promise.all over stores, sleeps and children", async () => {
     await createFunction(cluster, "square");
-    workers.push(await startWorker(cluster, "square", defineFunction({ run: async (ctx, n: number) => ctx.store("sq", () => n * n) })));
+    workers.push(
+      await startWorker(
+        cluster,
+        "square",
+        defineFunction({ run: async (ctx, n: number) => ctx.store("sq", () => n * n) }),
+      ),
+    );
     const bodies: string[] = [];
     workers.push(
-      await startWorker(cluster, "parallel", defineFunction({
-        run: async (ctx) => {
-          const [x, y, , squares] = await Promise.all([
-            ctx.store("x", async () => (bodies.push("x"), "X")),
-            ctx.store("y", async () => (bodies.push("y"), "Y")),
-            ctx.sleep(2_500),
-            Promise.all([2, 3, 4].map((n) => ctx.execute("square", n))),
-          ]);
-          return { x, y, squares };
-        },
-      }), { inProcessWaitMs: 1_000 }),
+      await startWorker(
+        cluster,
+        "parallel",
+        defineFunction({
+          run: async (ctx) => {
+            const [x, y, , squares] = await Promise.all([
+              ctx.store("x", async () => (bodies.push("x"), "X")),
+              ctx.store("y", async () => (bodies.push("y"), "Y")),
+              ctx.sleep(2_500),
+              Promise.all([2, 3, 4].map((n) => ctx.execute("square", n))),
+            ]);
+            return { x, y, squares };
+          },
+        }),
+        { inProcessWaitMs: 1_000 },
+      ),
     );
     await createExecution(cluster, "par-1", "parallel", null);
     const done = await waitFinished(cluster, "par-1");
@@ -124,29 +162,42 @@ describe("replay", () => {
   it("rethrows a stored step error on replay exactly as the first time", async () => {
     let tries = 0;
     workers.push(
-      await startWorker(cluster, "flaky", defineFunction({
-        run: async (ctx) => {
-          let first = "";
-          try {
-            await ctx.store("charge", () => {
-              tries++;
-              throw new RangeError("card declined");
-            }, { retry: { maxAttempts: 2, initialInterval: 10 } });
-          } catch (error) {
-            first = `${(error as Error).name}|${isKontinueError(error, "RUNTIME_STEP_FAILED")}|${(error as Error).message}`;
-          }
-          await ctx.sleep(2_500);
-          const afterReplay = await ctx.store("echo", () => first);
-          return { first, afterReplay };
-        },
-      }), { inProcessWaitMs: 1_000 }),
+      await startWorker(
+        cluster,
+        "flaky",
+        defineFunction({
+          run: async (ctx) => {
+            let first = "";
+            try {
+              await ctx.store(
+                "charge",
+                () => {
+                  tries++;
+                  throw new RangeError("card declined");
+                },
+                { retry: { maxAttempts: 2, initialInterval: 10 } },
+              );
+            } catch (error) {
+              first = `${(error as Error).name}|${isKontinueError(error, "RUNTIME_STEP_FAILED")}|${(error as Error).message}`;
+            }
+            await ctx.sleep(2_500);
+            const afterReplay = await ctx.store("echo", () => first);
+            return { first, afterReplay };
+          },
+        }),
+        { inProcessWaitMs: 1_000 },
+      ),
     );
     await createExecution(cluster, "flaky-1", "flaky", null);
     const done = await waitFinished(cluster, "flaky-1");
     expect(tries).toBe(2);
     const result = done.status?.result as { first: string; afterReplay: string };
     expect(result.first).toBe('StepFailedError|true|step 0 (store "charge") failed after 2 attempts: card declined');
-    expect(done.status?.state?.steps?.[0]).toMatchObject({ status: "failed", attempts: 2, error: { type: "RangeError", message: "card declined" } });
+    expect(done.status?.state?.steps?.[0]).toMatchObject({
+      status: "failed",
+      attempts: 2,
+      error: { type: "RangeError", message: "card declined" },
+    });
     expect(done.status?.attempt).toBeGreaterThanOrEqual(2);
   });
 
@@ -171,12 +222,21 @@ describe("replay", () => {
       (s) => s?.spec.reason === "NonDeterminism",
     );
     expect(parked!.spec.image).toBe("img-2");
-    expect(parked!.spec.message).toContain('execution "drift-1" is not deterministic at step 0: the journal recorded store "a" but the code now calls store "b"');
-    expect((await waitPhase(cluster, "drift-1", "Suspended")).status?.state?.steps?.[0]).toMatchObject({ name: "a", status: "completed" });
+    expect(parked!.spec.message).toContain(
+      'execution "drift-1" is not deterministic at step 0: the journal recorded store "a" but the code now calls store "b"',
+    );
+    expect((await waitPhase(cluster, "drift-1", "Suspended")).status?.state?.steps?.[0]).toMatchObject({
+      name: "a",
+      status: "completed",
+    });
     await v2.stop(0);
     // The Function's image changes (a fix is deployed): the controller resumes it; the fixed code finishes it.
     await cluster.resources.functions.mergePatch(cluster.namespace, "drifting", { spec: { image: "img-3" } });
-    await waitFor("the execution to be resumed", () => cluster.resources.executions.get(cluster.namespace, "drift-1"), (e) => e?.status?.phase === "Pending");
+    await waitFor(
+      "the execution to be resumed",
+      () => cluster.resources.executions.get(cluster.namespace, "drift-1"),
+      (e) => e?.status?.phase === "Pending",
+    );
     workers.push(await startWorker(cluster, "drifting", original, { image: "img-3" }));
     const done = await waitFinished(cluster, "drift-1");
     expect(done.status?.phase).toBe("Completed");
@@ -185,14 +245,40 @@ describe("replay", () => {
 
   it("rescues a parked execution when a worker with different source starts", async () => {
     const original = defineFunction({ run: async (ctx) => ctx.store("one", () => 1) });
-    const v1 = await startWorker(cluster, "rescued", defineFunction({ run: async (ctx) => { await ctx.store("zero", () => 0); await ctx.sleep(2_500); } }), { image: "src-1", inProcessWaitMs: 1_000 });
+    const v1 = await startWorker(
+      cluster,
+      "rescued",
+      defineFunction({
+        run: async (ctx) => {
+          await ctx.store("zero", () => 0);
+          await ctx.sleep(2_500);
+        },
+      }),
+      { image: "src-1", inProcessWaitMs: 1_000 },
+    );
     await createExecution(cluster, "rescue-1", "rescued", null);
     await waitPhase(cluster, "rescue-1", "Suspended");
     await v1.stop(0);
     const v2 = await startWorker(cluster, "rescued", original, { image: "src-2" });
-    await waitFor("a NonDeterminism suspension", () => cluster.resources.suspensions.get(cluster.namespace, "rescue-1"), (s) => s?.spec.reason === "NonDeterminism");
+    await waitFor(
+      "a NonDeterminism suspension",
+      () => cluster.resources.suspensions.get(cluster.namespace, "rescue-1"),
+      (s) => s?.spec.reason === "NonDeterminism",
+    );
     await v2.stop(0);
-    workers.push(await startWorker(cluster, "rescued", defineFunction({ run: async (ctx) => { await ctx.store("zero", () => 0); return "fixed"; } }), { image: "src-3" }));
+    workers.push(
+      await startWorker(
+        cluster,
+        "rescued",
+        defineFunction({
+          run: async (ctx) => {
+            await ctx.store("zero", () => 0);
+            return "fixed";
+          },
+        }),
+        { image: "src-3" },
+      ),
+    );
     const done = await waitFinished(cluster, "rescue-1");
     expect(done.status?.result).toBe("fixed");
   });

@@ -5,8 +5,22 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { inject } from "vitest";
 import { startController, type RunningController } from "../../controller/index.ts";
-import { API_VERSION, FUNCTION_LABEL, toResourceName, type Execution, type FunctionResource } from "../../crds/index.ts";
-import { Worker, createKubeHttp, kontinueResources, type FunctionDefinition, type KontinueResources, type LeaseRecord, type WorkerOptions } from "../../runtime/index.ts";
+import {
+  API_VERSION,
+  FUNCTION_LABEL,
+  toResourceName,
+  type Execution,
+  type FunctionResource,
+} from "../../crds/index.ts";
+import {
+  Worker,
+  createKubeHttp,
+  kontinueResources,
+  type FunctionDefinition,
+  type KontinueResources,
+  type LeaseRecord,
+  type WorkerOptions,
+} from "../../runtime/index.ts";
 
 export const repository = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -19,7 +33,10 @@ export interface TestCluster {
 
 /** Connects to the run's Kubernetes API (devcluster, started by test/global-setup.ts) and creates a fresh namespace. */
 export async function testCluster(prefix: string, kubeconfigPath = inject("kubeconfig")): Promise<TestCluster> {
-  if (!kubeconfigPath) throw new Error("no kubeconfig was provided: test/global-setup.ts must start devcluster (or set KONTINUE_TEST_KUBECONFIG); these tests need a real Kubernetes API");
+  if (!kubeconfigPath)
+    throw new Error(
+      "no kubeconfig was provided: test/global-setup.ts must start devcluster (or set KONTINUE_TEST_KUBECONFIG); these tests need a real Kubernetes API",
+    );
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
   const namespace = `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4)}`;
@@ -36,12 +53,21 @@ export function executionBody(namespace: string, name: string, fn: string, args:
   };
 }
 
-export async function createExecution(cluster: TestCluster, name: string, fn: string, args: unknown): Promise<Execution> {
+export async function createExecution(
+  cluster: TestCluster,
+  name: string,
+  fn: string,
+  args: unknown,
+): Promise<Execution> {
   return cluster.resources.executions.create(cluster.namespace, executionBody(cluster.namespace, name, fn, args));
 }
 
 /** A Function resource, so `ctx.execute` knows the function and the reaper reads its retry policy. */
-export async function createFunction(cluster: TestCluster, functionName: string, spec: Partial<FunctionResource["spec"]> = {}): Promise<void> {
+export async function createFunction(
+  cluster: TestCluster,
+  functionName: string,
+  spec: Partial<FunctionResource["spec"]> = {},
+): Promise<void> {
   await cluster.resources.functions.create(cluster.namespace, {
     apiVersion: API_VERSION,
     kind: "Function",
@@ -51,12 +77,21 @@ export async function createFunction(cluster: TestCluster, functionName: string,
 }
 
 /** Polls `read` until `done` holds; fails with `what` and the last value after `timeoutMs`. */
-export async function waitFor<T>(what: string, read: () => Promise<T> | T, done: (value: T) => boolean, timeoutMs = 30_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)?.slice(0, 2000)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(value)?.slice(0, 2000)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
@@ -65,7 +100,12 @@ const finished = new Set(["Completed", "Failed", "Cancelled"]);
 
 export async function waitFinished(cluster: TestCluster, name: string, timeoutMs = 30_000): Promise<Execution> {
   try {
-    return (await waitFor(`execution "${name}" to finish`, () => cluster.resources.executions.get(cluster.namespace, name), (e) => finished.has(e?.status?.phase ?? ""), timeoutMs))!;
+    return (await waitFor(
+      `execution "${name}" to finish`,
+      () => cluster.resources.executions.get(cluster.namespace, name),
+      (e) => finished.has(e?.status?.phase ?? ""),
+      timeoutMs,
+    ))!;
   } catch (error) {
     throw new Error(`${(error as Error).message}\n${await describeNamespace(cluster)}`);
   }
@@ -74,14 +114,27 @@ export async function waitFinished(cluster: TestCluster, name: string, timeoutMs
 /** One line per Execution (phase, lease, step statuses) and Suspension in the test namespace, for failure messages. */
 export async function describeNamespace(cluster: TestCluster): Promise<string> {
   const executions = (await cluster.resources.executions.list(cluster.namespace)).items.map(
-    (e) => `execution ${e.metadata.name}: ${e.status?.phase ?? "(no status)"} lease=${e.status?.lease?.holder ?? "-"} steps=${(e.status?.state?.steps ?? []).map((s) => `${s.seq}:${s.status}`).join(",")}`,
+    (e) =>
+      `execution ${e.metadata.name}: ${e.status?.phase ?? "(no status)"} lease=${e.status?.lease?.holder ?? "-"} steps=${(e.status?.state?.steps ?? []).map((s) => `${s.seq}:${s.status}`).join(",")}`,
   );
-  const suspensions = (await cluster.resources.suspensions.list(cluster.namespace)).items.map((s) => `suspension ${s.metadata.name}: ${JSON.stringify(s.spec)}`);
+  const suspensions = (await cluster.resources.suspensions.list(cluster.namespace)).items.map(
+    (s) => `suspension ${s.metadata.name}: ${JSON.stringify(s.spec)}`,
+  );
   return [...executions, ...suspensions].join("\n");
 }
 
-export async function waitPhase(cluster: TestCluster, name: string, phase: string, timeoutMs = 30_000): Promise<Execution> {
-  return (await waitFor(`execution "${name}" to be ${phase}`, () => cluster.resources.executions.get(cluster.namespace, name), (e) => e?.status?.phase === phase, timeoutMs))!;
+export async function waitPhase(
+  cluster: TestCluster,
+  name: string,
+  phase: string,
+  timeoutMs = 30_000,
+): Promise<Execution> {
+  return (await waitFor(
+    `execution "${name}" to be ${phase}`,
+    () => cluster.resources.executions.get(cluster.namespace, name),
+    (e) => e?.status?.phase === phase,
+    timeoutMs,
+  ))!;
 }
 
 /** Starts an in-process worker; stop it with `worker.stop(0)`. */
@@ -112,12 +165,30 @@ export function startTestController(cluster: TestCluster): Promise<RunningContro
 }
 
 /** `node bin/kontinue.js worker <file>` as a child process against the test cluster. */
-export function spawnWorker(cluster: TestCluster, file: string, env: Record<string, string> = {}): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ["bin/kontinue.js", "worker", file, "--kubeconfig", cluster.kubeconfigPath, "--namespace", cluster.namespace, "--grace", "1"], {
-    cwd: repository,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function spawnWorker(
+  cluster: TestCluster,
+  file: string,
+  env: Record<string, string> = {},
+): ChildProcess & { output: () => string } {
+  const child = spawn(
+    process.execPath,
+    [
+      "bin/kontinue.js",
+      "worker",
+      file,
+      "--kubeconfig",
+      cluster.kubeconfigPath,
+      "--namespace",
+      cluster.namespace,
+      "--grace",
+      "1",
+    ],
+    {
+      cwd: repository,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));

@@ -4,7 +4,18 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { defineFunction, type Worker } from "../../runtime/index.ts";
-import { createExecution, exited, repository, spawnWorker, startWorker, testCluster, waitFinished, waitFor, waitPhase, type TestCluster } from "./runtime-harness.ts";
+import {
+  createExecution,
+  exited,
+  repository,
+  spawnWorker,
+  startWorker,
+  testCluster,
+  waitFinished,
+  waitFor,
+  waitPhase,
+  type TestCluster,
+} from "./runtime-harness.ts";
 
 let cluster: TestCluster;
 const workers: Worker[] = [];
@@ -24,12 +35,24 @@ const freePort = (): Promise<number> =>
     });
   });
 
-it("serves /healthz, /readyz and /metrics, and on SIGTERM hands back its execution and exits 0", { timeout: 60_000 }, async () => {
+it("serves /healthz, /readyz and /metrics, and on SIGTERM hands back its execution and exits 0", {
+  timeout: 60_000,
+}, async () => {
   const port = await freePort();
   const child = spawnWorker(cluster, "test/runtime/functions/slowSteps.ts", { KONTINUE_METRICS_PORT: String(port) });
   try {
     const url = `http://127.0.0.1:${port}`;
-    await waitFor("the worker to be ready", () => fetch(`${url}/readyz`).then((r) => r.status, () => 0), (status) => status === 200, 30_000, 100);
+    await waitFor(
+      "the worker to be ready",
+      () =>
+        fetch(`${url}/readyz`).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (status) => status === 200,
+      30_000,
+      100,
+    );
     expect(await (await fetch(`${url}/healthz`)).text()).toBe("ok\n");
     await createExecution(cluster, "slow-1", "slowSteps", null);
     const held = await waitPhase(cluster, "slow-1", "Executing");
@@ -48,7 +71,13 @@ it("serves /healthz, /readyz and /metrics, and on SIGTERM hands back its executi
   expect(handedBack?.status?.phase).toBe("Pending");
   expect(handedBack?.status?.lease).toBeUndefined();
   expect(handedBack?.status?.lostAttempts ?? 0).toBe(0);
-  workers.push(await startWorker(cluster, "slowSteps", defineFunction({ run: async (ctx) => ctx.store("slow", () => "fast now") })));
+  workers.push(
+    await startWorker(
+      cluster,
+      "slowSteps",
+      defineFunction({ run: async (ctx) => ctx.store("slow", () => "fast now") }),
+    ),
+  );
   const done = await waitFinished(cluster, "slow-1");
   expect(done.status?.result).toBe("fast now");
   expect(done.status?.attempt).toBe(2);
@@ -56,10 +85,15 @@ it("serves /healthz, /readyz and /metrics, and on SIGTERM hands back its executi
 
 it("fails an execution that runs past timeoutSeconds", async () => {
   workers.push(
-    await startWorker(cluster, "tooSlow", defineFunction({
-      timeoutSeconds: 1,
-      run: async (ctx) => ctx.store("forever", (step) => new Promise((resolve) => step.signal.addEventListener("abort", resolve))),
-    })),
+    await startWorker(
+      cluster,
+      "tooSlow",
+      defineFunction({
+        timeoutSeconds: 1,
+        run: async (ctx) =>
+          ctx.store("forever", (step) => new Promise((resolve) => step.signal.addEventListener("abort", resolve))),
+      }),
+    ),
   );
   await createExecution(cluster, "too-slow-1", "tooSlow", null);
   const done = await waitFinished(cluster, "too-slow-1");
@@ -68,10 +102,18 @@ it("fails an execution that runs past timeoutSeconds", async () => {
   expect(done.status?.error?.message).toContain('execution "too-slow-1" ran past its timeout of 1s');
 });
 
-it("runs from the environment as an image entrypoint does (runWorkerFromEnv), and exits 0 on SIGTERM", { timeout: 60_000 }, async () => {
+it("runs from the environment as an image entrypoint does (runWorkerFromEnv), and exits 0 on SIGTERM", {
+  timeout: 60_000,
+}, async () => {
   const child = spawn(process.execPath, ["--import", "tsx", "test/runtime/functions/envEntry.ts"], {
     cwd: repository,
-    env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, KONTINUE_NAMESPACE: cluster.namespace, POD_NAME: "env-entry-pod-1", KONTINUE_CONCURRENCY: "2" },
+    env: {
+      ...process.env,
+      KUBECONFIG: cluster.kubeconfigPath,
+      KONTINUE_NAMESPACE: cluster.namespace,
+      POD_NAME: "env-entry-pod-1",
+      KONTINUE_CONCURRENCY: "2",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

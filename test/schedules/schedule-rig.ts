@@ -41,7 +41,12 @@ export async function scheduleRig(prefix: string): Promise<ScheduleRig> {
     },
     waitRuns: (schedule, count) => {
       const what = `${count} execution(s) of "${schedule}"`;
-      return waitFor(what, () => rig.runs(schedule), (runs) => runs.length === count, 10_000);
+      return waitFor(
+        what,
+        () => rig.runs(schedule),
+        (runs) => runs.length === count,
+        10_000,
+      );
     },
     async setPhase(execution, phase) {
       const current = (await cluster.resources.executions.get(cluster.namespace, execution.metadata.name!))!;

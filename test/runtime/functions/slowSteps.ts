@@ -3,10 +3,14 @@ import { defineFunction } from "kontinue";
 
 export default defineFunction({
   async run(ctx) {
-    await ctx.store("slow", (step) => new Promise((resolve) => {
-      const timer = setTimeout(resolve, 8_000);
-      step.signal.addEventListener("abort", () => clearTimeout(timer));
-    }));
+    await ctx.store(
+      "slow",
+      (step) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(resolve, 8_000);
+          step.signal.addEventListener("abort", () => clearTimeout(timer));
+        }),
+    );
     return "slow done";
   },
 });
