@@ -159,7 +159,10 @@ async function follow(docker: Docker, stream: NodeJS.ReadableStream): Promise<vo
 
 async function conventionalContexts(sources: readonly FunctionSource[], base: string): Promise<Map<string, Buffer>> {
   const runtime = await bundleRuntime({ nodeMajor: 20 });
-  const dockerfile = `FROM ${base}\nWORKDIR /app\nCOPY node_modules/kontinue/ /app/node_modules/kontinue/\nCOPY index.mjs index.mjs.map package.json /app/\nUSER 65532\nENTRYPOINT ["node", "--enable-source-maps", "/app/index.mjs"]\n`;
+  const dockerfile =
+    `FROM ${base}\nWORKDIR /app\nCOPY node_modules/kontinue/ /app/node_modules/kontinue/\nCOPY ` +
+    `index.mjs index.mjs.map package.json /app/\nUSER 65532\nENTRYPOINT ["node", "--enable-source-maps", ` +
+    `"/app/index.mjs"]\n`;
   const contexts = new Map<string, Buffer>();
   for (const source of sources) {
     const bundle = await bundleFunction({ source, nodeMajor: 20 });
@@ -315,29 +318,44 @@ const rows: Array<[string, number, number, number, number, number]> = [
   ],
 ];
 console.log(
-  "scenario            kontinue(lib)  kontinue(CLI)  docker build+push  ratio(lib)  ratio(CLI)  pushed kontinue  stored by docker push",
+  "scenario            kontinue(lib)  kontinue(CLI)  docker build+push  ratio(lib)  ratio(CLI)  pushed kontinue  " +
+    "stored by docker push",
 );
 for (const [name, lib, cli, conv, pushed, stored] of rows) {
   console.log(
-    `${name.padEnd(20)}${fmt(lib).padStart(13)}${fmt(cli).padStart(15)}${fmt(conv).padStart(19)}${`${(conv / lib).toFixed(1)}×`.padStart(12)}${`${(conv / cli).toFixed(1)}×`.padStart(12)}${kb(pushed).padStart(17)}${kb(stored).padStart(23)}`,
+    name.padEnd(20) +
+      fmt(lib).padStart(13) +
+      fmt(cli).padStart(15) +
+      fmt(conv).padStart(19) +
+      `${(conv / lib).toFixed(1)}×`.padStart(12) +
+      `${(conv / cli).toFixed(1)}×`.padStart(12) +
+      kb(pushed).padStart(17) +
+      kb(stored).padStart(23),
   );
 }
 console.log(
-  `\ncold build with a warm bundle cache into new repositories (base mounted, runtime uploaded once): ${fmt(warmCold.ms)}, pushed ${kb(warmCold.value.stats.uploadedBytes)}`,
+  `\ncold build with a warm bundle cache into new repositories (base mounted, runtime uploaded ` +
+    `once): ${fmt(warmCold.ms)}, pushed ${kb(warmCold.value.stats.uploadedBytes)}`,
 );
 console.log(
-  `fastest repeated runs — kontinue(lib): no-change ${fmt(noChange.minMs)}, one-file change ${fmt(oneChange.minMs)}; kontinue(CLI): no-change ${fmt(cliNoChange.minMs)}, one-file change ${fmt(cliOneChange.minMs)}; docker one-file change ${fmt(convOneChange.minMs)}`,
+  `fastest repeated runs — kontinue(lib): no-change ${fmt(noChange.minMs)}, one-file change ${fmt(oneChange.minMs)}; ` +
+    `kontinue(CLI): no-change ${fmt(cliNoChange.minMs)}, one-file change ${fmt(cliOneChange.minMs)}; docker one-file ` +
+    `change ${fmt(convOneChange.minMs)}`,
 );
 console.log(
-  `cold push blobs: uploaded ${cold.value.stats.uploadedBlobs}, mounted ${cold.value.stats.mountedBlobs}; one-file change uploaded ${oneChange.value.stats.uploadedBlobs} blobs, ${oneChange.value.stats.manifestsPut} manifest(s)`,
+  `cold push blobs: uploaded ${cold.value.stats.uploadedBlobs}, mounted ${cold.value.stats.mountedBlobs}; one-file ` +
+    `change uploaded ${oneChange.value.stats.uploadedBlobs} blobs, ${oneChange.value.stats.manifestsPut} manifest(s)`,
 );
 console.log(
-  `hello Function layer: ${kb(hello.layerSize)} compressed (target ≤ 50 KB); shared runtime layer: ${kb(hello.image.images[0]!.layers.at(-2)!.size)}`,
+  `hello Function layer: ${kb(hello.layerSize)} compressed (target ≤ 50 KB); shared runtime ` +
+    `layer: ${kb(hello.image.images[0]!.layers.at(-2)!.size)}`,
 );
 console.log(`kontinue digests equal across two clean builds: ${kontinueSame}`);
 console.log(`docker build digests equal across two clean builds: ${convSame}`);
 console.log(
-  `targets: one-file change ≥ 10× (lib ${(convOneChange.ms / oneChange.ms).toFixed(1)}×, CLI ${(convOneChange.ms / cliOneChange.ms).toFixed(1)}×); no-change ≤ 0.5 s (lib ${fmt(noChange.ms)}, CLI ${fmt(cliNoChange.ms)}); cold ≤ 2 s (lib ${fmt(cold.ms)}, CLI ${fmt(cliCold.ms)})`,
+  `targets: one-file change ≥ 10× (lib ${(convOneChange.ms / oneChange.ms).toFixed(1)}×, ` +
+    `CLI ${(convOneChange.ms / cliOneChange.ms).toFixed(1)}×); no-change ≤ 0.5 s (lib ${fmt(noChange.ms)}, ` +
+    `CLI ${fmt(cliNoChange.ms)}); cold ≤ 2 s (lib ${fmt(cold.ms)}, CLI ${fmt(cliCold.ms)})`,
 );
 console.log(
   `load average at end: ${loadavg()

@@ -192,14 +192,17 @@ console.log("");
 console.log(`completed                                   ${completed.length}/${executions}`);
 console.log(`failed                                      ${items.filter((e) => e.status?.phase === "Failed").length}`);
 console.log(
-  `checkpointed steps re-run                   ${reRuns} (must be 0; ${inFlightAtKill} steps in flight at a kill ran again)`,
+  `checkpointed steps re-run                   ${reRuns} (must be 0; ${inFlightAtKill} steps in flight at a kill ran ` +
+    `again)`,
 );
 console.log(`results equal to an uninterrupted run       ${correct.length}/${executions}`);
 console.log(
-  `time to drain                               ${drainSeconds.toFixed(1)} s (${kills} workers SIGKILLed, devcluster and controller restarted once)`,
+  `time to drain                               ${drainSeconds.toFixed(1)} s (${kills} workers SIGKILLed, devcluster ` +
+    `and controller restarted once)`,
 );
 console.log(
-  `slowest recovery (kill → held executions running elsewhere)  ${(Math.max(...recoveries) / 1000).toFixed(2)} s (median ${(recoveries.sort((a, b) => a - b)[Math.floor(recoveries.length / 2)]! / 1000).toFixed(2)} s)`,
+  `slowest recovery (kill → held executions running elsewhere)  ${(Math.max(...recoveries) / 1000).toFixed(2)} s ` +
+    `(median ${(recoveries.sort((a, b) => a - b)[Math.floor(recoveries.length / 2)]! / 1000).toFixed(2)} s)`,
 );
 for (const worker of workers) worker.child.kill("SIGKILL");
 controller.kill("SIGKILL");

@@ -113,7 +113,9 @@ try {
   informer.on("update", record);
   await informer.start();
 
-  /** Runs `count` operations with `writers` concurrent writers; returns operations per second and delivery latencies. */
+  /**
+   * Runs `count` operations with `writers` concurrent writers; returns operations per second and delivery latencies.
+   */
   async function run(
     count: number,
     writers: number,
@@ -201,27 +203,43 @@ try {
   const millis = (value: number) => `${value.toFixed(2).padStart(7)} ms`;
   const ratio = (value: number, target: number, higherIsBetter: boolean) => {
     const met = higherIsBetter ? value >= target : value <= target;
-    return `${(higherIsBetter ? value / target : target / Math.max(value, 0.001)).toFixed(2)}× target ${met ? "(met)" : "(MISSED)"}`;
+    return (
+      `${(higherIsBetter ? value / target : target / Math.max(value, 0.001)).toFixed(2)}× ` +
+      `target ${met ? "(met)" : "(MISSED)"}`
+    );
   };
   const lines = [
-    `devcluster benchmark (${stored.toLocaleString("en")} Executions stored at the end of the create phase; writers: undici over HTTPS; watch: client-node informer)`,
+    `devcluster benchmark (${stored.toLocaleString("en")} Executions stored at the end of the create phase; writers: ` +
+      `undici over HTTPS; watch: client-node informer)`,
     "",
-    `creates          1 writer : ${rate(createOne.perSecond)}   ${cpu(createOne)}   watch p50 ${millis(createOne.p50)}  p99 ${millis(createOne.p99)}`,
-    `creates          8 writers: ${rate(createEight.perSecond)}   ${cpu(createEight)}   watch p50 ${millis(createEight.p50)}  p99 ${millis(createEight.p99)}   ${ratio(createEight.perSecond, targets.writesPerSecond, true)}`,
-    `status updates   1 writer : ${rate(statusOne.perSecond)}   ${cpu(statusOne)}   watch p50 ${millis(statusOne.p50)}  p99 ${millis(statusOne.p99)}`,
-    `status updates   8 writers: ${rate(statusEight.perSecond)}   ${cpu(statusEight)}   watch p50 ${millis(statusEight.p50)}  p99 ${millis(statusEight.p99)}   ${ratio(statusEight.perSecond, targets.writesPerSecond, true)}`,
+    `creates          1 writer : ${rate(createOne.perSecond)}   ${cpu(createOne)}   watch ` +
+      `p50 ${millis(createOne.p50)}  p99 ${millis(createOne.p99)}`,
+    `creates          8 writers: ${rate(createEight.perSecond)}   ${cpu(createEight)}   watch ` +
+      `p50 ${millis(createEight.p50)}  p99 ${millis(createEight.p99)}  ` +
+      ` ${ratio(createEight.perSecond, targets.writesPerSecond, true)}`,
+    `status updates   1 writer : ${rate(statusOne.perSecond)}   ${cpu(statusOne)}   watch ` +
+      `p50 ${millis(statusOne.p50)}  p99 ${millis(statusOne.p99)}`,
+    `status updates   8 writers: ${rate(statusEight.perSecond)}   ${cpu(statusEight)}   watch ` +
+      `p50 ${millis(statusEight.p50)}  p99 ${millis(statusEight.p99)}  ` +
+      ` ${ratio(statusEight.perSecond, targets.writesPerSecond, true)}`,
     "",
     `machine: ${cpus().length} CPUs, load average ${loadavg()
       .map((load) => load.toFixed(1))
       .join(" ")} (other processes share these CPUs)`,
-    `one dedicated core would serve ~${(1e6 / statusEight.serverCpuMicros).toFixed(0)} status updates/s and ~${(1e6 / createEight.serverCpuMicros).toFixed(0)} creates/s at the server CPU cost measured`,
+    `one dedicated core would serve ~${(1e6 / statusEight.serverCpuMicros).toFixed(0)} status updates/s and ` +
+      `~${(1e6 / createEight.serverCpuMicros).toFixed(0)} creates/s at the server CPU cost measured`,
     "",
-    `watch delivery at 8 writers (status updates): p50 ${ratio(statusEight.p50, targets.p50Millis, false)}, p99 ${ratio(statusEight.p99, targets.p99Millis, false)}`,
-    `events not delivered within 10 s: ${createOne.missed + createEight.missed + statusOne.missed + statusEight.missed}`,
-    `devcluster resident memory: ${rss.toFixed(0)} MB   ${ratio(rss, targets.rssMegabytes, false)}   (idle, CRDs applied: ${idleRss.toFixed(0)} MB)`,
+    `watch delivery at 8 writers (status updates): p50 ${ratio(statusEight.p50, targets.p50Millis, false)}, ` +
+      `p99 ${ratio(statusEight.p99, targets.p99Millis, false)}`,
+    `events not delivered within 10 ` +
+      `s: ${createOne.missed + createEight.missed + statusOne.missed + statusEight.missed}`,
+    `devcluster resident memory: ${rss.toFixed(0)} MB   ${ratio(rss, targets.rssMegabytes, false)}   (idle, CRDs ` +
+      `applied: ${idleRss.toFixed(0)} MB)`,
     "",
-    `reference: plain in-process SQLite insert loop (same pragmas, one transaction per row, no HTTP/JSON/validation): ${rate(referencePerSecond)}`,
-    `devcluster creates at 8 writers reach ${((createEight.perSecond / referencePerSecond) * 100).toFixed(1)}% of that floor-cost loop`,
+    `reference: plain in-process SQLite insert loop (same pragmas, one transaction per row, no ` +
+      `HTTP/JSON/validation): ${rate(referencePerSecond)}`,
+    `devcluster creates at 8 writers reach ${((createEight.perSecond / referencePerSecond) * 100).toFixed(1)}% of ` +
+      `that floor-cost loop`,
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {

@@ -80,7 +80,8 @@ async function measure(mode: "process" | "docker"): Promise<void> {
       // Round 0 pulls the image; it is reported on its own.
       if (round === 0)
         console.log(
-          `  ${mode}: first Pod (image pull included): Running ${(runningTime - written).toFixed(0)} ms, Ready ${(readyTime - written).toFixed(0)} ms`,
+          `  ${mode}: first Pod (image pull included): Running ${(runningTime - written).toFixed(0)} ms, ` +
+            `Ready ${(readyTime - written).toFixed(0)} ms`,
         );
       else {
         toRunning.push(runningTime - written);
@@ -96,7 +97,8 @@ async function measure(mode: "process" | "docker"): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 20));
     }
     console.log(
-      `  ${mode}: replicas written → Pod Running: median ${median(toRunning).toFixed(0)} ms; → Pod Ready: median ${median(toReady).toFixed(0)} ms (${rounds} rounds)`,
+      `  ${mode}: replicas written → Pod Running: median ${median(toRunning).toFixed(0)} ms; → Pod Ready: ` +
+        `median ${median(toReady).toFixed(0)} ms (${rounds} rounds)`,
     );
     const recoveries: number[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -117,7 +119,8 @@ async function measure(mode: "process" | "docker"): Promise<void> {
       restarted.stop();
     }
     console.log(
-      `  ${mode}: SIGKILL of the container → restarted and Ready: median ${median(recoveries).toFixed(0)} ms, max ${Math.max(...recoveries).toFixed(0)} ms (${rounds} kills)`,
+      `  ${mode}: SIGKILL of the container → restarted and Ready: median ${median(recoveries).toFixed(0)} ms, ` +
+        `max ${Math.max(...recoveries).toFixed(0)} ms (${rounds} kills)`,
     );
   } finally {
     await cluster.close();

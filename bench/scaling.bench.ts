@@ -24,7 +24,8 @@ const percentile = (values: number[], fraction: number): number => {
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 const report = (name: string, value: string, target: string, ok: boolean | undefined): void =>
   console.log(
-    `${name.padEnd(58)} ${value.padStart(14)}   target ${target.padEnd(10)} ${ok === undefined ? "" : ok ? "ok" : "MISSED"}`,
+    `${name.padEnd(58)} ${value.padStart(14)}   ` +
+      `target ${target.padEnd(10)} ${ok === undefined ? "" : ok ? "ok" : "MISSED"}`,
   );
 const memory = (pid: number, field: "VmRSS" | "VmHWM"): number => {
   const line = readFileSync(`/proc/${pid}/status`, "utf8")
@@ -213,7 +214,8 @@ try {
   }
   await watch.stop();
   console.log(
-    "not measured: Pod Running, worker Ready, drain speed-up per replica, SIGKILL recovery — devcluster runs no Pods yet",
+    "not measured: Pod Running, worker Ready, drain speed-up per replica, SIGKILL recovery — devcluster runs no Pods " +
+      "yet",
   );
 } finally {
   await cluster.stop();

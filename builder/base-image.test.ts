@@ -109,7 +109,8 @@ describe("fetchBaseImage platforms", () => {
     const error = await fetch("hub", ["linux/riscv64"]).catch((e: unknown) => e);
     expect(isKontinueError(error, "BUILD_NO_PLATFORM")).toBe(true);
     expect((error as Error).message).toContain(
-      'has no image for platform "linux/riscv64"; it offers "linux/amd64", "linux/arm/v7", "linux/arm64/v8", "linux/ppc64le", "linux/s390x"',
+      'has no image for platform "linux/riscv64"; it offers "linux/amd64", "linux/arm/v7", "linux/arm64/v8", ' +
+        '"linux/ppc64le", "linux/s390x"',
     );
   });
 });

@@ -44,7 +44,10 @@ export interface FetchBaseImageOptions {
 /** What Kubernetes nodes run: x86-64 and 64-bit ARM (Graviton, Ampere, Apple silicon). */
 export const DEFAULT_PLATFORMS: readonly string[] = ["linux/amd64", "linux/arm64"];
 
-/** OCI platform normalization (containerd's): architecture aliases, default variants (arm64 → v8, arm → v7, amd64 v1 → none). */
+/**
+ * OCI platform normalization (containerd's): architecture aliases, default variants (arm64 → v8, arm → v7, amd64 v1 →
+ * none).
+ */
 export function normalizePlatform(platform: Platform): string {
   const os = platform.os.toLowerCase();
   const alias: Record<string, string> = {
@@ -118,7 +121,9 @@ export async function fetchBaseImage(options: FetchBaseImageOptions): Promise<Ba
     const has = offered.map((o) => `"${formatPlatform(o.platform)}"`).join(", ");
     throw new BuildError(
       "BUILD_NO_PLATFORM",
-      `base image "${formatImageReference(reference)}" has no image for platform ${asked.map((p) => `"${p}"`).join(", ")}; it offers ${has}: pick one of them with --platform, or another --base`,
+      `base image "${formatImageReference(reference)}" has no image for ` +
+        `platform ${asked.map((p) => `"${p}"`).join(", ")}; it offers ${has}: pick one of them with --platform, or ` +
+        `another --base`,
     );
   }
   return { reference, client, multiPlatform, images: await Promise.all(chosen.map((o) => o.load())) };
@@ -139,6 +144,7 @@ function verify(reference: ImageReference, what: string, expected: string, got: 
   if (expected === got) return;
   throw new BuildError(
     "BUILD_BASE_DIGEST_MISMATCH",
-    `base image "${formatImageReference(reference)}": the registry sent a ${what} whose digest is ${got}, not ${expected}; the registry or a proxy in between altered it, do not build on it`,
+    `base image "${formatImageReference(reference)}": the registry sent a ${what} whose digest is ${got}, ` +
+      `not ${expected}; the registry or a proxy in between altered it, do not build on it`,
   );
 }

@@ -111,7 +111,10 @@ interface Hidden {
   deleted: Set<string>;
 }
 
-/** Records one layer's entries unless an upper layer hid them (whiteouts included); scans node-like files for their version. */
+/**
+ * Records one layer's entries unless an upper layer hid them (whiteouts included); scans node-like files for their
+ * version.
+ */
 function readLayer(stream: Readable, entries: Map<string, Entry>, hidden: Hidden): Promise<void> {
   const upper = new Set(hidden.paths);
   const deleted = [...hidden.deleted];

@@ -17,7 +17,8 @@ async function project(): Promise<{ dir: string; file: string; write: (path: str
   };
   await write(
     "fns/fn.ts",
-    'import { defineFunction } from "kontinue";\nimport { util } from "./util";\nimport dep from "dep";\nexport default defineFunction({ async run() { return util + dep; } });\n',
+    'import { defineFunction } from "kontinue";\nimport { util } from "./util";\nimport dep from "dep";\nexport ' +
+      "default defineFunction({ async run() { return util + dep; } });\n",
   );
   await write("fns/util.js", 'export const util = "js";\n');
   await write("tsconfig.json", "{}\n");

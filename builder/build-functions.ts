@@ -81,7 +81,10 @@ export interface BuiltFunction {
   source: FunctionSource;
   settings: FunctionSettings;
   image: FunctionImage;
-  /** The reference for manifests: the first publisher's (see PublishedImage), else `<registry>/<prefix>/<name>@<digest>`. */
+  /**
+   * The reference for manifests: the first publisher's (see PublishedImage), else
+   * `<registry>/<prefix>/<name>@<digest>`.
+   */
   reference: string;
   /** One per publisher, in order. */
   published: PublishedImage[];
@@ -182,7 +185,8 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
       image,
       reference:
         published[i]![0]?.reference ??
-        `${options.target.registry}/${functionRepository(options.target, source.resourceName)}@${image.root.descriptor.digest}`,
+        `${options.target.registry}/${functionRepository(options.target, source.resourceName)}` +
+          `@${image.root.descriptor.digest}`,
       published: published[i]!,
       layerSize: functions.layers.get(source.functionName)!.blob.descriptor.size,
     };
@@ -247,7 +251,10 @@ interface FunctionLayers {
   settings: Promise<Map<string, FunctionSettings>>;
 }
 
-/** Each Function's layer: cached ones reused, the rest bundled in parallel; their options are read in one child process meanwhile. */
+/**
+ * Each Function's layer: cached ones reused, the rest bundled in parallel; their options are read in one child process
+ * meanwhile.
+ */
 async function functionLayers(
   cache: BuildCache,
   sources: readonly FunctionSource[],

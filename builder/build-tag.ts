@@ -12,7 +12,8 @@ export function checkTag(tag: string): string {
   if (!/^[\w][\w.-]{0,127}$/.test(tag)) {
     throw new BuildError(
       "BUILD_BAD_OPTIONS",
-      `cannot tag images "${tag}": a tag is 1–128 letters, digits, "_", "." or "-", not starting with "." or "-"; e.g. --tag v1.4.2`,
+      `cannot tag images "${tag}": a tag is 1–128 letters, digits, "_", "." or "-", not starting with "." or "-"; ` +
+        `e.g. --tag v1.4.2`,
     );
   }
   return tag;

@@ -35,5 +35,6 @@ function formatMessage(message: Message, cwd: string): string {
   const location = message.location;
   if (!location) return message.text;
   const file = location.file.startsWith("/") ? relative(cwd, location.file) : location.file;
-  return `${file}:${location.line}:${location.column + 1}: ${message.text}${location.lineText ? `\n      ${location.lineText.trim()}` : ""}`;
+  const line = location.lineText ? `\n      ${location.lineText.trim()}` : "";
+  return `${file}:${location.line}:${location.column + 1}: ${message.text}${line}`;
 }

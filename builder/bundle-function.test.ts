@@ -79,7 +79,8 @@ describe("bundleFunction", () => {
     const error = await failure(
       await source({
         "fn.ts":
-          'import { defineFunction } from "kontinue";\nimport { Order } from "./_types.ts";\nexport default defineFunction({ async run() { return new Order(); } });\n',
+          'import { defineFunction } from "kontinue";\nimport { Order } from "./_types.ts";\nexport default ' +
+          "defineFunction({ async run() { return new Order(); } });\n",
         "_types.ts": "export interface Order { id: string }\n",
       }),
     );
@@ -101,7 +102,8 @@ describe("bundleFunction", () => {
     const error = await failure(
       await source({
         "fn.ts":
-          'import { defineFunction } from "kontinue";\nimport pad from "left-pad-missing";\nexport default defineFunction({ async run() { return pad; } });\n',
+          'import { defineFunction } from "kontinue";\nimport pad from "left-pad-missing";\nexport default ' +
+          "defineFunction({ async run() { return pad; } });\n",
       }),
     );
     expect(isKontinueError(error, "BUILD_BUNDLE_FAILED")).toBe(true);
@@ -113,7 +115,8 @@ describe("bundleFunction", () => {
     const error = await failure(
       await source({
         "fn.ts":
-          'import { defineFunction } from "kontinue";\nimport db from "fast-db";\nexport default defineFunction({ async run() { return db(); } });\n',
+          'import { defineFunction } from "kontinue";\nimport db from "fast-db";\nexport default defineFunction({ ' +
+          "async run() { return db(); } });\n",
         "node_modules/fast-db/package.json": JSON.stringify({
           name: "fast-db",
           main: "index.js",
@@ -134,7 +137,8 @@ describe("bundleFunction", () => {
     const error = await failure(
       await source({
         "fn.ts":
-          'import { defineFunction } from "kontinue";\nimport addon from "raw-addon";\nexport default defineFunction({ async run() { return addon; } });\n',
+          'import { defineFunction } from "kontinue";\nimport addon from "raw-addon";\nexport default ' +
+          "defineFunction({ async run() { return addon; } });\n",
         "node_modules/raw-addon/package.json": JSON.stringify({ name: "raw-addon", main: "index.js" }),
         "node_modules/raw-addon/index.js": 'module.exports = require("./build/addon.node");\n',
       }),
@@ -143,21 +147,26 @@ describe("bundleFunction", () => {
     expect(error.message).toContain('"raw-addon"');
   });
 
-  it("keeps function names through minification, so ctx.store(fetchUser) and ctx.poll(isShipped) name their steps", async () => {
-    const bundle = await bundleFunction({
-      source: await source({
-        "fn.ts": `import { defineFunction } from "kontinue";
+  it(
+    "keeps function names through minification, so ctx.store(fetchUser) and ctx.poll(isShipped) name their " + "steps",
+    async () => {
+      const bundle = await bundleFunction({
+        source: await source({
+          "fn.ts": `import { defineFunction } from "kontinue";
 async function fetchUser(): Promise<number> { return 1; }
 const isShipped = async (): Promise<boolean> => true;
-export default defineFunction({ async run(ctx) { await ctx.poll(isShipped, { every: "1s" }); return ctx.store(fetchUser); } });
+export default defineFunction({
+  async run(ctx) { await ctx.poll(isShipped, { every: "1s" }); return ctx.store(fetchUser); },
+});
 `,
-      }),
-      nodeMajor: 20,
-    });
-    const code = bundle.code.toString();
-    expect(code).toContain('"fetchUser"');
-    expect(code).toContain('"isShipped"');
-  });
+        }),
+        nodeMajor: 20,
+      });
+      const code = bundle.code.toString();
+      expect(code).toContain('"fetchUser"');
+      expect(code).toContain('"isShipped"');
+    },
+  );
 
   it("keeps function names in the runtime bundle too", async () => {
     const dir = await temporaryDir("runtime-names");

@@ -14,7 +14,10 @@ export interface FunctionBundle {
   code: Buffer;
   /** `/app/index.mjs.map`; sources relative to /app, so stack traces name the user's file. */
   map: Buffer;
-  /** Every input with its stamp (sources by sha256, plus resolutionInputs): what decides whether a cached bundle is still valid. */
+  /**
+   * Every input with its stamp (sources by sha256, plus resolutionInputs): what decides whether a cached bundle is
+   * still valid.
+   */
   inputs: Record<string, string>;
 }
 
@@ -71,8 +74,10 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
     const [first] = nativePackages;
     throw new BuildError(
       "BUILD_NATIVE_ADDON",
-      `cannot bundle Function "${source.functionName}" (${basename(source.file)}): it imports "${first!.name}", a package with a native addon (${first!.why}); ` +
-        `native code cannot be bundled into a portable image: use a pure-JavaScript alternative, or move that work to a service the Function calls`,
+      `cannot bundle Function "${source.functionName}" (${basename(source.file)}): it imports "${first!.name}", a ` +
+        `package with a native addon (${first!.why}); ` +
+        `native code cannot be bundled into a portable image: use a pure-JavaScript alternative, or move that work ` +
+        `to a service the Function calls`,
       { file: source.file },
     );
   }

@@ -24,7 +24,9 @@ export async function discoverFunctions(dir: string): Promise<FunctionSource[]> 
   } catch (error) {
     throw new BuildError(
       "BUILD_NO_FUNCTIONS",
-      `cannot read the Function folder "${dir}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; pass a folder of Function files`,
+      `cannot read the Function folder ` +
+        `"${dir}": ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; pass a folder of Function ` +
+        `files`,
       { cause: error },
     );
   }
@@ -44,7 +46,8 @@ export async function discoverFunctions(dir: string): Promise<FunctionSource[]> 
   if (sources.length === 0) {
     throw new BuildError(
       "BUILD_NO_FUNCTIONS",
-      `no Function files in "${dir}": expected *.ts, *.mts, *.js or *.mjs files (not *.test.*, not _-prefixed); create one with "kontinue new"`,
+      `no Function files in "${dir}": expected *.ts, *.mts, *.js or *.mjs files (not *.test.*, not _-prefixed); ` +
+        `create one with "kontinue new"`,
     );
   }
   const byResource = new Map<string, FunctionSource>();
@@ -53,14 +56,16 @@ export async function discoverFunctions(dir: string): Promise<FunctionSource[]> 
     if (clash) {
       throw new BuildError(
         "BUILD_DUPLICATE_FUNCTION",
-        `Function files "${basename(clash.file)}" and "${basename(source.file)}" both map to the resource name "${source.resourceName}"; rename one of them`,
+        `Function files "${basename(clash.file)}" and "${basename(source.file)}" both map to the resource name ` +
+          `"${source.resourceName}"; rename one of them`,
         { file: source.file },
       );
     }
     if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(source.resourceName) || source.resourceName.length > 63) {
       throw new BuildError(
         "BUILD_BAD_OPTIONS",
-        `Function file "${basename(source.file)}" gives the resource name "${source.resourceName}", which is not a DNS-1123 label; rename the file to letters and digits`,
+        `Function file "${basename(source.file)}" gives the resource name "${source.resourceName}", which is not a ` +
+          `DNS-1123 label; rename the file to letters and digits`,
         { file: source.file },
       );
     }

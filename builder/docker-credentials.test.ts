@@ -13,7 +13,8 @@ async function helperOnPath(name: string, server: string, username: string): Pro
   const script = join(bin, `docker-credential-${name}`);
   await writeFile(
     script,
-    `#!/bin/sh\nread server\nif [ "$server" = "${server}" ]; then echo '{"Username":"${username}","Secret":"s"}'; else exit 1; fi\n`,
+    `#!/bin/sh\nread server\nif [ "$server" = "${server}" ]; then echo '{"Username":"${username}","Secret":"s"}'; ` +
+      `else exit 1; fi\n`,
   );
   await chmod(script, 0o755);
   return { PATH: `${bin}:${process.env.PATH ?? ""}`, HOME: join(tmpdir(), "kontinue-no-home") };
@@ -63,7 +64,9 @@ describe("readDockerCredentials", () => {
     const script = join(bin, "docker-credential-kt");
     await writeFile(
       script,
-      '#!/bin/sh\nread server\nif [ "$server" = "registry.example:5000" ]; then echo \'{"ServerURL":"x","Username":"robot","Secret":"s3cret"}\'; else echo "credentials not found" >&2; exit 1; fi\n',
+      '#!/bin/sh\nread server\nif [ "$server" = "registry.example:5000" ]; then echo ' +
+        '\'{"ServerURL":"x","Username":"robot","Secret":"s3cret"}\'; else echo "credentials not found" >&2; exit 1; ' +
+        "fi\n",
     );
     await chmod(script, 0o755);
     const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` };
@@ -111,34 +114,38 @@ describe("readDockerCredentials", () => {
     expect(await readDockerCredentials("registry.example.com:5000", { configDir: dir })).toBeUndefined();
   });
 
-  it("reads Podman's auth.json (REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, ~/.config/containers) when Docker's config has nothing", async () => {
-    const home = await temporaryDir("podman-home");
-    const auth = (user: string) => ({ auth: Buffer.from(`${user}:p`).toString("base64") });
-    await mkdir(join(home, ".config", "containers"), { recursive: true });
-    await writeFile(
-      join(home, ".config", "containers", "auth.json"),
-      JSON.stringify({ auths: { "quay.io": auth("podman"), "ghcr.io": auth("podman") } }),
-    );
-    const runtime = await temporaryDir("xdg-runtime");
-    await mkdir(join(runtime, "containers"));
-    await writeFile(
-      join(runtime, "containers", "auth.json"),
-      JSON.stringify({ auths: { "ghcr.io": auth("runtime") } }),
-    );
-    const docker = await configDir({ auths: { "docker.example": auth("docker") } });
-    const env = { HOME: home, XDG_RUNTIME_DIR: runtime };
-    expect(await readDockerCredentials("quay.io", { configDir: docker, env })).toMatchObject({ username: "podman" });
-    expect(await readDockerCredentials("ghcr.io", { configDir: docker, env })).toMatchObject({ username: "runtime" });
-    expect(await readDockerCredentials("docker.example", { configDir: docker, env })).toMatchObject({
-      username: "docker",
-    });
-    const explicit = join(home, "explicit.json");
-    await writeFile(explicit, JSON.stringify({ auths: { "docker.example": auth("explicit") } }));
-    expect(
-      await readDockerCredentials("docker.example", {
-        configDir: docker,
-        env: { ...env, REGISTRY_AUTH_FILE: explicit },
-      }),
-    ).toMatchObject({ username: "explicit" });
-  });
+  it(
+    "reads Podman's auth.json (REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR, ~/.config/containers) when Docker's config has " +
+      "nothing",
+    async () => {
+      const home = await temporaryDir("podman-home");
+      const auth = (user: string) => ({ auth: Buffer.from(`${user}:p`).toString("base64") });
+      await mkdir(join(home, ".config", "containers"), { recursive: true });
+      await writeFile(
+        join(home, ".config", "containers", "auth.json"),
+        JSON.stringify({ auths: { "quay.io": auth("podman"), "ghcr.io": auth("podman") } }),
+      );
+      const runtime = await temporaryDir("xdg-runtime");
+      await mkdir(join(runtime, "containers"));
+      await writeFile(
+        join(runtime, "containers", "auth.json"),
+        JSON.stringify({ auths: { "ghcr.io": auth("runtime") } }),
+      );
+      const docker = await configDir({ auths: { "docker.example": auth("docker") } });
+      const env = { HOME: home, XDG_RUNTIME_DIR: runtime };
+      expect(await readDockerCredentials("quay.io", { configDir: docker, env })).toMatchObject({ username: "podman" });
+      expect(await readDockerCredentials("ghcr.io", { configDir: docker, env })).toMatchObject({ username: "runtime" });
+      expect(await readDockerCredentials("docker.example", { configDir: docker, env })).toMatchObject({
+        username: "docker",
+      });
+      const explicit = join(home, "explicit.json");
+      await writeFile(explicit, JSON.stringify({ auths: { "docker.example": auth("explicit") } }));
+      expect(
+        await readDockerCredentials("docker.example", {
+          configDir: docker,
+          env: { ...env, REGISTRY_AUTH_FILE: explicit },
+        }),
+      ).toMatchObject({ username: "explicit" });
+    },
+  );
 });

@@ -1,4 +1,5 @@
-// Loads Function images into a Docker engine (dockerode's /images/load), tagged `<name>:<build tag>` and `<name>:latest`.
+// Loads Function images into a Docker engine (dockerode's /images/load), tagged `<name>:<build tag>` and
+// `<name>:latest`.
 import Docker from "dockerode";
 import { BuildError } from "./build-error.ts";
 import { defaultBuildTag } from "./build-tag.ts";
@@ -52,7 +53,8 @@ export class DockerEnginePublisher implements ImagePublisher {
     } catch (error) {
       throw new BuildError(
         "BUILD_OUTPUT_FAILED",
-        `cannot load ${this.names.map((n) => `"${n}"`).join(", ")} into the Docker engine: ${(error as Error).message}; check that Docker runs (DOCKER_HOST)`,
+        `cannot load ${this.names.map((n) => `"${n}"`).join(", ")} into the Docker ` +
+          `engine: ${(error as Error).message}; check that Docker runs (DOCKER_HOST)`,
         { cause: error },
       );
     }

@@ -54,77 +54,84 @@ async function layers() {
 }
 
 describe("assembleFunctionImage", () => {
-  it("writes the worker's config on top of the base's: entrypoint, user, working dir, env, labels, layers, created", async () => {
-    const { runtimeLayer, functionLayer } = await layers();
-    const image = assembleFunctionImage({
-      functionName: "processOrder",
-      resourceName: "process-order",
-      base: base(false),
-      runtimeLayer,
-      functionLayer,
-      created: 86_400,
-      labels: { "org.opencontainers.image.revision": "abc" },
-    });
-    expect(image.root).toBe(image.images[0]!.manifest);
-    const config = JSON.parse(image.images[0]!.config.data.toString()) as ImageConfig;
-    expect(config.config).toMatchObject({
-      Entrypoint: ["node", "--enable-source-maps", "/app/index.mjs"],
-      Cmd: null,
-      User: "65532",
-      WorkingDir: "/app",
-    });
-    expect(config.config.Env).toEqual([
-      "PATH=/usr/local/bin:/usr/bin",
-      "NODE_VERSION=24.1.0",
-      "NODE_ENV=production",
-      "KONTINUE_FUNCTION=processOrder",
-    ]);
-    expect(config.config.Labels).toEqual({
-      maintainer: "base",
-      "org.opencontainers.image.revision": "abc",
-      "org.opencontainers.image.title": "process-order",
-      "cloud.kontinue.function": "processOrder",
-    });
-    expect(config.rootfs.diff_ids).toEqual(["sha256:base", runtimeLayer.diffId, functionLayer.diffId]);
-    expect(config.created).toBe("1970-01-02T00:00:00Z");
-    expect(config.history).toHaveLength(3);
-    // A Docker v2 base gives a Docker v2 image (media types of the base's family).
-    const manifest = JSON.parse(image.root.data.toString()) as ImageManifest;
-    expect(manifest.mediaType).toBe(MEDIA_TYPES.dockerManifest);
-    expect(manifest.config).toEqual({ ...image.images[0]!.config.descriptor, mediaType: MEDIA_TYPES.dockerConfig });
-    const dockerLayer = (d: { digest: string; size: number }) => ({
-      mediaType: MEDIA_TYPES.dockerLayerGzip,
-      digest: d.digest,
-      size: d.size,
-    });
-    expect(manifest.layers).toEqual([
-      baseLayer,
-      dockerLayer(runtimeLayer.blob.descriptor),
-      dockerLayer(functionLayer.blob.descriptor),
-    ]);
-    expect([...image.localBlobs.keys()]).toEqual([
-      runtimeLayer.blob.descriptor.digest,
-      functionLayer.blob.descriptor.digest,
-    ]);
-  });
+  it(
+    "writes the worker's config on top of the base's: entrypoint, user, working dir, env, labels, layers, " + "created",
+    async () => {
+      const { runtimeLayer, functionLayer } = await layers();
+      const image = assembleFunctionImage({
+        functionName: "processOrder",
+        resourceName: "process-order",
+        base: base(false),
+        runtimeLayer,
+        functionLayer,
+        created: 86_400,
+        labels: { "org.opencontainers.image.revision": "abc" },
+      });
+      expect(image.root).toBe(image.images[0]!.manifest);
+      const config = JSON.parse(image.images[0]!.config.data.toString()) as ImageConfig;
+      expect(config.config).toMatchObject({
+        Entrypoint: ["node", "--enable-source-maps", "/app/index.mjs"],
+        Cmd: null,
+        User: "65532",
+        WorkingDir: "/app",
+      });
+      expect(config.config.Env).toEqual([
+        "PATH=/usr/local/bin:/usr/bin",
+        "NODE_VERSION=24.1.0",
+        "NODE_ENV=production",
+        "KONTINUE_FUNCTION=processOrder",
+      ]);
+      expect(config.config.Labels).toEqual({
+        maintainer: "base",
+        "org.opencontainers.image.revision": "abc",
+        "org.opencontainers.image.title": "process-order",
+        "cloud.kontinue.function": "processOrder",
+      });
+      expect(config.rootfs.diff_ids).toEqual(["sha256:base", runtimeLayer.diffId, functionLayer.diffId]);
+      expect(config.created).toBe("1970-01-02T00:00:00Z");
+      expect(config.history).toHaveLength(3);
+      // A Docker v2 base gives a Docker v2 image (media types of the base's family).
+      const manifest = JSON.parse(image.root.data.toString()) as ImageManifest;
+      expect(manifest.mediaType).toBe(MEDIA_TYPES.dockerManifest);
+      expect(manifest.config).toEqual({ ...image.images[0]!.config.descriptor, mediaType: MEDIA_TYPES.dockerConfig });
+      const dockerLayer = (d: { digest: string; size: number }) => ({
+        mediaType: MEDIA_TYPES.dockerLayerGzip,
+        digest: d.digest,
+        size: d.size,
+      });
+      expect(manifest.layers).toEqual([
+        baseLayer,
+        dockerLayer(runtimeLayer.blob.descriptor),
+        dockerLayer(functionLayer.blob.descriptor),
+      ]);
+      expect([...image.localBlobs.keys()]).toEqual([
+        runtimeLayer.blob.descriptor.digest,
+        functionLayer.blob.descriptor.digest,
+      ]);
+    },
+  );
 
-  it("gives an index (here a Docker manifest list) with one manifest per platform of a multi-platform base, sharing the Function layer", async () => {
-    const { runtimeLayer, functionLayer } = await layers();
-    const options = {
-      functionName: "hello",
-      resourceName: "hello",
-      base: base(true),
-      runtimeLayer,
-      functionLayer,
-      created: 0,
-    };
-    const image = assembleFunctionImage(options);
-    const index = JSON.parse(image.root.data.toString()) as ImageIndex;
-    expect(index.mediaType).toBe(MEDIA_TYPES.dockerManifestList);
-    expect(index.manifests.map((m) => [m.platform?.architecture, m.digest])).toEqual(
-      image.images.map((i) => [i.platform.architecture, i.manifest.descriptor.digest]),
-    );
-    expect(image.images[0]!.layers.at(-1)).toEqual(image.images[1]!.layers.at(-1));
-    expect(assembleFunctionImage(options).root.descriptor.digest).toBe(image.root.descriptor.digest);
-  });
+  it(
+    "gives an index (here a Docker manifest list) with one manifest per platform of a multi-platform base, sharing " +
+      "the Function layer",
+    async () => {
+      const { runtimeLayer, functionLayer } = await layers();
+      const options = {
+        functionName: "hello",
+        resourceName: "hello",
+        base: base(true),
+        runtimeLayer,
+        functionLayer,
+        created: 0,
+      };
+      const image = assembleFunctionImage(options);
+      const index = JSON.parse(image.root.data.toString()) as ImageIndex;
+      expect(index.mediaType).toBe(MEDIA_TYPES.dockerManifestList);
+      expect(index.manifests.map((m) => [m.platform?.architecture, m.digest])).toEqual(
+        image.images.map((i) => [i.platform.architecture, i.manifest.descriptor.digest]),
+      );
+      expect(image.images[0]!.layers.at(-1)).toEqual(image.images[1]!.layers.at(-1));
+      expect(assembleFunctionImage(options).root.descriptor.digest).toBe(image.root.descriptor.digest);
+    },
+  );
 });

@@ -105,7 +105,9 @@ export function assembleFunctionImage(options: AssembleFunctionImageOptions): Fu
   return { functionName: options.functionName, resourceName: options.resourceName, root, images, localBlobs, base };
 }
 
-/** The media types of the base's family (Docker v2 or OCI), as ko does: registries that take the base take the image. */
+/**
+ * The media types of the base's family (Docker v2 or OCI), as ko does: registries that take the base take the image.
+ */
 function mediaTypesLike(manifest: ImageManifest): { manifest: string; config: string; layer: string } {
   return manifest.mediaType === MEDIA_TYPES.dockerManifest
     ? { manifest: MEDIA_TYPES.dockerManifest, config: MEDIA_TYPES.dockerConfig, layer: MEDIA_TYPES.dockerLayerGzip }

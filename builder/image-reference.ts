@@ -75,7 +75,8 @@ export function parsePushTarget(text: string): PushTarget {
   if (!/^[a-z0-9.-]+(?::\d+)?$/i.test(registry) || (prefix !== "" && !/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(prefix))) {
     throw new BuildError(
       "BUILD_BAD_REFERENCE",
-      `cannot use registry "${text}": expected host[:port][/prefix] in lower case, e.g. "ghcr.io/acme" or "127.0.0.1:5000/functions"`,
+      `cannot use registry "${text}": expected host[:port][/prefix] in lower case, e.g. "ghcr.io/acme" or ` +
+        `"127.0.0.1:5000/functions"`,
     );
   }
   return { registry, prefix };

@@ -1,4 +1,5 @@
-// The image builder: Function files → esbuild bundles → reproducible OCI images → registry, OCI layout, tarball or Docker engine.
+// The image builder: Function files → esbuild bundles → reproducible OCI images → registry, OCI layout, tarball or
+// Docker engine.
 export { buildFunctions, DEFAULT_BASE_IMAGE, isLoopbackRegistry } from "./build-functions.ts";
 export type { BuildFunctionsOptions, BuiltFunction } from "./build-functions.ts";
 export { BuildError, RegistryError } from "./build-error.ts";

@@ -3,7 +3,10 @@ import { BuildError } from "./build-error.ts";
 
 export type Limit = <T>(task: () => Promise<T>) => Promise<T>;
 
-/** Registry requests in flight by default: Docker's max-concurrent-uploads (5) less one; Docker Hub, GHCR, ECR accept it. */
+/**
+ * Registry requests in flight by default: Docker's max-concurrent-uploads (5) less one; Docker Hub, GHCR, ECR accept
+ * it.
+ */
 export const DEFAULT_JOBS = 4;
 
 export function limitConcurrency(jobs: number): Limit {

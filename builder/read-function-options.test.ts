@@ -74,15 +74,18 @@ export default defineFunction({
     expect(error.message).toMatch(/^fn\.ts:3: loading Function "fn" threw: .*"concurrency" must be a positive integer/);
   });
 
-  it("builds a file that prints at load time (a dotenv banner, JSON-looking output) and calls process.exit", async () => {
-    const { run } = await probe(`import { defineFunction } from "kontinue";
+  it(
+    "builds a file that prints at load time (a dotenv banner, JSON-looking output) and calls " + "process.exit",
+    async () => {
+      const { run } = await probe(`import { defineFunction } from "kontinue";
 console.log("[dotenv@16.4.5] injecting env (0) from .env");
 process.stdout.write("{not json");
 if (!process.env.DATABASE_URL) process.exit(1);
 export default defineFunction({ concurrency: 2, revisions: { drainGraceSeconds: 30 }, async run() {} });
 `);
-    expect((await run()).get("fn")).toEqual({ concurrency: 2, revisions: { drainGraceSeconds: 30 } });
-  });
+      expect((await run()).get("fn")).toEqual({ concurrency: 2, revisions: { drainGraceSeconds: 30 } });
+    },
+  );
 
   it("hands user code a scrubbed environment: no registry or cloud credentials", async () => {
     const secrets = {

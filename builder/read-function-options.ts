@@ -54,7 +54,16 @@ const STUB = `export * from "./runtime.mjs";
 import { isFunctionDefinition } from "./runtime.mjs";
 export async function runWorkerFromEnv({ definition: d }) {
   globalThis.__kontinueProbe = isFunctionDefinition(d)
-    ? { ok: true, settings: JSON.parse(JSON.stringify({ retry: d.retry, timeoutSeconds: d.timeoutSeconds, concurrency: d.concurrency, scaling: d.scaling, revisions: d.revisions })) }
+    ? {
+        ok: true,
+        settings: JSON.parse(JSON.stringify({
+          retry: d.retry,
+          timeoutSeconds: d.timeoutSeconds,
+          concurrency: d.concurrency,
+          scaling: d.scaling,
+          revisions: d.revisions,
+        })),
+      }
     : { ok: false, kind: "not-definition", got: d === null ? "null" : Array.isArray(d) ? "array" : typeof d };
 }
 `;
@@ -102,7 +111,8 @@ export async function readFunctionOptions(options: ReadFunctionOptionsOptions): 
       if (result === "missing") {
         throw new BuildError(
           "BUILD_OPTIONS_FAILED",
-          `${basename(source.file)}: loading Function "${source.functionName}" ended the options probe before it reported (${results.exit}); a Function file must not end or block the process at its top level`,
+          `${basename(source.file)}: loading Function "${source.functionName}" ended the options probe before it ` +
+            `reported (${results.exit}); a Function file must not end or block the process at its top level`,
           { file: source.file },
         );
       }
@@ -168,7 +178,8 @@ async function probeFailure(
     const message = result.message.split(probeDir).join("");
     return new BuildError(
       "BUILD_OPTIONS_FAILED",
-      `${at}: loading Function "${source.functionName}" threw: ${message}; fix the file's top-level code or its defineFunction options`,
+      `${at}: loading Function "${source.functionName}" threw: ${message}; fix the file's top-level code or its ` +
+        `defineFunction options`,
       { file: source.file, ...(line ? { line: Number(line) } : {}) },
     );
   }
@@ -179,7 +190,8 @@ async function probeFailure(
   const article = got === "object" || got === "array" || got === "undefined" ? "an" : "a";
   return new BuildError(
     "BUILD_NOT_A_FUNCTION_DEFINITION",
-    `${name}${line ? `:${line}` : ""}: the default export is ${article} ${got}, not defineFunction(...); write "export default defineFunction({ run(ctx, args) { … } })" with defineFunction imported from "kontinue"`,
+    `${name}${line ? `:${line}` : ""}: the default export is ${article} ${got}, not defineFunction(...); write ` +
+      `"export default defineFunction({ run(ctx, args) { … } })" with defineFunction imported from "kontinue"`,
     { file: source.file, ...(line ? { line } : {}) },
   );
 }

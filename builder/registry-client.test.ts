@@ -1,6 +1,7 @@
 // The registry client against an in-process stand-in registry: the bearer-token challenge flow,
 // retries on 5xx, 429 and connection resets (Retry-After), fresh upload sessions, Location forms,
-// manifest PUT answers, bounded parallelism, an HTTP proxy and a private CA, and errors that name registry and repository.
+// manifest PUT answers, bounded parallelism, an HTTP proxy and a private CA, and errors that name registry and
+// repository.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, type AddressInfo } from "node:net";
@@ -121,7 +122,8 @@ describe("RegistryClient", () => {
       .catch((e: unknown) => e);
     expect(isKontinueError(denied, "BUILD_PUSH_DENIED")).toBe(true);
     expect((denied as Error).message).toBe(
-      `cannot push manifest "latest" to "acme/fn" on "${registry}": 403 denied (DENIED requested access to the resource is denied); check that your account may push "acme/fn"`,
+      `cannot push manifest "latest" to "acme/fn" on "${registry}": 403 denied (DENIED requested access to the ` +
+        `resource is denied); check that your account may push "acme/fn"`,
     );
     const missing = await client.getManifest("acme/base", "9").catch((e: unknown) => e);
     expect(isKontinueError(missing, "BUILD_IMAGE_NOT_FOUND")).toBe(true);
@@ -338,34 +340,37 @@ describe("RegistryClient", () => {
     expect(most).toBe(2);
   });
 
-  it("asks the token service for push on the target, pull on the mount source, and the challenge's own scope", async () => {
-    let realm = "";
-    const { registry, requests } = await standIn((req, res) => {
-      if (req.url?.startsWith("/token"))
-        return void res.writeHead(200, { "content-type": "application/json" }).end('{"token":"t"}');
-      if (req.headers.authorization !== "Bearer t")
-        return void res
-          .writeHead(401, {
-            "www-authenticate": `Bearer realm="${realm}",service="s",scope="repository:acme/fn:push,pull"`,
-          })
-          .end();
-      res.writeHead(201).end();
-    });
-    realm = `http://${registry}/token`;
-    const client = new RegistryClient({
-      registry,
-      insecure: true,
-      credentials: { kind: "basic", username: "u", password: "p" },
-      sleep: noWait,
-    });
-    expect(await client.mountBlob("acme/fn", "sha256:abc", "acme/base")).toBe(true);
-    const token = new URL(requests.find((r) => r.startsWith("GET /token"))!.split(" ")[1]!, "http://x");
-    expect(token.searchParams.getAll("scope")).toEqual([
-      "repository:acme/fn:pull,push",
-      "repository:acme/base:pull",
-      "repository:acme/fn:push,pull",
-    ]);
-  });
+  it(
+    "asks the token service for push on the target, pull on the mount source, and the challenge's own " + "scope",
+    async () => {
+      let realm = "";
+      const { registry, requests } = await standIn((req, res) => {
+        if (req.url?.startsWith("/token"))
+          return void res.writeHead(200, { "content-type": "application/json" }).end('{"token":"t"}');
+        if (req.headers.authorization !== "Bearer t")
+          return void res
+            .writeHead(401, {
+              "www-authenticate": `Bearer realm="${realm}",service="s",scope="repository:acme/fn:push,pull"`,
+            })
+            .end();
+        res.writeHead(201).end();
+      });
+      realm = `http://${registry}/token`;
+      const client = new RegistryClient({
+        registry,
+        insecure: true,
+        credentials: { kind: "basic", username: "u", password: "p" },
+        sleep: noWait,
+      });
+      expect(await client.mountBlob("acme/fn", "sha256:abc", "acme/base")).toBe(true);
+      const token = new URL(requests.find((r) => r.startsWith("GET /token"))!.split(" ")[1]!, "http://x");
+      expect(token.searchParams.getAll("scope")).toEqual([
+        "repository:acme/fn:pull,push",
+        "repository:acme/base:pull",
+        "repository:acme/fn:push,pull",
+      ]);
+    },
+  );
 
   /** An HTTP CONNECT proxy; `tunnels` lists the host:port of every tunnel it opened. */
   async function connectProxy(): Promise<{ url: string; tunnels: string[] }> {

@@ -245,13 +245,15 @@ export class RegistryClient {
     if (typeof location !== "string") {
       throw new RegistryError(
         "BUILD_REGISTRY_FAILED",
-        `cannot ${what} "${repository}" on "${this.registry}": the registry gave no upload location; is it an OCI registry?`,
+        `cannot ${what} "${repository}" on "${this.registry}": the registry gave no upload location; is it an OCI ` +
+          `registry?`,
         { registry: this.registry, repository },
       );
     }
     // The location's query (a signed upload state) goes back byte for byte: append, never re-encode.
     const url = new URL(location, this.url(repository, path));
-    const put = `${url.origin}${url.pathname}${url.search ? `${url.search}&` : "?"}digest=${encodeURIComponent(digest)}`;
+    const query = url.search ? `${url.search}&` : "?";
+    const put = `${url.origin}${url.pathname}${query}digest=${encodeURIComponent(digest)}`;
     const headers = { "content-type": "application/octet-stream" };
     await this.call({
       method: "PUT",
@@ -300,7 +302,8 @@ export class RegistryClient {
         const advice = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(why)
           ? "pass the registry's CA bundle with --registry-ca <file.pem>"
           : "check the address, that the registry runs, HTTPS_PROXY/NO_PROXY, and --insecure-registry for plain HTTP";
-        const message = `cannot reach registry "${this.registry}" to ${call.what} "${call.repository}": ${why}; ${advice}`;
+        const message =
+          `cannot reach registry "${this.registry}" ` + `to ${call.what} "${call.repository}": ${why}; ${advice}`;
         throw new RegistryError("BUILD_REGISTRY_UNREACHABLE", message, {
           registry: this.registry,
           repository: call.repository,
@@ -390,8 +393,10 @@ export class RegistryClient {
     const wanted = [...new Set([...scopes(call), ...(params.scope ? params.scope.split(" ") : [])])];
     for (const scope of wanted) url.searchParams.append("scope", scope);
     const headers: Record<string, string> = {};
-    if (credentials?.kind === "basic")
-      headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`;
+    if (credentials?.kind === "basic") {
+      const pair = `${credentials.username}:${credentials.password}`;
+      headers.authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+    }
     // An identity token is an OAuth2 refresh token: POST it to the realm (distribution's token spec).
     const form =
       credentials?.kind === "identityToken"
@@ -415,7 +420,8 @@ export class RegistryClient {
     } catch (error) {
       throw new RegistryError(
         "BUILD_REGISTRY_UNREACHABLE",
-        `cannot reach the token service "${url.origin}" of registry "${this.registry}" for "${call.repository}": ${(error as Error).message}`,
+        `cannot reach the token service "${url.origin}" of registry "${this.registry}" for ` +
+          `"${call.repository}": ${(error as Error).message}`,
         { registry: this.registry, repository: call.repository, cause: error },
       );
     }
@@ -434,7 +440,8 @@ export class RegistryClient {
       case 401:
         return new RegistryError(
           "BUILD_REGISTRY_UNAUTHORIZED",
-          `${subject}: 401 unauthorized${detail}; log in with "docker login ${this.registry}" (credentials are read from ~/.docker/config.json or $DOCKER_CONFIG)`,
+          `${subject}: 401 unauthorized${detail}; log in with "docker login ${this.registry}" (credentials are read ` +
+            `from ~/.docker/config.json or $DOCKER_CONFIG)`,
           context,
         );
       case 403:

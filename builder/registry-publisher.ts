@@ -77,7 +77,8 @@ export class RegistryPublisher implements ImagePublisher {
       reference: `${target.registry}/${repository}@${digest}`,
       digest,
     };
-    // A registry accepts a manifest only when it has every blob it references: a tag naming the digest means nothing to send.
+    // A registry accepts a manifest only when it has every blob it references: a tag naming the digest means nothing to
+    // send.
     const current = await Promise.all(tags.map((tag) => client.headManifest(repository, tag)));
     if (current.includes(digest)) {
       await gate;

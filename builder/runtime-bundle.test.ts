@@ -12,7 +12,9 @@ async function write(path: string, text: string): Promise<void> {
   await writeFile(path, text);
 }
 
-/** A package root with runtime/index.ts importing `dep`, installed where `depDir` says (and linked like npm/pnpm do). */
+/**
+ * A package root with runtime/index.ts importing `dep`, installed where `depDir` says (and linked like npm/pnpm do).
+ */
 async function layout(depDir: string, link?: string): Promise<string> {
   const root = await temporaryDir("runtime-layout");
   await write(join(root, "runtime/index.ts"), 'import dep from "dep";\nexport function hello() { return dep(); }\n');

@@ -24,7 +24,8 @@ export async function applyObjects(kubeConfig: KubeConfig, objects: readonly Kub
       const subject = `${object.kind} "${object.metadata?.name}"`;
       throw new KontinueError(
         "CLI_APPLY_FAILED",
-        `cannot apply ${subject} to ${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable and you may write ${object.kind} objects`,
+        `cannot apply ${subject} to ${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable ` +
+          `and you may write ${object.kind} objects`,
         { cause },
       );
     }
@@ -45,7 +46,8 @@ export async function applyCrds(kubeConfig: KubeConfig, options: { timeoutMs?: n
       if (Date.now() > deadline) {
         throw new KontinueError(
           "CLI_CRD_NOT_ESTABLISHED",
-          `the CustomResourceDefinition "${metadata.name}" is not Established after ${timeoutMs / 1000}s; see "kubectl describe crd ${metadata.name}"`,
+          `the CustomResourceDefinition "${metadata.name}" is not Established after ${timeoutMs / 1000}s; see ` +
+            `"kubectl describe crd ${metadata.name}"`,
         );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));

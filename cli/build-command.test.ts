@@ -110,25 +110,28 @@ describe("kontinue build", () => {
     expect(tagged.headers.get("docker-content-digest")).toBe(digest);
   });
 
-  it("rejects a bad --tag, --jobs or --registry-ca, and a --platform the base lacks, naming what it offers", async () => {
-    const base = await nodeBaseImage();
-    const common = [
-      functions,
-      "--registry",
-      `${base.registry}/cli`,
-      "--base",
-      base.reference,
-      "--insecure-registry",
-      "--dry-run",
-    ];
-    const tag = await kontinue("build", ...common, "--tag", "-bad");
-    expect(tag.stderr).toContain('cannot tag images "-bad"');
-    const jobs = await kontinue("build", ...common, "--jobs", "0");
-    expect(jobs.stderr).toContain("cannot use --jobs 0");
-    const ca = await kontinue("build", ...common, "--registry-ca", "/nonexistent/ca.pem");
-    expect(ca.stderr).toContain('cannot read --registry-ca "/nonexistent/ca.pem"');
-    const platform = await kontinue("build", ...common, "--platform", "linux/s390x");
-    expect(platform.code).toBe(1);
-    expect(platform.stderr).toMatch(/has no image for platform "linux\/s390x"; it offers "linux\/(amd64|arm64)"/);
-  });
+  it(
+    "rejects a bad --tag, --jobs or --registry-ca, and a --platform the base lacks, naming what it " + "offers",
+    async () => {
+      const base = await nodeBaseImage();
+      const common = [
+        functions,
+        "--registry",
+        `${base.registry}/cli`,
+        "--base",
+        base.reference,
+        "--insecure-registry",
+        "--dry-run",
+      ];
+      const tag = await kontinue("build", ...common, "--tag", "-bad");
+      expect(tag.stderr).toContain('cannot tag images "-bad"');
+      const jobs = await kontinue("build", ...common, "--jobs", "0");
+      expect(jobs.stderr).toContain("cannot use --jobs 0");
+      const ca = await kontinue("build", ...common, "--registry-ca", "/nonexistent/ca.pem");
+      expect(ca.stderr).toContain('cannot read --registry-ca "/nonexistent/ca.pem"');
+      const platform = await kontinue("build", ...common, "--platform", "linux/s390x");
+      expect(platform.code).toBe(1);
+      expect(platform.stderr).toMatch(/has no image for platform "linux\/s390x"; it offers "linux\/(amd64|arm64)"/);
+    },
+  );
 });

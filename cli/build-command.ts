@@ -34,7 +34,8 @@ export function registerBuildCommand(program: Command): void {
     )
     .option(
       "--platform <list>",
-      'comma-separated platforms, e.g. linux/arm64 or linux/amd64,linux/arm64, or "all" (default: linux/amd64 and linux/arm64 where the base has them)',
+      'comma-separated platforms, e.g. linux/arm64 or linux/amd64,linux/arm64, or "all" (default: linux/amd64 and ' +
+        "linux/arm64 where the base has them)",
     )
     .option("--tag <tag>", "tag written besides latest (default rev-<first 16 hex digits of the image digest>)")
     .option("--jobs <n>", "registry requests in flight at once", "4")
@@ -68,7 +69,8 @@ export function registerBuildCommand(program: Command): void {
       ) {
         throw new BuildError(
           "BUILD_BAD_OPTIONS",
-          `cannot build "${dir}": nowhere to put the images; pass --registry <host[:port]/prefix>, --oci-layout, --tarball, --docker or --dry-run`,
+          `cannot build "${dir}": nowhere to put the images; pass --registry <host[:port]/prefix>, --oci-layout, ` +
+            `--tarball, --docker or --dry-run`,
         );
       }
       const tag = options.tag === undefined ? undefined : builder.checkTag(options.tag);
@@ -144,8 +146,13 @@ export function registerBuildCommand(program: Command): void {
       );
       process.stdout.write(
         options.output === "json"
-          ? `${JSON.stringify(manifests.length === 1 ? manifests[0] : { apiVersion: "v1", kind: "List", items: manifests }, null, 2)}\n`
+          ? `${JSON.stringify(manifests.length === 1 ? manifests[0] : listOf(manifests), null, 2)}\n`
           : manifests.map((m) => stringify(m)).join("---\n"),
       );
     });
+}
+
+/** A kubectl-style `v1 List` of objects, as `-o json` prints several. */
+function listOf(items: unknown[]): { apiVersion: "v1"; kind: "List"; items: unknown[] } {
+  return { apiVersion: "v1", kind: "List", items };
 }

@@ -13,14 +13,16 @@ export function connect(options: KubeOptions): { kubeConfig: KubeConfig; namespa
     const source = options.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config";
     throw new KontinueError(
       "CLI_KUBECONFIG",
-      `cannot load the kubeconfig "${source}"; start a local cluster with "kontinue cluster serve --data .kontinue/cluster" and pass its kubeconfig with --kubeconfig`,
+      `cannot load the kubeconfig "${source}"; start a local cluster with "kontinue cluster serve --data ` +
+        `.kontinue/cluster" and pass its kubeconfig with --kubeconfig`,
       { cause, terminal: true },
     );
   }
   if (!kubeConfig.getCurrentCluster()) {
     throw new KontinueError(
       "CLI_KUBECONFIG",
-      `the kubeconfig "${options.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config"}" has no current cluster; set one with "kubectl config use-context" or pass --kubeconfig`,
+      `the kubeconfig "${options.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config"}" has no current cluster; ` +
+        `set one with "kubectl config use-context" or pass --kubeconfig`,
       { terminal: true },
     );
   }

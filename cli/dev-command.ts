@@ -13,7 +13,8 @@ export function registerDevCommand(program: Command): void {
   program
     .command("dev")
     .description(
-      "run functions from source on a local cluster: devcluster, the controller, and a worker per file, restarted on change",
+      "run functions from source on a local cluster: devcluster, the controller, and a worker per file, restarted on " +
+        "change",
     )
     .argument("[dir]", "the folder of Function files", "functions")
     .option("--data <dir>", "devcluster's data folder (kept between runs)", ".kontinue/cluster")

@@ -70,7 +70,8 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
   await sync();
   say(`devcluster: ${cluster ? cluster.url : kubeConfig.getCurrentCluster()?.server} (namespace "${namespace}")`);
   say(
-    `run one:    npx kontinue execute ${sources[0]!.functionName} '{}' --wait --kubeconfig ${kubeconfigPath}${options.namespace ? ` -n ${namespace}` : ""}`,
+    `run one:    npx kontinue execute ${sources[0]!.functionName} '{}' --wait ` +
+      `--kubeconfig ${kubeconfigPath}${options.namespace ? ` -n ${namespace}` : ""}`,
   );
   say(`look:       KUBECONFIG=${kubeconfigPath} kubectl get kontinue`);
 

@@ -89,7 +89,8 @@ async function createExecution(
   } catch (cause) {
     throw new KontinueError(
       "CLI_CREATE_FAILED",
-      `cannot start an execution of "${functionName}" in namespace "${namespace}" on ${kubeConfig.getCurrentCluster()?.server}: ${describeApiError(cause)}`,
+      `cannot start an execution of "${functionName}" in namespace "${namespace}" ` +
+        `on ${kubeConfig.getCurrentCluster()?.server}: ${describeApiError(cause)}`,
       { cause },
     );
   }
@@ -110,7 +111,8 @@ async function waitForFinish(
     if (Date.now() >= deadline) {
       throw new KontinueError(
         "CLI_WAIT_TIMEOUT",
-        `execution "${name}" is still ${latest.status?.phase ?? "Pending"} after ${timeoutMs / 1000}s; see it with "kubectl get execution ${name} -n ${namespace} -o yaml"`,
+        `execution "${name}" is still ${latest.status?.phase ?? "Pending"} after ${timeoutMs / 1000}s; see it with ` +
+          `"kubectl get execution ${name} -n ${namespace} -o yaml"`,
       );
     }
     latest = await nextChange(kubeConfig, namespace, latest, deadline);

@@ -3,25 +3,28 @@ import { ManualClock } from "../runtime/index.ts";
 import { requeueOnClock } from "./clock-requeue.ts";
 
 describe("requeueOnClock", () => {
-  it("queues the key again when the injected clock reaches requeueAfter, not before; the earlier of two wakes wins", async () => {
-    const clock = new ManualClock(0);
-    const added: string[] = [];
-    const answers = [5_000, 1_000, 9_000];
-    const reconcile = requeueOnClock(async () => ({ requeueAfter: answers.shift()! }), {
-      clock,
-      add: (key) => added.push(`${key}@${clock.now()}`),
-      signal: new AbortController().signal,
-    });
-    expect(await reconcile("ns/a")).toEqual({});
-    await reconcile("ns/a");
-    await reconcile("ns/a");
-    await clock.advance(999);
-    expect(added).toEqual([]);
-    await clock.advance(1);
-    expect(added).toEqual(["ns/a@1000"]);
-    await clock.advance(20_000);
-    expect(added, "the replaced 5 s wake and the later 9 s one do not fire").toEqual(["ns/a@1000"]);
-  });
+  it(
+    "queues the key again when the injected clock reaches requeueAfter, not before; the earlier of two wakes " + "wins",
+    async () => {
+      const clock = new ManualClock(0);
+      const added: string[] = [];
+      const answers = [5_000, 1_000, 9_000];
+      const reconcile = requeueOnClock(async () => ({ requeueAfter: answers.shift()! }), {
+        clock,
+        add: (key) => added.push(`${key}@${clock.now()}`),
+        signal: new AbortController().signal,
+      });
+      expect(await reconcile("ns/a")).toEqual({});
+      await reconcile("ns/a");
+      await reconcile("ns/a");
+      await clock.advance(999);
+      expect(added).toEqual([]);
+      await clock.advance(1);
+      expect(added).toEqual(["ns/a@1000"]);
+      await clock.advance(20_000);
+      expect(added, "the replaced 5 s wake and the later 9 s one do not fire").toEqual(["ns/a@1000"]);
+    },
+  );
 
   it("queues at once for requeueAfter ≤ 0, and drops every wake when stopped", async () => {
     const clock = new ManualClock(0);

@@ -17,33 +17,37 @@ describe("desiredDeployment", () => {
   const pod = deployment.spec!.template.spec!;
   const container = pod.containers[0]!;
 
-  it("is named and labelled after the function and revision, selects its revision's Pods and is owned by the Function", () => {
-    expect(deployment.metadata).toEqual({
-      name: "process-order-abababababababab",
-      namespace: "shop",
-      labels: {
-        "app.kubernetes.io/name": "process-order",
-        "app.kubernetes.io/managed-by": "kontinue",
-        "kontinue.cloud/function": "process-order",
-        "kontinue.cloud/revision": "abababababababab",
-      },
-      ownerReferences: [
-        {
-          apiVersion: "kontinue.cloud/v1alpha1",
-          kind: "Function",
-          name: "process-order",
-          uid: "uid-1",
-          controller: true,
-          blockOwnerDeletion: true,
+  it(
+    "is named and labelled after the function and revision, selects its revision's Pods and is owned by the " +
+      "Function",
+    () => {
+      expect(deployment.metadata).toEqual({
+        name: "process-order-abababababababab",
+        namespace: "shop",
+        labels: {
+          "app.kubernetes.io/name": "process-order",
+          "app.kubernetes.io/managed-by": "kontinue",
+          "kontinue.cloud/function": "process-order",
+          "kontinue.cloud/revision": "abababababababab",
         },
-      ],
-    });
-    expect(deployment.spec!.replicas).toBe(2);
-    expect(deployment.spec!.selector).toEqual({
-      matchLabels: { "kontinue.cloud/function": "process-order", "kontinue.cloud/revision": "abababababababab" },
-    });
-    expect(deployment.spec!.template.metadata!.labels).toEqual(deployment.metadata!.labels);
-  });
+        ownerReferences: [
+          {
+            apiVersion: "kontinue.cloud/v1alpha1",
+            kind: "Function",
+            name: "process-order",
+            uid: "uid-1",
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      });
+      expect(deployment.spec!.replicas).toBe(2);
+      expect(deployment.spec!.selector).toEqual({
+        matchLabels: { "kontinue.cloud/function": "process-order", "kontinue.cloud/revision": "abababababababab" },
+      });
+      expect(deployment.spec!.template.metadata!.labels).toEqual(deployment.metadata!.labels);
+    },
+  );
 
   it("runs the image by digest with the worker's environment (the contract the runtime reads)", () => {
     expect(container.image).toBe(image);
@@ -69,28 +73,32 @@ describe("desiredDeployment", () => {
     expect(pod.serviceAccountName).toBe("kontinue-process-order");
   });
 
-  it("passes the Function's env, resources and serviceAccountName through, without letting env override the contract", () => {
-    const custom = desiredDeployment(
-      fn({
-        env: [
-          { name: "API_URL", value: "https://api" },
-          { name: "KONTINUE_REVISION", value: "forged" },
-        ],
-        resources: { limits: { memory: "256Mi" } },
-        serviceAccountName: "orders",
-      }),
-      revision,
-      0,
-    );
-    const spec = custom.spec!.template.spec!;
-    expect(spec.serviceAccountName).toBe("orders");
-    expect(spec.containers[0]!.resources).toEqual({ limits: { memory: "256Mi" } });
-    const env = spec.containers[0]!.env!;
-    expect(env.at(-1)).toEqual({ name: "API_URL", value: "https://api" });
-    expect(env.filter((entry) => entry.name === "KONTINUE_REVISION")).toEqual([
-      { name: "KONTINUE_REVISION", value: "abababababababab" },
-    ]);
-  });
+  it(
+    "passes the Function's env, resources and serviceAccountName through, without letting env override the " +
+      "contract",
+    () => {
+      const custom = desiredDeployment(
+        fn({
+          env: [
+            { name: "API_URL", value: "https://api" },
+            { name: "KONTINUE_REVISION", value: "forged" },
+          ],
+          resources: { limits: { memory: "256Mi" } },
+          serviceAccountName: "orders",
+        }),
+        revision,
+        0,
+      );
+      const spec = custom.spec!.template.spec!;
+      expect(spec.serviceAccountName).toBe("orders");
+      expect(spec.containers[0]!.resources).toEqual({ limits: { memory: "256Mi" } });
+      const env = spec.containers[0]!.env!;
+      expect(env.at(-1)).toEqual({ name: "API_URL", value: "https://api" });
+      expect(env.filter((entry) => entry.name === "KONTINUE_REVISION")).toEqual([
+        { name: "KONTINUE_REVISION", value: "abababababababab" },
+      ]);
+    },
+  );
 });
 
 describe("worker RBAC", () => {

@@ -33,7 +33,10 @@ export function scalingProblem(settings: ScalingSettings): string | undefined {
     return `spec.scaling.targetPendingPerReplica is ${settings.targetPendingPerReplica}; it must be 1 or more`;
   if (!(settings.concurrency >= 1)) return `spec.concurrency is ${settings.concurrency}; it must be 1 or more`;
   if (settings.minReplicas > settings.maxReplicas) {
-    return `spec.scaling.minReplicas (${settings.minReplicas}) is greater than maxReplicas (${settings.maxReplicas}); lower minReplicas or raise maxReplicas`;
+    return (
+      `spec.scaling.minReplicas (${settings.minReplicas}) is greater than maxReplicas ` +
+      `(${settings.maxReplicas}); lower minReplicas or raise maxReplicas`
+    );
   }
   return undefined;
 }

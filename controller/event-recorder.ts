@@ -57,7 +57,8 @@ export function createEventRecorder(options: {
       } catch (error) {
         if (event.once !== undefined && apiStatus(error) === 409) return;
         options.log(
-          `${time.toISOString()} warn cannot record event ${event.reason} on ${object.kind} "${namespace}/${name}": ${(error as Error).message}`,
+          `${time.toISOString()} warn cannot record ` +
+            `event ${event.reason} on ${object.kind} "${namespace}/${name}": ${(error as Error).message}`,
         );
       }
     },

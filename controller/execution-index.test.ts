@@ -66,36 +66,39 @@ describe("projectExecution", () => {
 });
 
 describe("ExecutionIndex", () => {
-  it("counts unfinished executions per revision, follows phase changes and deletes, and counts what each Pod holds", () => {
-    const index = new ExecutionIndex();
-    index.observe(execution("a"), "add");
-    index.observe(execution("b", { phase: "Pending" }, { "kontinue.cloud/revision": "r1" }), "add");
-    index.observe(
-      execution(
-        "c",
-        { phase: "Executing", lease: { holder: "p1", pod: "p1", expiresAt: "t" }, observedImage: image },
-        { "kontinue.cloud/revision": "r1" },
-      ),
-      "add",
-    );
-    index.observe(execution("d", { phase: "Suspended" }, { "kontinue.cloud/revision": "r0" }), "add");
-    index.observe(execution("e", { phase: "Completed" }, { "kontinue.cloud/revision": "r0" }), "add");
-    expect(Object.fromEntries(index.revisionCounts("ns/process-order"))).toEqual({
-      "": { pending: 1, executing: 0, suspended: 0 },
-      r1: { pending: 1, executing: 1, suspended: 0 },
-      r0: { pending: 0, executing: 0, suspended: 1 },
-    });
-    expect(Object.fromEntries(index.heldByPod("ns/process-order"))).toEqual({ p1: 1 });
-    expect(index.imageOf("ns/process-order", "cdcdcdcdcdcdcdcd")).toBe(image);
+  it(
+    "counts unfinished executions per revision, follows phase changes and deletes, and counts what each Pod " + "holds",
+    () => {
+      const index = new ExecutionIndex();
+      index.observe(execution("a"), "add");
+      index.observe(execution("b", { phase: "Pending" }, { "kontinue.cloud/revision": "r1" }), "add");
+      index.observe(
+        execution(
+          "c",
+          { phase: "Executing", lease: { holder: "p1", pod: "p1", expiresAt: "t" }, observedImage: image },
+          { "kontinue.cloud/revision": "r1" },
+        ),
+        "add",
+      );
+      index.observe(execution("d", { phase: "Suspended" }, { "kontinue.cloud/revision": "r0" }), "add");
+      index.observe(execution("e", { phase: "Completed" }, { "kontinue.cloud/revision": "r0" }), "add");
+      expect(Object.fromEntries(index.revisionCounts("ns/process-order"))).toEqual({
+        "": { pending: 1, executing: 0, suspended: 0 },
+        r1: { pending: 1, executing: 1, suspended: 0 },
+        r0: { pending: 0, executing: 0, suspended: 1 },
+      });
+      expect(Object.fromEntries(index.heldByPod("ns/process-order"))).toEqual({ p1: 1 });
+      expect(index.imageOf("ns/process-order", "cdcdcdcdcdcdcdcd")).toBe(image);
 
-    index.observe(execution("c", { phase: "Completed" }, { "kontinue.cloud/revision": "r1" }), "update");
-    index.observe(execution("d", { phase: "Suspended" }, { "kontinue.cloud/revision": "r0" }), "delete");
-    index.observe(execution("a", { phase: "Pending" }, { "kontinue.cloud/revision": "r1" }), "update");
-    expect(Object.fromEntries(index.revisionCounts("ns/process-order"))).toEqual({
-      r1: { pending: 2, executing: 0, suspended: 0 },
-    });
-    expect(index.heldByPod("ns/process-order").size).toBe(0);
-    expect([...index.executionsOf("ns/process-order")].sort()).toEqual(["ns/a", "ns/b", "ns/c", "ns/e"]);
-    expect(index.revisionCounts("ns/other").size).toBe(0);
-  });
+      index.observe(execution("c", { phase: "Completed" }, { "kontinue.cloud/revision": "r1" }), "update");
+      index.observe(execution("d", { phase: "Suspended" }, { "kontinue.cloud/revision": "r0" }), "delete");
+      index.observe(execution("a", { phase: "Pending" }, { "kontinue.cloud/revision": "r1" }), "update");
+      expect(Object.fromEntries(index.revisionCounts("ns/process-order"))).toEqual({
+        r1: { pending: 2, executing: 0, suspended: 0 },
+      });
+      expect(index.heldByPod("ns/process-order").size).toBe(0);
+      expect([...index.executionsOf("ns/process-order")].sort()).toEqual(["ns/a", "ns/b", "ns/c", "ns/e"]);
+      expect(index.revisionCounts("ns/other").size).toBe(0);
+    },
+  );
 });

@@ -17,7 +17,8 @@ interface Entry {
 
 /** `namespace/function-resource-name`: the key of a Function, and of its executions' group. */
 export function functionKeyOf(execution: Execution): string {
-  return `${execution.metadata.namespace ?? ""}/${execution.metadata.labels?.[FUNCTION_LABEL] ?? toResourceName(execution.spec.function)}`;
+  const functionName = execution.metadata.labels?.[FUNCTION_LABEL] ?? toResourceName(execution.spec.function);
+  return `${execution.metadata.namespace ?? ""}/${functionName}`;
 }
 
 function bucketOf(execution: Execution): Bucket | undefined {

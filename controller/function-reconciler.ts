@@ -150,7 +150,9 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
         const created = `created Deployment "${written.object.metadata.name}" for revision ${id} (${revisionImage})`;
         await event(fn, "Normal", "RevisionDeployed", `${created} with ${decision.replicas} replicas`);
       } else if (decision.replicas !== current) {
-        const why = `${own.pending} pending + ${own.executing} executing, targetPendingPerReplica ${settings.targetPendingPerReplica}`;
+        const why =
+          `${own.pending} pending + ${own.executing} executing, ` +
+          `targetPendingPerReplica ${settings.targetPendingPerReplica}`;
         const reason = decision.replicas > current ? "ScaledUp" : "ScaledDown";
         await event(fn, "Normal", reason, `revision ${id}: ${current} → ${decision.replicas} replicas (${why})`);
       }

@@ -28,7 +28,8 @@ export class HydratingExecutionClient extends ResourceClient<Execution> {
         { method: "PUT", path },
         409,
         "Conflict",
-        `Operation cannot be fulfilled on executions "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        `Operation cannot be fulfilled on executions "${name}": the object has been modified; please apply your ` +
+          `changes to the latest version and try again`,
       );
     }
     const status = { ...body.status };

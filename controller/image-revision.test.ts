@@ -22,7 +22,8 @@ describe("imageRevision", () => {
     expect(imageRevision("nginx:latest")).toEqual({
       problem: "InvalidImage",
       message:
-        'spec.image "nginx:latest" is not pinned by digest; use "registry/repository@sha256:<64 hex digits>" as "kontinue build" prints it, so every execution runs the code it started on',
+        'spec.image "nginx:latest" is not pinned by digest; use "registry/repository@sha256:<64 hex digits>" as ' +
+        '"kontinue build" prints it, so every execution runs the code it started on',
     });
     expect(imageRevision("repo@sha256:abc")).toMatchObject({
       problem: "InvalidImage",

@@ -5,8 +5,10 @@ export type ImageRevision =
   | { revision: string; image: string }
   | { problem: "InvalidImage" | "SourceImage"; message: string };
 
-const digestPattern =
-  /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*)(?::[\w][\w.-]{0,127})?@sha256:(?<hex>[a-f0-9]{64})$/;
+const repositoryPattern = String.raw`[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*`;
+const digestPattern = new RegExp(
+  String.raw`^(?<repository>${repositoryPattern})(?::[\w][\w.-]{0,127})?@sha256:(?<hex>[a-f0-9]{64})$`,
+);
 
 /** The revision of `image`, or why it has none (the messages name the image and what to do). */
 export function imageRevision(image: string | undefined): ImageRevision {
@@ -14,13 +16,16 @@ export function imageRevision(image: string | undefined): ImageRevision {
     return {
       problem: "InvalidImage",
       message:
-        'spec.image is empty; set it to an image pinned by digest ("registry/repo@sha256:…"), e.g. with "kontinue deploy"',
+        'spec.image is empty; set it to an image pinned by digest ("registry/repo@sha256:…"), e.g. with "kontinue ' +
+        'deploy"',
     };
   }
   if (image.startsWith("source:") || image === "source") {
     return {
       problem: "SourceImage",
-      message: `spec.image "${image}" names sources, not an image: "kontinue dev" runs this function's workers from source, so no Deployment is created; build and push an image with "kontinue deploy" to run it on the cluster`,
+      message:
+        `spec.image "${image}" names sources, not an image: "kontinue dev" runs this function's workers from ` +
+        `source, so no Deployment is created; build and push an image with "kontinue deploy" to run it on the cluster`,
     };
   }
   const match = digestPattern.exec(image);
@@ -28,7 +33,9 @@ export function imageRevision(image: string | undefined): ImageRevision {
     const why = image.includes("@sha256:") ? "is not a valid image reference" : "is not pinned by digest";
     return {
       problem: "InvalidImage",
-      message: `spec.image "${image}" ${why}; use "registry/repository@sha256:<64 hex digits>" as "kontinue build" prints it, so every execution runs the code it started on`,
+      message:
+        `spec.image "${image}" ${why}; use "registry/repository@sha256:<64 hex digits>" as "kontinue build" ` +
+        `prints it, so every execution runs the code it started on`,
     };
   }
   return { revision: match.groups!.hex!.slice(0, 16), image };

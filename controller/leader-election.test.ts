@@ -73,42 +73,49 @@ describe("startLeaderElection", () => {
     expect(server.lease()?.spec?.holderIdentity).toBe("");
   });
 
-  it("a standby waits a full lease duration by its own clock from when it saw the record, however old its renewTime says it is", async () => {
-    const clock = new ManualClock();
-    // Written by a leader whose clock is an hour behind: by timestamps it expired long ago.
-    const server = leaseServer({
-      holderIdentity: "old",
-      leaseDurationSeconds: 15,
-      renewTime: "2025-12-31T23:00:00.000000Z",
-      leaseTransitions: 3,
-    });
-    const elector = await startLeaderElection(
-      { http: server.http, namespace: "ns", identity: "b", clock, log: () => {} },
-      async () => ({ stop: async () => {} }),
-    );
-    expect(elector.isLeader()).toBe(false);
-    await advance(clock, 14_000);
-    expect(elector.isLeader()).toBe(false);
-    await advance(clock, 3_000);
-    expect(elector.isLeader()).toBe(true);
-    expect(server.lease()?.spec).toMatchObject({ holderIdentity: "b", leaseTransitions: 4 });
-    await elector.stop();
-  });
+  it(
+    "a standby waits a full lease duration by its own clock from when it saw the record, however old its renewTime " +
+      "says it is",
+    async () => {
+      const clock = new ManualClock();
+      // Written by a leader whose clock is an hour behind: by timestamps it expired long ago.
+      const server = leaseServer({
+        holderIdentity: "old",
+        leaseDurationSeconds: 15,
+        renewTime: "2025-12-31T23:00:00.000000Z",
+        leaseTransitions: 3,
+      });
+      const elector = await startLeaderElection(
+        { http: server.http, namespace: "ns", identity: "b", clock, log: () => {} },
+        async () => ({ stop: async () => {} }),
+      );
+      expect(elector.isLeader()).toBe(false);
+      await advance(clock, 14_000);
+      expect(elector.isLeader()).toBe(false);
+      await advance(clock, 3_000);
+      expect(elector.isLeader()).toBe(true);
+      expect(server.lease()?.spec).toMatchObject({ holderIdentity: "b", leaseTransitions: 4 });
+      await elector.stop();
+    },
+  );
 
-  it("a leader that cannot renew stops acting within renewDeadline, before the lease could pass to another", async () => {
-    const clock = new ManualClock();
-    const server = leaseServer();
-    let stopped = 0;
-    const elector = await startLeaderElection(
-      { http: server.http, namespace: "ns", identity: "a", clock, log: () => {} },
-      async () => ({ stop: async () => void stopped++ }),
-    );
-    server.down(true);
-    await advance(clock, 9_000);
-    expect(elector.isLeader()).toBe(true);
-    await advance(clock, 6_500);
-    expect(elector.isLeader()).toBe(false);
-    expect(stopped).toBe(1);
-    await elector.stop();
-  });
+  it(
+    "a leader that cannot renew stops acting within renewDeadline, before the lease could pass to " + "another",
+    async () => {
+      const clock = new ManualClock();
+      const server = leaseServer();
+      let stopped = 0;
+      const elector = await startLeaderElection(
+        { http: server.http, namespace: "ns", identity: "a", clock, log: () => {} },
+        async () => ({ stop: async () => void stopped++ }),
+      );
+      server.down(true);
+      await advance(clock, 9_000);
+      expect(elector.isLeader()).toBe(true);
+      await advance(clock, 6_500);
+      expect(elector.isLeader()).toBe(false);
+      expect(stopped).toBe(1);
+      await elector.stop();
+    },
+  );
 });

@@ -116,7 +116,8 @@ export async function startLeaderElection(
     } catch (error) {
       if (apiStatus(error) !== 409)
         options.log(
-          `${new Date(now).toISOString()} warn leader election on Lease "${namespace}/${name}": ${(error as Error).message}`,
+          `${new Date(now).toISOString()} warn leader election on Lease ` +
+            `"${namespace}/${name}": ${(error as Error).message}`,
         );
       return "failed";
     }
@@ -192,7 +193,8 @@ export async function startLeaderElection(
       });
     } catch (error) {
       options.log(
-        `${new Date(clock.now()).toISOString()} warn cannot release Lease "${namespace}/${name}": ${(error as Error).message}`,
+        `${new Date(clock.now()).toISOString()} warn cannot release Lease ` +
+          `"${namespace}/${name}": ${(error as Error).message}`,
       );
     }
   }

@@ -93,7 +93,9 @@ export function revisionReconciler(deps: {
           {
             type: "Warning",
             reason: "FunctionNotFound",
-            message: `function "${execution.spec.function}" has no Function resource "${decision.function}" in namespace "${namespace}"; the execution stays Pending until one is applied (e.g. "kontinue deploy")`,
+            message:
+              `function "${execution.spec.function}" has no Function resource "${decision.function}" in ` +
+              `namespace "${namespace}"; the execution stays Pending until one is applied (e.g. "kontinue deploy")`,
             once: "function-not-found",
           },
         );

@@ -89,7 +89,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
   if (unknown.length > 0)
     throw new KontinueError(
       "CONTROLLER_BAD_OPTIONS",
-      `cannot start the controller: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options are ${[...optionKeys].join(", ")}`,
+      `cannot start the controller: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options ` +
+        `are ${[...optionKeys].join(", ")}`,
       { terminal: true },
     );
   // Due times and leases written by workers are compared in the API server's time, not this machine's.
@@ -140,7 +141,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
     clock,
     onError: (error: unknown) =>
       log(
-        `${new Date(clock.now()).toISOString()} warn watch failed, restarting: ${(error as Error).message ?? String(error)}`,
+        `${new Date(clock.now()).toISOString()} warn watch failed, ` +
+          `restarting: ${(error as Error).message ?? String(error)}`,
       ),
   };
 
@@ -223,7 +225,8 @@ export async function startController(options: ControllerOptions): Promise<Runni
       clock,
       onRepair: (e) =>
         log(
-          `${new Date(clock.now()).toISOString()} warn execution ${keyOf(e)} was Suspended without a Suspension; put back to Pending`,
+          `${new Date(clock.now()).toISOString()} warn execution ${keyOf(e)} was Suspended without a Suspension; put ` +
+            `back to Pending`,
         ),
     }),
   );
@@ -346,7 +349,8 @@ async function watchPods(context: {
     await client.list(context.namespace, "kontinue.cloud/no-such-label");
   } catch (error) {
     context.log(
-      `${new Date(context.clock.now()).toISOString()} info Pods are not visible (${(error as Error).message}); leases are reaped when they expire`,
+      `${new Date(context.clock.now()).toISOString()} info Pods are not visible (${(error as Error).message}); ` +
+        `leases are reaped when they expire`,
     );
     return undefined;
   }

@@ -21,14 +21,19 @@ export function podTrouble(pods: readonly V1Pod[]): PodTrouble | undefined {
   if (pull !== undefined) {
     return {
       reason: "ImageNotPullable",
-      message: `Pod "${pull.pod}" cannot pull image "${pull.image}" (${pull.reason}${pull.message ? `: ${pull.message}` : ""}); check that the image was pushed and that the cluster can reach and log in to its registry`,
+      message:
+        `Pod "${pull.pod}" cannot pull image "${pull.image}" ` +
+        `(${pull.reason}${pull.message ? `: ${pull.message}` : ""}); check that the image was pushed and that the ` +
+        `cluster can reach and log in to its registry`,
     };
   }
   const crash = waiting.find((state) => state.reason === "CrashLoopBackOff");
   if (crash !== undefined) {
     return {
       reason: "WorkersCrashing",
-      message: `the worker in Pod "${crash.pod}" keeps exiting (CrashLoopBackOff); see "kubectl logs ${crash.pod} --previous"`,
+      message:
+        `the worker in Pod "${crash.pod}" keeps exiting (CrashLoopBackOff); see "kubectl ` +
+        `logs ${crash.pod} --previous"`,
     };
   }
   return undefined;

@@ -88,7 +88,8 @@ export function createWorkloadReconcilers(options: WorkloadReconcilersOptions): 
       },
       onError: (error) =>
         options.log(
-          `${new Date(clock.now()).toISOString()} warn watch of ${client.plural} failed, restarting: ${(error as Error).message}`,
+          `${new Date(clock.now()).toISOString()} warn watch of ${client.plural} failed, ` +
+            `restarting: ${(error as Error).message}`,
         ),
     });
     informers.push(informer);
@@ -164,7 +165,10 @@ export function createWorkloadReconcilers(options: WorkloadReconcilersOptions): 
     },
   };
 
-  /** Whether the controller may list `client`'s kind (Pods are optional: without them, no pull troubles or deletion costs). */
+  /**
+   * Whether the controller may list `client`'s kind (Pods are optional: without them, no pull troubles or deletion
+   * costs).
+   */
   async function canList(client: ResourceClient<Meta<V1Pod>>): Promise<boolean> {
     try {
       await client.list(namespace, "kontinue.cloud/no-such-label");

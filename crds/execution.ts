@@ -120,7 +120,8 @@ export const executionStatusSchema = {
       type: "integer",
       minimum: 0,
       description:
-        "Attempts that ended without their worker finishing them (crash, expired lease); past the Function's retry.maxAttempts the execution fails.",
+        "Attempts that ended without their worker finishing them (crash, expired lease); past the Function's " +
+        "retry.maxAttempts the execution fails.",
     },
     lease: {
       type: "object",
@@ -131,7 +132,8 @@ export const executionStatusSchema = {
         pod: {
           type: "string",
           description:
-            "The holder's Pod, when the worker runs in one: once that Pod is gone the controller hands the execution back at once.",
+            "The holder's Pod, when the worker runs in one: once that Pod is gone the controller hands the execution " +
+            "back at once.",
         },
         durationSeconds: {
           type: "integer",

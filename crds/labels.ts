@@ -2,7 +2,9 @@
 
 /** On every Execution: the `metadata.name` of its Function, so workers watch by label. */
 export const FUNCTION_LABEL = "kontinue.cloud/function";
-/** On an Execution: the revision (16 hex digits of an image digest) it is pinned to; on Deployments and Pods: theirs. */
+/**
+ * On an Execution: the revision (16 hex digits of an image digest) it is pinned to; on Deployments and Pods: theirs.
+ */
 export const REVISION_LABEL = "kontinue.cloud/revision";
 /** On an Execution the controller moved off the revision it diverged on (non-determinism): that revision's id. */
 export const RESCUED_FROM_ANNOTATION = "kontinue.cloud/rescued-from";

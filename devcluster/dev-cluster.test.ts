@@ -20,21 +20,25 @@ function dataDir(): string {
 }
 
 describe("startDevCluster", () => {
-  it("writes a kubeconfig for cluster kontinue-dev with the CA, the token and namespace default; keeps the token across restarts", async () => {
-    const dir = dataDir();
-    const first = await startDevCluster({ dataDir: dir, log: () => undefined });
-    const kubeconfig = readFileSync(first.kubeconfigPath, "utf8");
-    expect(first.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(kubeconfig).toContain(`server: ${first.url}`);
-    expect(kubeconfig).toContain("certificate-authority-data: ");
-    expect(kubeconfig).toContain(`token: ${first.token}`);
-    expect(kubeconfig).toContain("namespace: default");
-    expect(kubeconfig).toContain("current-context: kontinue-dev");
-    await first.close();
-    const second = await startDevCluster({ dataDir: dir, log: () => undefined });
-    clusters.push(second);
-    expect(second.token).toBe(first.token);
-  });
+  it(
+    "writes a kubeconfig for cluster kontinue-dev with the CA, the token and namespace default; keeps the token " +
+      "across restarts",
+    async () => {
+      const dir = dataDir();
+      const first = await startDevCluster({ dataDir: dir, log: () => undefined });
+      const kubeconfig = readFileSync(first.kubeconfigPath, "utf8");
+      expect(first.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(kubeconfig).toContain(`server: ${first.url}`);
+      expect(kubeconfig).toContain("certificate-authority-data: ");
+      expect(kubeconfig).toContain(`token: ${first.token}`);
+      expect(kubeconfig).toContain("namespace: default");
+      expect(kubeconfig).toContain("current-context: kontinue-dev");
+      await first.close();
+      const second = await startDevCluster({ dataDir: dir, log: () => undefined });
+      clusters.push(second);
+      expect(second.token).toBe(first.token);
+    },
+  );
 
   it("refuses a second server on the same data dir", async () => {
     const dir = dataDir();

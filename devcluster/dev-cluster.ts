@@ -78,7 +78,8 @@ function openStore(dataDir: string, historyMillis: number | undefined): Store {
     if ((error as { code?: string }).code !== "SQLITE_BUSY") throw error;
     throw new DevClusterError(
       "DEVCLUSTER_DATA_IN_USE",
-      `cannot start devcluster on "${dataDir}": another devcluster holds its database; stop that one or pick another --data`,
+      `cannot start devcluster on "${dataDir}": another devcluster holds its database; stop that one or pick another ` +
+        `--data`,
       { cause: error },
     );
   }
@@ -89,7 +90,8 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
   if (unknown.length > 0) {
     throw new DevClusterError(
       "DEVCLUSTER_BAD_OPTIONS",
-      `cannot start devcluster: unknown option(s) ${unknown.map((key) => `"${key}"`).join(", ")}; the options are ${[...knownOptions].join(", ")}`,
+      `cannot start devcluster: unknown option(s) ${unknown.map((key) => `"${key}"`).join(", ")}; the options ` +
+        `are ${[...knownOptions].join(", ")}`,
     );
   }
   const { dataDir } = options;
@@ -179,7 +181,8 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
         store.compact(clock());
       } catch (error) {
         log(
-          `devcluster: compacting the change log failed (will retry): ${error instanceof Error ? error.message : String(error)}`,
+          `devcluster: compacting the change log failed (will ` +
+            `retry): ${error instanceof Error ? error.message : String(error)}`,
         );
       }
     },
@@ -232,7 +235,9 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
     store.close();
     throw new DevClusterError(
       "DEVCLUSTER_LISTEN_FAILED",
-      `cannot start devcluster on "${host}:${options.port ?? 0}": ${error instanceof Error ? error.message : String(error)}; pick another --port or stop what listens there`,
+      `cannot start devcluster on ` +
+        `"${host}:${options.port ?? 0}": ${error instanceof Error ? error.message : String(error)}; pick another ` +
+        `--port or stop what listens there`,
       { cause: error },
     );
   }

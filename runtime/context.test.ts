@@ -12,7 +12,9 @@ type Outcome =
   | { kind: "diverged"; error: NonDeterminismError }
   | { kind: "drained" };
 
-/** Runs one attempt of `run` over `steps` with an in-memory host; resolves when it returns, throws, parks or diverges. */
+/**
+ * Runs one attempt of `run` over `steps` with an in-memory host; resolves when it returns, throws, parks or diverges.
+ */
 async function attempt(
   run: (ctx: Context) => Promise<unknown>,
   steps: JournalEntry[] = [],
@@ -260,18 +262,22 @@ describe("ExecutionContext", () => {
 });
 
 describe("ExecutionContext parking", () => {
-  it("parks once the last running call finishes while another waits (regression: a fan-out resumed before its sleep was due hung)", async () => {
-    const clock = new ManualClock();
-    const run = async (ctx: Context) => Promise.all([ctx.sleep("1h"), ctx.execute("child", {})]);
-    const first = await attempt(run, [], { clock });
-    expect(first.outcome.kind).toBe("parked");
-    const second = await attempt(run, first.steps, {
-      clock,
-      children: { "order-1-1": { phase: "completed", result: 1 } },
-    });
-    expect(second.outcome).toMatchObject({ kind: "parked", waits: [{ kind: "sleep" }] });
-    expect(second.steps[1]).toMatchObject({ status: "completed", value: 1 });
-  });
+  it(
+    "parks once the last running call finishes while another waits (regression: a fan-out resumed before its sleep " +
+      "was due hung)",
+    async () => {
+      const clock = new ManualClock();
+      const run = async (ctx: Context) => Promise.all([ctx.sleep("1h"), ctx.execute("child", {})]);
+      const first = await attempt(run, [], { clock });
+      expect(first.outcome.kind).toBe("parked");
+      const second = await attempt(run, first.steps, {
+        clock,
+        children: { "order-1-1": { phase: "completed", result: 1 } },
+      });
+      expect(second.outcome).toMatchObject({ kind: "parked", waits: [{ kind: "sleep" }] });
+      expect(second.steps[1]).toMatchObject({ status: "completed", value: 1 });
+    },
+  );
 });
 
 describe("replaying a recorded journal (runtime/testdata/process-order.journal.json, from a devcluster run)", () => {
@@ -512,7 +518,8 @@ describe("version 1 journals", () => {
       entry(1, "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z"),
     ];
     expect(() => new Journal("old", overlapping, 1)).toThrow(
-      'execution "old" has a version 1 journal that this runtime (version 2) cannot replay: steps 0 and 1 ran concurrently',
+      'execution "old" has a version 1 journal that this runtime (version 2) cannot replay: steps 0 and 1 ran ' +
+        "concurrently",
     );
   });
 });

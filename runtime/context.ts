@@ -87,7 +87,10 @@ export interface Context {
   store<T>(fn: (step: StepContext) => T | Promise<T>, options?: StoreOptions): Promise<T>;
   sleep(duration: Duration): Promise<void>;
   sleepUntil(time: Date | string | number): Promise<void>;
-  /** Starts function `fn` as a child execution and waits for its result; type it with `execute<typeof otherFunction>(…)`. */
+  /**
+   * Starts function `fn` as a child execution and waits for its result; type it with `execute<typeof
+   * otherFunction>(…)`.
+   */
   execute<F = unknown>(fn: string, args: ArgsOf<F>, options?: ExecuteOptions): Promise<ResultOf<F>>;
   poll<T>(condition: () => T | Promise<T>, options: PollOptions): Promise<Exclude<T, undefined | false>>;
   /** Waits for the next signal of that name sent to this execution (`kontinue signal`), and returns its payload. */
@@ -317,7 +320,9 @@ export class ExecutionContext implements Context {
         ? new Date(time).getTime()
         : Number.NaN;
     if (Number.isNaN(until)) {
-      const why = `cannot sleep until ${JSON.stringify(time) ?? String(time)}: not a time; pass a Date, an ISO 8601 string or epoch milliseconds`;
+      const why =
+        `cannot sleep until ${JSON.stringify(time) ?? String(time)}: not a time; pass a Date, an ISO 8601 ` +
+        `string or epoch milliseconds`;
       return Promise.reject(new KontinueError("RUNTIME_INVALID_TIME", why, { terminal: true }));
     }
     return this.call({ kind: "sleep", name: "sleepUntil" }, (seq, entry) =>
@@ -384,7 +389,8 @@ export class ExecutionContext implements Context {
           const error = {
             type: "RUNTIME_UNKNOWN_FUNCTION",
             message:
-              `function "${fn}" is unknown in namespace "${this.namespace}": no Function resource runs it (waited ${deployTimeoutMs / 1000}s); ` +
+              `function "${fn}" is unknown in namespace "${this.namespace}": no Function resource runs it ` +
+              `(waited ${deployTimeoutMs / 1000}s); ` +
               "deploy it (kontinue deploy) or fix the name in ctx.execute",
           };
           return this.fail<R>({ ...base, status: "failed", error, finishedAt: this.nowIso() });

@@ -21,7 +21,10 @@ export interface FunctionRetry {
 }
 
 export interface FunctionRevisions {
-  /** Seconds an old revision's workers keep running after a newer one is active, to finish what they hold (default: the controller's). */
+  /**
+   * Seconds an old revision's workers keep running after a newer one is active, to finish what they hold (default: the
+   * controller's).
+   */
   drainGraceSeconds?: number;
 }
 
@@ -45,7 +48,8 @@ export class InvalidFunctionDefinitionError extends KontinueError {
   constructor(why: string) {
     super(
       "RUNTIME_INVALID_DEFINITION",
-      `cannot define function: ${why}; see defineFunction's options (run, retry, timeoutSeconds, concurrency, scaling, revisions)`,
+      `cannot define function: ${why}; see defineFunction's options (run, retry, timeoutSeconds, concurrency, ` +
+        `scaling, revisions)`,
       { terminal: true },
     );
     this.name = "InvalidFunctionDefinitionError";

@@ -12,7 +12,8 @@ export class InvalidDurationError extends KontinueError {
   constructor(input: Duration) {
     super(
       "RUNTIME_INVALID_DURATION",
-      `cannot read duration ${JSON.stringify(input)}: expected milliseconds (a number ≥ 0) or text like "500ms", "10s", "10m", "2h", "7d", "1h30m"; fix the call`,
+      `cannot read duration ${JSON.stringify(input)}: expected milliseconds (a number ≥ 0) or text like "500ms", ` +
+        `"10s", "10m", "2h", "7d", "1h30m"; fix the call`,
       { terminal: true },
     );
     this.name = "InvalidDurationError";

@@ -11,7 +11,8 @@ export class JournalBudgetError extends KontinueError {
   constructor(execution: string, bytes: number, budget: number) {
     super(
       "RUNTIME_JOURNAL_BUDGET",
-      `execution "${execution}" outgrew its journal budget: ${bytes} bytes of step values and result, budget ${budget}; keep large data outside the execution (store a key or URL instead) or raise the budget`,
+      `execution "${execution}" outgrew its journal budget: ${bytes} bytes of step values and result, ` +
+        `budget ${budget}; keep large data outside the execution (store a key or URL instead) or raise the budget`,
       { terminal: true },
     );
     this.name = "JournalBudgetError";

@@ -29,7 +29,8 @@ describe("Journal", () => {
     expect(error).toBeInstanceOf(NonDeterminismError);
     expect((error as NonDeterminismError).seq).toBe(1);
     expect((error as Error).message).toContain(
-      'execution "process-order-abc123" is not deterministic at step 1: the journal recorded sleep "sleep" but the code now calls store "charge"',
+      'execution "process-order-abc123" is not deterministic at step 1: the journal recorded sleep "sleep" but the ' +
+        'code now calls store "charge"',
     );
   });
 

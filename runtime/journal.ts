@@ -15,8 +15,10 @@ export interface CallIdentity {
   function?: string;
 }
 
-const describeCall = (call: CallIdentity): string =>
-  `${call.kind} "${call.name}"${call.function !== undefined && call.function !== call.name ? ` (function "${call.function}")` : ""}`;
+const describeCall = (call: CallIdentity): string => {
+  const fn = call.function !== undefined && call.function !== call.name ? ` (function "${call.function}")` : "";
+  return `${call.kind} "${call.name}"${fn}`;
+};
 
 export class NonDeterminismError extends KontinueError {
   readonly execution: string;
@@ -28,7 +30,8 @@ export class NonDeterminismError extends KontinueError {
       "RUNTIME_NON_DETERMINISM",
       `execution "${execution}" is not deterministic at step ${seq}: the journal recorded ${describeCall(recorded)} ` +
         `but the code now calls ${describeCall(called)}; ` +
-        "deploy code that makes the same durable calls in the same order (or roll back) and it resumes, or cancel the execution",
+        "deploy code that makes the same durable calls in the same order (or roll back) and it resumes, or cancel " +
+        "the execution",
       { terminal: true },
     );
     this.name = "NonDeterminismError";
@@ -46,7 +49,8 @@ export class JournalVersionError extends KontinueError {
   constructor(execution: string, version: number, why: string) {
     super(
       "RUNTIME_JOURNAL_VERSION",
-      `execution "${execution}" has a version ${version} journal that this runtime (version ${JOURNAL_VERSION}) cannot replay: ${why}; ` +
+      `execution "${execution}" has a version ${version} journal that this runtime (version ${JOURNAL_VERSION}) ` +
+        `cannot replay: ${why}; ` +
         "finish it with the image that started it, or cancel it and start it again",
       { terminal: true },
     );
@@ -155,7 +159,8 @@ export class Journal {
         throw new JournalVersionError(
           this.execution,
           1,
-          `steps ${before.seq} and ${steps[i]!.seq} ran concurrently, and version 1 did not record the order they settled in`,
+          `steps ${before.seq} and ${steps[i]!.seq} ran concurrently, and version 1 did not record the order they ` +
+            `settled in`,
         );
       }
     }

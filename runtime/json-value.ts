@@ -9,7 +9,8 @@ export class NotJsonError extends KontinueError {
   constructor(subject: string, path: string, why: string) {
     super(
       "RUNTIME_NOT_JSON",
-      `${subject} is not JSON: ${path === "" ? "the value" : `"${path}"`} ${why}; return plain objects, arrays, strings, finite numbers, booleans or null (convert dates with toISOString())`,
+      `${subject} is not JSON: ${path === "" ? "the value" : `"${path}"`} ${why}; return plain objects, arrays, ` +
+        `strings, finite numbers, booleans or null (convert dates with toISOString())`,
       { terminal: true },
     );
     this.name = "NotJsonError";

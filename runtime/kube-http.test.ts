@@ -76,23 +76,26 @@ describe("createKubeHttp", () => {
     });
   });
 
-  it("turns a Status answer into a KubeApiError with its code and reason; 5xx and network failures are transient", async () => {
-    const send = createKubeHttp(kubeConfigFor(`http://127.0.0.1:${port}`));
-    const conflict = await send({ method: "PUT", path: "/x/taken", body: {} }).catch((error: unknown) => error);
-    expect(apiStatus(conflict)).toBe(409);
-    expect(isTransientFailure(conflict)).toBe(false);
-    expect((conflict as Error).message).toBe(
-      'PUT /x/taken failed: 409 Conflict: Operation cannot be fulfilled on executions.kontinue.cloud "taken"',
-    );
-    const unavailable = await send({ method: "GET", path: "/x/broken" }).catch((error: unknown) => error);
-    expect(apiStatus(unavailable)).toBe(503);
-    expect(isTransientFailure(unavailable)).toBe(true);
-    const refused = await createKubeHttp(kubeConfigFor("http://127.0.0.1:1"))({ method: "GET", path: "/" }).catch(
-      (error: unknown) => error,
-    );
-    expect(apiStatus(refused)).toBeUndefined();
-    expect(isTransientFailure(refused)).toBe(true);
-  });
+  it(
+    "turns a Status answer into a KubeApiError with its code and reason; 5xx and network failures are " + "transient",
+    async () => {
+      const send = createKubeHttp(kubeConfigFor(`http://127.0.0.1:${port}`));
+      const conflict = await send({ method: "PUT", path: "/x/taken", body: {} }).catch((error: unknown) => error);
+      expect(apiStatus(conflict)).toBe(409);
+      expect(isTransientFailure(conflict)).toBe(false);
+      expect((conflict as Error).message).toBe(
+        'PUT /x/taken failed: 409 Conflict: Operation cannot be fulfilled on executions.kontinue.cloud "taken"',
+      );
+      const unavailable = await send({ method: "GET", path: "/x/broken" }).catch((error: unknown) => error);
+      expect(apiStatus(unavailable)).toBe(503);
+      expect(isTransientFailure(unavailable)).toBe(true);
+      const refused = await createKubeHttp(kubeConfigFor("http://127.0.0.1:1"))({ method: "GET", path: "/" }).catch(
+        (error: unknown) => error,
+      );
+      expect(apiStatus(refused)).toBeUndefined();
+      expect(isTransientFailure(refused)).toBe(true);
+    },
+  );
 
   it("abandons a request that gets no answer by its deadline, as a transient failure", async () => {
     const send = createKubeHttp(kubeConfigFor(`http://127.0.0.1:${port}`), { requestTimeoutMs: 200 });

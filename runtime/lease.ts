@@ -10,7 +10,8 @@ export class LeaseLostError extends KontinueError {
   constructor(execution: string, why: string) {
     super(
       "RUNTIME_LEASE_LOST",
-      `lost the lease on execution "${execution}": ${why}; this worker stops it and the new holder (or the controller) carries on`,
+      `lost the lease on execution "${execution}": ${why}; this worker stops it and the new holder (or the ` +
+        `controller) carries on`,
     );
     this.name = "LeaseLostError";
     this.execution = execution;
@@ -86,7 +87,10 @@ export function leaseExpired(execution: Execution, now: number): boolean {
   return execution.status?.phase === "Executing" && (lease === undefined || Date.parse(lease.expiresAt) <= now);
 }
 
-/** Claims `execution` (as read, resourceVersion included); resolves to the claimed object, or undefined if another writer won. */
+/**
+ * Claims `execution` (as read, resourceVersion included); resolves to the claimed object, or undefined if another
+ * writer won.
+ */
 export async function claimLease(
   client: ResourceClient<Execution>,
   execution: Execution,

@@ -375,34 +375,37 @@ describe("replay order", () => {
 
   // Found by the property test when replay delivered recorded outcomes in call order (the first version's rule):
   // a race's losing step and the later branches' steps got each other's sequence numbers.
-  it("regression: a race of a child and a step, then settled branches and a step, replay without divergence", async () => {
-    const root: Node = {
-      t: "seq",
-      children: [
-        {
-          t: "race",
-          children: [
-            { t: "child", at: 0 },
-            { t: "step", name: "fetch", at: 1, fails: false },
-          ],
-        },
-        {
-          t: "settled",
-          children: [
-            { t: "settled", children: [{ t: "step", name: "fetch", at: 102, fails: false }] },
-            { t: "child", at: 3 },
-          ],
-        },
-        { t: "step", name: "fetch", at: 4, fails: false },
-      ],
-    };
-    await checkTree(root, new Map());
-    await checkTree(
-      root,
-      new Map([
-        [1, "before"],
-        [3, "after"],
-      ]),
-    );
-  });
+  it(
+    "regression: a race of a child and a step, then settled branches and a step, replay without " + "divergence",
+    async () => {
+      const root: Node = {
+        t: "seq",
+        children: [
+          {
+            t: "race",
+            children: [
+              { t: "child", at: 0 },
+              { t: "step", name: "fetch", at: 1, fails: false },
+            ],
+          },
+          {
+            t: "settled",
+            children: [
+              { t: "settled", children: [{ t: "step", name: "fetch", at: 102, fails: false }] },
+              { t: "child", at: 3 },
+            ],
+          },
+          { t: "step", name: "fetch", at: 4, fails: false },
+        ],
+      };
+      await checkTree(root, new Map());
+      await checkTree(
+        root,
+        new Map([
+          [1, "before"],
+          [3, "after"],
+        ]),
+      );
+    },
+  );
 });

@@ -62,7 +62,10 @@ export class ResourceClient<T extends Named> {
     }) as Promise<T>;
   }
 
-  /** PUT of the status subresource, guarded by `metadata.resourceVersion`. The server takes only `.status` from it, so spec and the rest of metadata are not sent. */
+  /**
+   * PUT of the status subresource, guarded by `metadata.resourceVersion`. The server takes only `.status` from it, so
+   * spec and the rest of metadata are not sent.
+   */
   replaceStatus(body: T): Promise<T> {
     const { name, namespace, resourceVersion } = body.metadata;
     const { apiVersion, kind, status } = body as { apiVersion?: string; kind?: string; status?: unknown };

@@ -47,14 +47,16 @@ export async function sendSignal(options: SendSignalOptions): Promise<SendSignal
     const current = await executions.get(namespace, execution);
     if (current === undefined)
       throw new SignalRefusedError(
-        `cannot signal execution "${execution}" in namespace "${namespace}": it does not exist; check the name with "kubectl get kex -n ${namespace}"`,
+        `cannot signal execution "${execution}" in namespace "${namespace}": it does not exist; check the name with ` +
+          `"kubectl get kex -n ${namespace}"`,
       );
     const existing = current.spec.signals?.find((sent) => sent.id === signal.id);
     if (existing !== undefined) return { sent: false, signal: existing, why: "duplicate" };
     const phase = current.status?.phase;
     if (phase !== undefined && finished.has(phase)) {
       throw new SignalRefusedError(
-        `cannot signal execution "${execution}" in namespace "${namespace}": it has finished (${phase}); signals only reach running or parked executions`,
+        `cannot signal execution "${execution}" in namespace "${namespace}": it has finished (${phase}); signals ` +
+          `only reach running or parked executions`,
       );
     }
     try {

@@ -48,12 +48,16 @@ describe("ServerClock", () => {
     expect(clock.offsetMs).toBeUndefined();
   });
 
-  it("never runs backwards when a new response moves the estimate back (regression: a sleep's remaining time shrank)", () => {
-    const local = new ManualClock(1_000_000);
-    const clock = new ServerClock({ local });
-    clock.observe(new Date(1_000_000).toUTCString(), 999_000, 1_000_000);
-    const first = clock.now();
-    clock.observe(new Date(1_000_000).toUTCString(), 1_000_000, 1_000_000);
-    expect(clock.now()).toBeGreaterThanOrEqual(first);
-  });
+  it(
+    "never runs backwards when a new response moves the estimate back (regression: a sleep's remaining time " +
+      "shrank)",
+    () => {
+      const local = new ManualClock(1_000_000);
+      const clock = new ServerClock({ local });
+      clock.observe(new Date(1_000_000).toUTCString(), 999_000, 1_000_000);
+      const first = clock.now();
+      clock.observe(new Date(1_000_000).toUTCString(), 1_000_000, 1_000_000);
+      expect(clock.now()).toBeGreaterThanOrEqual(first);
+    },
+  );
 });

@@ -44,26 +44,29 @@ describe("suspensionSpecFor", () => {
 });
 
 describe("writeSuspension", () => {
-  it("gives up after a bounded number of tries when an old Suspension stays terminating (regression: it spun)", async () => {
-    let gets = 0;
-    const terminating = {
-      metadata: { name: "a", namespace: "ns", deletionTimestamp: "2026-01-01T00:00:00Z" },
-    } as unknown as Suspension;
-    const client = {
-      create: async () => {
-        throw new KubeApiError({ method: "POST", path: "/x" }, 409, "AlreadyExists", "exists");
-      },
-      get: async () => (gets++, terminating),
-    } as unknown as ResourceClient<Suspension>;
-    const execution = {
-      apiVersion: "kontinue.cloud/v1alpha1",
-      kind: "Execution",
-      metadata: { name: "a", namespace: "ns", uid: "u" },
-      spec: { function: "f" },
-    } as const;
-    await expect(
-      writeSuspension(client, suspensionFor(execution, { execution: "a", reason: "Sleep" }), 3),
-    ).rejects.toThrow('cannot write Suspension "a" in namespace "ns": it kept changing or being deleted (3 tries)');
-    expect(gets).toBe(3);
-  });
+  it(
+    "gives up after a bounded number of tries when an old Suspension stays terminating (regression: it " + "spun)",
+    async () => {
+      let gets = 0;
+      const terminating = {
+        metadata: { name: "a", namespace: "ns", deletionTimestamp: "2026-01-01T00:00:00Z" },
+      } as unknown as Suspension;
+      const client = {
+        create: async () => {
+          throw new KubeApiError({ method: "POST", path: "/x" }, 409, "AlreadyExists", "exists");
+        },
+        get: async () => (gets++, terminating),
+      } as unknown as ResourceClient<Suspension>;
+      const execution = {
+        apiVersion: "kontinue.cloud/v1alpha1",
+        kind: "Execution",
+        metadata: { name: "a", namespace: "ns", uid: "u" },
+        spec: { function: "f" },
+      } as const;
+      await expect(
+        writeSuspension(client, suspensionFor(execution, { execution: "a", reason: "Sleep" }), 3),
+      ).rejects.toThrow('cannot write Suspension "a" in namespace "ns": it kept changing or being deleted (3 tries)');
+      expect(gets).toBe(3);
+    },
+  );
 });

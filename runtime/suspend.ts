@@ -91,7 +91,8 @@ export async function writeSuspension(
     if (round === rounds) {
       throw new KontinueError(
         "RUNTIME_SUSPENSION_CONFLICT",
-        `cannot write Suspension "${name}" in namespace "${namespace}": it kept changing or being deleted (${rounds} tries); the execution goes back to Pending and parks again on its next attempt`,
+        `cannot write Suspension "${name}" in namespace "${namespace}": it kept changing or being deleted ` +
+          `(${rounds} tries); the execution goes back to Pending and parks again on its next attempt`,
       );
     }
     if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * round));

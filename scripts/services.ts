@@ -42,7 +42,8 @@ function registry(port: number, auth: boolean): Service {
       if (auth) await $`htpasswd -Bbc ${root}/htpasswd ${registryUser} ${registryPassword}`.quiet();
       await fs.writeFile(
         config,
-        `version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: ${root}/storage\n  delete:\n    enabled: true\n` +
+        `version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: ${root}/storage\n  delete:\n ` +
+          `   enabled: true\n` +
           `http:\n  addr: 127.0.0.1:${port}\n  headers:\n    X-Content-Type-Options: [nosniff]\n${authBlock}`,
       );
     },
@@ -171,7 +172,8 @@ async function status(service: Service): Promise<void> {
   const healthy = await service.healthy();
   const pid = await runningPid(service);
   console.log(
-    `${service.name}: ${healthy ? "running, healthy" : pid !== undefined ? "running, NOT healthy" : "not running"}${pid !== undefined ? ` (pid ${pid})` : ""}`,
+    `${service.name}: ${healthy ? "running, healthy" : pid !== undefined ? "running, NOT healthy" : "not running"}` +
+      (pid !== undefined ? ` (pid ${pid})` : ""),
   );
 }
 

@@ -59,7 +59,8 @@ export function parseApiRoute(path: string): ApiRoute {
 
 function resourceRoute(group: string, version: string, segments: string[]): ApiRoute {
   const base = { type: "resource" as const, group, version };
-  // `namespaces/{ns}/{plural}…` addresses a namespaced resource; `namespaces[/{name}[/status|finalize]]` the Namespace itself.
+  // `namespaces/{ns}/{plural}…` addresses a namespaced resource; `namespaces[/{name}[/status|finalize]]` the Namespace
+  // itself.
   if (
     segments[0] === "namespaces" &&
     segments.length >= 3 &&

@@ -37,7 +37,9 @@ export function refuseProtobuf(request: IncomingMessage): void {
   throw new ApiError(
     415,
     "UnsupportedMediaType",
-    `devcluster does not decode ${protobufMediaType} bodies: no maintained npm package carries the Kubernetes protobuf schemas; write the object as YAML and use "kubectl apply -f <file>" (for example "kubectl create deployment web --image=nginx --dry-run=client -o yaml | kubectl apply -f -")`,
+    `devcluster does not decode ${protobufMediaType} bodies: no maintained npm package carries the Kubernetes ` +
+      `protobuf schemas; write the object as YAML and use "kubectl apply -f <file>" (for example "kubectl create ` +
+      `deployment web --image=nginx --dry-run=client -o yaml | kubectl apply -f -")`,
   );
 }
 

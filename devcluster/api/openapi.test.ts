@@ -93,14 +93,17 @@ describe("openApiV3Document for a CRD", () => {
     expect(Object.keys(item).sort()).toEqual(["delete", "get", "parameters", "patch", "put"]);
   });
 
-  it("gives the patch operation its GVK and its own fieldValidation parameter, so kubectl validates on the server", () => {
-    expect(item.patch!["x-kubernetes-group-version-kind"]).toEqual({
-      group: "kontinue.cloud",
-      version: "v1alpha1",
-      kind: "Execution",
-    });
-    expect(item.patch!.parameters).toContainEqual(expect.objectContaining({ name: "fieldValidation", in: "query" }));
-  });
+  it(
+    "gives the patch operation its GVK and its own fieldValidation parameter, so kubectl validates on the " + "server",
+    () => {
+      expect(item.patch!["x-kubernetes-group-version-kind"]).toEqual({
+        group: "kontinue.cloud",
+        version: "v1alpha1",
+        kind: "Execution",
+      });
+      expect(item.patch!.parameters).toContainEqual(expect.objectContaining({ name: "fieldValidation", in: "query" }));
+    },
+  );
 
   it("lists json-patch, merge-patch and apply-patch but not strategic merge for a CRD", () => {
     expect(Object.keys(item.patch!.requestBody!.content).sort()).toEqual([

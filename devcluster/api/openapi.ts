@@ -37,18 +37,23 @@ function kindSchema(info: ResourceInfo): JsonMap {
   properties.apiVersion = {
     type: "string",
     description:
-      "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
+      "APIVersion defines the versioned schema of this representation of an object. Servers should convert " +
+      "recognized schemas to the latest internal value, and may reject unrecognized values. More info: " +
+      "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources",
   };
   properties.kind = {
     type: "string",
     description:
-      "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
+      "Kind is a string value representing the REST resource this object represents. Servers may infer this from the " +
+      "endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: " +
+      "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds",
   };
   properties.metadata = {
     allOf: [ref(objectMetaName)],
     default: {},
     description:
-      "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+      "Standard object's metadata. More info: " +
+      "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
   };
   return {
     ...schema,
@@ -98,7 +103,8 @@ const writeParameters = [
   queryParameter(
     "fieldValidation",
     { type: "string" },
-    "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.",
+    "fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate " +
+      "fields. Valid values are: Ignore, Warn, Strict.",
   ),
 ];
 
@@ -146,7 +152,8 @@ function patchOperation(id: string, target: OperationTarget): JsonMap {
         queryParameter(
           "force",
           { type: "boolean" },
-          'Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other people.',
+          'Force is going to "force" Apply requests. It means user will re-acquire conflicting fields owned by other ' +
+            "people.",
         ),
       ],
       requestBody: { content, required: true },

@@ -150,7 +150,8 @@ describe("list", () => {
     const second = (
       await api.call(
         "GET",
-        `/apis/example.com/v1/namespaces/list-a/widgets?limit=2&continue=${encodeURIComponent(first.metadata.continue)}`,
+        `/apis/example.com/v1/namespaces/list-a/widgets?limit=2` +
+          `&continue=${encodeURIComponent(first.metadata.continue)}`,
       )
     ).body;
     expect(second.items.map((item: { metadata: { name: string } }) => item.metadata.name)).toEqual(["z", "zz"]);

@@ -83,7 +83,8 @@ export function createRequestHandler(
       throw new ApiError(
         403,
         "Forbidden",
-        `users "${authentication.target}" is forbidden: User "${authentication.user.name}" cannot impersonate resource "users" in API group "" at the cluster scope`,
+        `users "${authentication.target}" is forbidden: User "${authentication.user.name}" cannot impersonate ` +
+          `resource "users" in API group "" at the cluster scope`,
         { name: authentication.target, kind: "users" },
       );
     }

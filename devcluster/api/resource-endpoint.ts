@@ -253,7 +253,8 @@ async function readObjectBody(call: Call): Promise<unknown> {
     body,
     media,
     (reason) =>
-      `the object provided is unrecognized (must be of type ${call.info.kind}): couldn't get version/kind; json parse error: ${reason}`,
+      `the object provided is unrecognized (must be of type ${call.info.kind}): couldn't get version/kind; json ` +
+      `parse error: ${reason}`,
   );
 }
 
@@ -310,7 +311,8 @@ async function deleteOptionsOf(call: Call): Promise<{ options: DeleteOptions; dr
   const propagationPolicy = query.get("propagationPolicy");
   if (propagationPolicy !== null && !["Background", "Foreground", "Orphan"].includes(propagationPolicy)) {
     throw badRequest(
-      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagationPolicy}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${propagationPolicy}": ` +
+        `supported values: "Foreground", "Background", "Orphan", "nil"`,
     );
   }
   const orphan = query.get("orphanDependents");

@@ -184,7 +184,8 @@ const builtinCells = new Map<string, Record<string, Cell>>([
       "Last Seen": (object, now) =>
         since(object.lastTimestamp ?? object.eventTime ?? object.metadata.creationTimestamp, now),
       Object: (object) =>
-        `${String(at(object, "involvedObject", "kind") ?? "").toLowerCase()}/${String(at(object, "involvedObject", "name") ?? "")}`,
+        `${String(at(object, "involvedObject", "kind") ?? "").toLowerCase()}/` +
+        String(at(object, "involvedObject", "name") ?? ""),
       Source: (object) =>
         [at(object, "source", "component"), at(object, "source", "host")]
           .filter((part) => typeof part === "string" && part !== "")

@@ -1,4 +1,5 @@
-// devcluster's credentials: the CA, the server certificate, the admin token, ServiceAccount tokens and kubeconfig files.
+// devcluster's credentials: the CA, the server certificate, the admin token, ServiceAccount tokens and kubeconfig
+// files.
 export { loadOrCreateCredentials } from "./credentials.ts";
 export { writeKubeconfig } from "./kubeconfig.ts";
 export { ServiceAccountTokens } from "./service-account-tokens.ts";

@@ -142,10 +142,12 @@ describe("RbacAuthorizer", () => {
         name: "x",
       }),
     ).toBe(
-      'executions.kontinue.cloud "x" is forbidden: User "system:serviceaccount:shop:worker" cannot update resource "executions/status" in API group "kontinue.cloud" in the namespace "shop"',
+      'executions.kontinue.cloud "x" is forbidden: User "system:serviceaccount:shop:worker" cannot update resource ' +
+        '"executions/status" in API group "kontinue.cloud" in the namespace "shop"',
     );
     expect(forbiddenMessage(sa, { kind: "resource", verb: "list", apiGroup: "", resource: "nodes" })).toBe(
-      'nodes is forbidden: User "system:serviceaccount:shop:worker" cannot list resource "nodes" in API group "" at the cluster scope',
+      'nodes is forbidden: User "system:serviceaccount:shop:worker" cannot list resource "nodes" in API group "" at ' +
+        "the cluster scope",
     );
   });
 });

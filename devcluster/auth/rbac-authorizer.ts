@@ -46,7 +46,9 @@ interface Binding {
   roleRef?: { kind: string; name: string };
 }
 
-/** Paths kube's bootstrap ClusterRoles (system:discovery, system:public-info-viewer) open to every authenticated user. */
+/**
+ * Paths kube's bootstrap ClusterRoles (system:discovery, system:public-info-viewer) open to every authenticated user.
+ */
 const discoveryPaths = [
   "/api",
   "/api/*",

@@ -86,7 +86,9 @@ export class ClusterObjects {
       this.#options.objects.delete(info, namespace, name, options, false);
   }
 
-  /** A v1 Event about `object`, as client-go's recorder writes it (shown by `kubectl describe` and `kubectl events`). */
+  /**
+   * A v1 Event about `object`, as client-go's recorder writes it (shown by `kubectl describe` and `kubectl events`).
+   */
   recordEvent(
     object: KubeObject,
     type: "Normal" | "Warning",

@@ -31,21 +31,24 @@ async function owned(name: string, owner: { metadata: { name: string; uid: strin
 }
 
 describe("finalizers", () => {
-  it("a delete sets deletionTimestamp and bumps generation; only removal is allowed; the last removal deletes", async () => {
-    await api.call("POST", widgets, { body: widget("held", { size: 1 }, { finalizers: ["example.com/hold"] }) });
-    const deleted = await api.call("DELETE", `${widgets}/held`);
-    expect(deleted.code).toBe(200);
-    expect(deleted.body.metadata.deletionTimestamp).toBeDefined();
-    expect(deleted.body.metadata.generation).toBe(2);
-    const added = await api.call("PATCH", `${widgets}/held`, {
-      body: { metadata: { finalizers: ["example.com/hold", "example.com/more"] } },
-      contentType: merge,
-    });
-    expect(added.code).toBe(422);
-    expect((await api.call("GET", `${widgets}/held`)).code).toBe(200);
-    await api.call("PATCH", `${widgets}/held`, { body: { metadata: { finalizers: null } }, contentType: merge });
-    expect((await api.call("GET", `${widgets}/held`)).code).toBe(404);
-  });
+  it(
+    "a delete sets deletionTimestamp and bumps generation; only removal is allowed; the last removal " + "deletes",
+    async () => {
+      await api.call("POST", widgets, { body: widget("held", { size: 1 }, { finalizers: ["example.com/hold"] }) });
+      const deleted = await api.call("DELETE", `${widgets}/held`);
+      expect(deleted.code).toBe(200);
+      expect(deleted.body.metadata.deletionTimestamp).toBeDefined();
+      expect(deleted.body.metadata.generation).toBe(2);
+      const added = await api.call("PATCH", `${widgets}/held`, {
+        body: { metadata: { finalizers: ["example.com/hold", "example.com/more"] } },
+        contentType: merge,
+      });
+      expect(added.code).toBe(422);
+      expect((await api.call("GET", `${widgets}/held`)).code).toBe(200);
+      await api.call("PATCH", `${widgets}/held`, { body: { metadata: { finalizers: null } }, contentType: merge });
+      expect((await api.call("GET", `${widgets}/held`)).code).toBe(404);
+    },
+  );
 
   it("without finalizers answers Status Success, and checks preconditions (409)", async () => {
     const created = (await api.call("POST", widgets, { body: widget("plain") })).body;

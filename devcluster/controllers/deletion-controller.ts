@@ -132,7 +132,9 @@ export class DeletionController {
     return live?.metadata.uid === owner.uid;
   }
 
-  /** Background collection: a dependent without any remaining owner is deleted; otherwise the dangling reference goes. */
+  /**
+   * Background collection: a dependent without any remaining owner is deleted; otherwise the dangling reference goes.
+   */
   #collectDependents(uid: string): void {
     for (const dependent of this.#store.dependentsOf(uid)) {
       const info = this.#infoOf(dependent.resource);

@@ -94,7 +94,8 @@ export class WorkQueue {
       this.#failures.set(key, failures);
       const delay = Math.min(maxRetryMillis, baseRetryMillis * 2 ** (failures - 1));
       this.#options.log(
-        `devcluster: ${this.#options.name} "${key}" failed (retrying in ${delay} ms): ${error instanceof Error ? error.message : String(error)}`,
+        `devcluster: ${this.#options.name} "${key}" failed (retrying ` +
+          `in ${delay} ms): ${error instanceof Error ? error.message : String(error)}`,
       );
       this.addAfter(key, delay);
     }

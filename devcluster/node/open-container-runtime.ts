@@ -24,7 +24,8 @@ export async function openContainerRuntime(options: OpenContainerRuntimeOptions)
     const where = options.dockerHost ?? "DOCKER_HOST";
     throw new DevClusterError(
       "DEVCLUSTER_DOCKER_UNAVAILABLE",
-      `cannot run Pods on the Docker engine at "${where}": ${(error as Error).message}; start it, or serve without --docker-host (process mode)`,
+      `cannot run Pods on the Docker engine at "${where}": ${(error as Error).message}; start it, or serve without ` +
+        `--docker-host (process mode)`,
       { cause: error },
     );
   }

@@ -180,7 +180,9 @@ export class PodWorker {
         );
         return image;
       } catch (error) {
-        const message = `Failed to pull image "${container.spec.image}": ${error instanceof Error ? error.message : String(error)}`;
+        const message =
+          `Failed to pull image ` +
+          `"${container.spec.image}": ${error instanceof Error ? error.message : String(error)}`;
         this.#event("Warning", "Failed", message);
         this.#setState(container, {
           waiting: { reason: delay === undefined ? "ErrImagePull" : "ImagePullBackOff", message },
@@ -211,7 +213,9 @@ export class PodWorker {
       );
       container.status.lastState = container.status.state;
       const pod = `${this.#pod.metadata.name}_${this.#pod.metadata.namespace}(${this.uid})`;
-      const message = `back-off ${Math.round(container.delay / 1000)}s restarting failed container=${container.spec.name} pod=${pod}`;
+      const message =
+        `back-off ${Math.round(container.delay / 1000)}s restarting failed ` +
+        `container=${container.spec.name} pod=${pod}`;
       this.#setState(container, { waiting: { reason: "CrashLoopBackOff", message } });
       this.#event("Warning", "BackOff", `Back-off restarting failed container ${container.spec.name} in pod ${pod}`);
       await this.#sleep(container.delay);

@@ -132,7 +132,8 @@ export function unsupportedMediaType(contentType: string, what: string): ApiErro
 export function invalid(kind: string, group: string, name: string, causes: StatusCause[]): ApiError {
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   const summary = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
-  const message = `${qualifiedKind} "${name}" is invalid: ${summary.length === 1 ? summary[0] : `[${summary.join(", ")}]`}`;
+  const message =
+    `${qualifiedKind} "${name}" is ` + `invalid: ${summary.length === 1 ? summary[0] : `[${summary.join(", ")}]`}`;
   return new ApiError(422, "Invalid", message, { name, group, kind, causes });
 }
 

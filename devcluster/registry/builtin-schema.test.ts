@@ -70,24 +70,29 @@ describe("builtinSchema", () => {
 
   it("names the missing model and how to add it", () => {
     expect(() => builtinSchema("V1NoSuchThing")).toThrow(
-      'devcluster/registry/builtin-schemas.json has no model "V1NoSuchThing"; add it to builtinSchemaModels and run "npm run devcluster:schemas"',
+      'devcluster/registry/builtin-schemas.json has no model "V1NoSuchThing"; add it to builtinSchemaModels and run ' +
+        '"npm run devcluster:schemas"',
     );
   });
 
-  it("is served without deriving anything from @kubernetes/client-node: no devcluster file the server runs imports it", () => {
-    const folder = fileURLToPath(new URL("..", import.meta.url));
-    const reached = new Set<string>();
-    const visit = (file: string) => {
-      if (reached.has(file) || !file.startsWith(folder)) return;
-      reached.add(file);
-      const source = readFileSync(file, "utf8");
-      expect(source, `${file} imports @kubernetes/client-node`).not.toMatch(
-        /^import (?!type )[^;]*from "@kubernetes\/client-node"/m,
-      );
-      for (const match of source.matchAll(/^(?:import|export) (?!type )[^;]*?from "(\.[^"]+\.ts)"/gm))
-        visit(fileURLToPath(new URL(match[1]!, pathToFileURL(file))));
-    };
-    visit(fileURLToPath(new URL("../index.ts", import.meta.url)));
-    expect(reached).toContain(fileURLToPath(new URL("./builtin-schema.ts", import.meta.url)));
-  });
+  it(
+    "is served without deriving anything from @kubernetes/client-node: no devcluster file the server runs imports " +
+      "it",
+    () => {
+      const folder = fileURLToPath(new URL("..", import.meta.url));
+      const reached = new Set<string>();
+      const visit = (file: string) => {
+        if (reached.has(file) || !file.startsWith(folder)) return;
+        reached.add(file);
+        const source = readFileSync(file, "utf8");
+        expect(source, `${file} imports @kubernetes/client-node`).not.toMatch(
+          /^import (?!type )[^;]*from "@kubernetes\/client-node"/m,
+        );
+        for (const match of source.matchAll(/^(?:import|export) (?!type )[^;]*?from "(\.[^"]+\.ts)"/gm))
+          visit(fileURLToPath(new URL(match[1]!, pathToFileURL(file))));
+      };
+      visit(fileURLToPath(new URL("../index.ts", import.meta.url)));
+      expect(reached).toContain(fileURLToPath(new URL("./builtin-schema.ts", import.meta.url)));
+    },
+  );
 });

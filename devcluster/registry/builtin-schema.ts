@@ -19,7 +19,8 @@ export function builtinSchema(model: string): JSONSchemaProps {
   const schema = Object.hasOwn(schemas, model) ? schemas[model] : undefined;
   if (!schema)
     throw new Error(
-      `devcluster/registry/builtin-schemas.json has no model "${model}"; add it to builtinSchemaModels and run "npm run devcluster:schemas"`,
+      `devcluster/registry/builtin-schemas.json has no model "${model}"; add it to builtinSchemaModels and run "npm ` +
+        `run devcluster:schemas"`,
     );
   return schema;
 }

@@ -1,4 +1,5 @@
-// What kube-apiserver's apiextensions controllers do to a CustomResourceDefinition: name checks, accepted names, conditions.
+// What kube-apiserver's apiextensions controllers do to a CustomResourceDefinition: name checks, accepted names,
+// conditions.
 import { invalid } from "./api-error.ts";
 import { kubeTime } from "./kube-time.ts";
 import type { KubeObject } from "./resource-info.ts";
@@ -41,7 +42,9 @@ function schemaTypeCauses(node: SchemaNode | undefined, path: string, causes: Ca
     causes.push({
       field: `${path}.type`,
       reason: "FieldValueNotSupported",
-      message: `Unsupported value: ${JSON.stringify(node.type)}: supported values: ${schemaTypes.map((type) => `"${type}"`).join(", ")}`,
+      message:
+        `Unsupported value: ${JSON.stringify(node.type)}: supported ` +
+        `values: ${schemaTypes.map((type) => `"${type}"`).join(", ")}`,
     });
   }
   for (const [name, child] of Object.entries(node.properties ?? {}))
@@ -94,7 +97,9 @@ export function validateCrd(crd: KubeObject, storedVersions: readonly string[] =
     causes.push({
       field: "spec.versions",
       reason: "FieldValueInvalid",
-      message: `Invalid value: []apiextensions.CustomResourceDefinitionVersion{...}: must have exactly one version marked as storage version`,
+      message:
+        `Invalid value: []apiextensions.CustomResourceDefinitionVersion{...}: must have exactly one version ` +
+        `marked as storage version`,
     });
   }
   versions.forEach((version, index) =>

@@ -15,13 +15,15 @@ export function decodeObject(
 ): KubeObject {
   if (!isObject(body)) {
     throw badRequest(
-      `the object provided is unrecognized (must be of type ${info.kind}): couldn't get version/kind; json parse error: expected an object, got ${JSON.stringify(body)?.slice(0, 80)}`,
+      `the object provided is unrecognized (must be of type ${info.kind}): couldn't get version/kind; json parse ` +
+        `error: expected an object, got ${JSON.stringify(body)?.slice(0, 80)}`,
     );
   }
   const expectedApiVersion = groupVersionOf(info);
   if (body.apiVersion !== undefined && body.apiVersion !== expectedApiVersion) {
     throw badRequest(
-      `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expectedApiVersion})`,
+      `the API version in the data (${String(body.apiVersion)}) does not match the expected API version ` +
+        `(${expectedApiVersion})`,
     );
   }
   if (body.kind !== undefined && body.kind !== info.kind) {
@@ -29,7 +31,8 @@ export function decodeObject(
   }
   if (body.metadata !== undefined && !isObject(body.metadata)) {
     throw badRequest(
-      `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: json: cannot unmarshal ${typeof body.metadata} into Go struct field ${info.kind}.metadata of type v1.ObjectMeta`,
+      `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: json: cannot ` +
+        `unmarshal ${typeof body.metadata} into Go struct field ${info.kind}.metadata of type v1.ObjectMeta`,
     );
   }
   const metadata = { ...((body.metadata as Record<string, unknown> | undefined) ?? {}) };
@@ -55,7 +58,8 @@ export function decodeObject(
     if (map === undefined || map === null) continue;
     if (!isObject(map) || Object.values(map).some((value) => typeof value !== "string")) {
       throw badRequest(
-        `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: json: cannot unmarshal into Go struct field ObjectMeta.metadata.${field} of type string`,
+        `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: json: cannot unmarshal into ` +
+          `Go struct field ObjectMeta.metadata.${field} of type string`,
       );
     }
   }

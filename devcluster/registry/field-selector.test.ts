@@ -55,7 +55,8 @@ describe("parseFieldSelector", () => {
 
   it("takes the four involvedObject fields kubectl describe sends for Events", () => {
     const selector = parseFieldSelector(
-      "involvedObject.name=process-order-abc123,involvedObject.namespace=shop,involvedObject.kind=Execution,involvedObject.uid=u-1",
+      "involvedObject.name=process-order-abc123,involvedObject.namespace=shop," +
+        "involvedObject.kind=Execution,involvedObject.uid=u-1",
       eventFields,
     );
     expect(matchesFieldSelector(selector, event)).toBe(true);

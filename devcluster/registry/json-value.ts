@@ -24,7 +24,10 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** A deep copy of a JSON value (objects, arrays, scalars), several times faster than structuredClone; `undefined` members are kept. */
+/**
+ * A deep copy of a JSON value (objects, arrays, scalars), several times faster than structuredClone; `undefined`
+ * members are kept.
+ */
 export function cloneJson<T>(value: T): T {
   if (Array.isArray(value)) return value.map(cloneJson) as T;
   if (typeof value !== "object" || value === null) return value;

@@ -78,7 +78,10 @@ function validateOwnerReferences(info: ResourceInfo, object: KubeObject): void {
     causes.push({
       field: "metadata.ownerReferences",
       reason: "FieldValueInvalid",
-      message: `Invalid value: ${JSON.stringify(references)}: Only one reference can have Controller set to true. Found "true" in references for ${controllers.map((reference) => `${reference.kind}/${reference.name}`).join(" and ")}`,
+      message:
+        `Invalid value: ${JSON.stringify(references)}: Only one reference can have Controller set to true. ` +
+        `Found "true" in references ` +
+        `for ${controllers.map((reference) => `${reference.kind}/${reference.name}`).join(" and ")}`,
     });
   }
   if (causes.length > 0) throw invalid(info.kind, info.group, object.metadata.name ?? "", causes);
@@ -91,7 +94,10 @@ function validateNamespaceName(name: string): void {
     {
       field: "metadata.name",
       reason: "FieldValueInvalid",
-      message: `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+      message:
+        `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 label must consist of lower case ` +
+        `alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or ` +
+        `'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
     },
   ]);
 }
@@ -212,7 +218,8 @@ function validateWorkload(kind: string, workload: KubeObject): void {
     causes.push({
       field: "spec.template.metadata.labels",
       reason: "FieldValueInvalid",
-      message: `Invalid value: ${JSON.stringify(templateLabels ?? {})}: \`selector\` does not match template \`labels\``,
+      message:
+        `Invalid value: ${JSON.stringify(templateLabels ?? {})}: \`selector\` does not match template ` + `\`labels\``,
     });
   }
   const podSpec = template && isObject(template.spec) ? template.spec : undefined;

@@ -17,16 +17,19 @@ afterAll(() => api.close());
 const merge = "application/merge-patch+json";
 
 describe("create", () => {
-  it("sets uid, creationTimestamp, resourceVersion and generation 1, drops status, applies schema defaults", async () => {
-    const answer = await api.call("POST", widgets, { body: { ...widget("created"), status: { phase: "Ready" } } });
-    expect(answer.code).toBe(201);
-    expect(answer.body.metadata).toMatchObject({ name: "created", namespace: "default", generation: 1 });
-    expect(answer.body.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
-    expect(answer.body.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(answer.body.metadata.resourceVersion).toMatch(/^\d+$/);
-    expect(answer.body.status).toBeUndefined();
-    expect(answer.body.spec).toEqual({ size: 1, color: "blue" });
-  });
+  it(
+    "sets uid, creationTimestamp, resourceVersion and generation 1, drops status, applies schema " + "defaults",
+    async () => {
+      const answer = await api.call("POST", widgets, { body: { ...widget("created"), status: { phase: "Ready" } } });
+      expect(answer.code).toBe(201);
+      expect(answer.body.metadata).toMatchObject({ name: "created", namespace: "default", generation: 1 });
+      expect(answer.body.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.body.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(answer.body.metadata.resourceVersion).toMatch(/^\d+$/);
+      expect(answer.body.status).toBeUndefined();
+      expect(answer.body.spec).toEqual({ size: 1, color: "blue" });
+    },
+  );
 
   it("generates names from generateName with kube's alphabet", async () => {
     const answer = await api.call("POST", widgets, {
@@ -188,26 +191,29 @@ describe("update", () => {
 });
 
 describe("patch", () => {
-  it("merge patch with a stale resourceVersion → 409; failed JSON-patch test → 422; strategic on a CR → 415", async () => {
-    const created = (await api.call("POST", widgets, { body: widget("patched") })).body;
-    await api.call("PATCH", `${widgets}/patched`, { body: { spec: { size: 2 } }, contentType: merge });
-    const stale = await api.call("PATCH", `${widgets}/patched`, {
-      body: { metadata: { resourceVersion: created.metadata.resourceVersion }, spec: { size: 3 } },
-      contentType: merge,
-    });
-    expect(stale.code).toBe(409);
-    const test = await api.call("PATCH", `${widgets}/patched`, {
-      body: [{ op: "test", path: "/spec/size", value: 7 }],
-      contentType: "application/json-patch+json",
-    });
-    expect(test.code).toBe(422);
-    const strategic = await api.call("PATCH", `${widgets}/patched`, {
-      body: { spec: { size: 4 } },
-      contentType: "application/strategic-merge-patch+json",
-    });
-    expect(strategic.body).toMatchObject({ code: 415, reason: "UnsupportedMediaType" });
-    expect((await api.call("PATCH", `${widgets}/nothing`, { body: {}, contentType: merge })).code).toBe(404);
-  });
+  it(
+    "merge patch with a stale resourceVersion → 409; failed JSON-patch test → 422; strategic on a CR → " + "415",
+    async () => {
+      const created = (await api.call("POST", widgets, { body: widget("patched") })).body;
+      await api.call("PATCH", `${widgets}/patched`, { body: { spec: { size: 2 } }, contentType: merge });
+      const stale = await api.call("PATCH", `${widgets}/patched`, {
+        body: { metadata: { resourceVersion: created.metadata.resourceVersion }, spec: { size: 3 } },
+        contentType: merge,
+      });
+      expect(stale.code).toBe(409);
+      const test = await api.call("PATCH", `${widgets}/patched`, {
+        body: [{ op: "test", path: "/spec/size", value: 7 }],
+        contentType: "application/json-patch+json",
+      });
+      expect(test.code).toBe(422);
+      const strategic = await api.call("PATCH", `${widgets}/patched`, {
+        body: { spec: { size: 4 } },
+        contentType: "application/strategic-merge-patch+json",
+      });
+      expect(strategic.body).toMatchObject({ code: 415, reason: "UnsupportedMediaType" });
+      expect((await api.call("PATCH", `${widgets}/nothing`, { body: {}, contentType: merge })).code).toBe(404);
+    },
+  );
 
   it("server-side apply creates (201), needs fieldManager, detects conflicts unless forced", async () => {
     const path = `${widgets}/applied?fieldManager=alice`;
@@ -258,19 +264,22 @@ describe("built-in kinds", () => {
     },
   });
 
-  it("refuse unknown fields under fieldValidation=Strict and drop them otherwise, like kube's typed decoding", async () => {
-    const deployments = "/apis/apps/v1/namespaces/default/deployments";
-    const strict = await api.call("POST", `${deployments}?fieldValidation=Strict`, {
-      body: deployment({ imagePullPolicyy: "Always" }),
-    });
-    expect(strict.code).toBe(400);
-    expect(strict.body.message).toContain('unknown field "spec.template.spec.containers[0].imagePullPolicyy"');
-    const lenient = await api.call("POST", `${deployments}?fieldValidation=Ignore`, {
-      body: deployment({ imagePullPolicyy: "Always" }),
-    });
-    expect(lenient.code).toBe(201);
-    expect(lenient.body.spec.template.spec.containers[0].imagePullPolicyy).toBeUndefined();
-  });
+  it(
+    "refuse unknown fields under fieldValidation=Strict and drop them otherwise, like kube's typed " + "decoding",
+    async () => {
+      const deployments = "/apis/apps/v1/namespaces/default/deployments";
+      const strict = await api.call("POST", `${deployments}?fieldValidation=Strict`, {
+        body: deployment({ imagePullPolicyy: "Always" }),
+      });
+      expect(strict.code).toBe(400);
+      expect(strict.body.message).toContain('unknown field "spec.template.spec.containers[0].imagePullPolicyy"');
+      const lenient = await api.call("POST", `${deployments}?fieldValidation=Ignore`, {
+        body: deployment({ imagePullPolicyy: "Always" }),
+      });
+      expect(lenient.code).toBe(201);
+      expect(lenient.body.spec.template.spec.containers[0].imagePullPolicyy).toBeUndefined();
+    },
+  );
 
   it("refuse values of the wrong JSON type with 400, as kube's decoder does", async () => {
     const answer = await api.call("POST", "/api/v1/namespaces/default/configmaps", {

@@ -91,7 +91,8 @@ function admitBuiltinOrCustom(
         : [];
     if (typeErrors.length === 0) throw error;
     throw badRequest(
-      `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${typeErrors.map((cause) => `${cause.field}: ${cause.message}`).join(", ")}`,
+      `${info.kind} in version "${info.version}" cannot be handled as ` +
+        `a ${info.kind}: ${typeErrors.map((cause) => `${cause.field}: ${cause.message}`).join(", ")}`,
     );
   }
 }
@@ -259,7 +260,8 @@ export class ObjectService {
     if (preconditions?.resourceVersion && preconditions.resourceVersion !== live.metadata.resourceVersion) {
       throw conflict(
         subjectOf(info, name),
-        `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`,
+        `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in ` +
+          `object meta: ${live.metadata.resourceVersion}`,
       );
     }
     const policy = options.propagationPolicy ?? (options.orphanDependents === true ? "Orphan" : "Background");
@@ -444,7 +446,9 @@ export class ObjectService {
           {
             field: "metadata.finalizers",
             reason: "FieldValueForbidden",
-            message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
+            message:
+              `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ` +
+              `[]string{${added.map((f) => JSON.stringify(f)).join(", ")}}`,
           },
         ]);
       }
@@ -467,7 +471,8 @@ export class ObjectService {
     if (next.metadata.finalizers?.length === 0) delete next.metadata.finalizers;
     const generation = nextGeneration(info, live, next);
     if (generation !== undefined) next.metadata.generation = generation;
-    // An apply that only changes field ownership is a change (its manager now owns the fields); timestamps alone are not.
+    // An apply that only changes field ownership is a change (its manager now owns the fields); timestamps alone are
+    // not.
     const ownership = (object: KubeObject) =>
       operation === "Apply"
         ? object.metadata.managedFields?.map((entry) => ({ ...entry, time: undefined }))
@@ -521,7 +526,8 @@ export class ObjectService {
       const described = unknownFields.map((field) => `unknown field "${field}"`);
       if (context.fieldValidation === "Strict") {
         throw badRequest(
-          `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding error: ${described.join(", ")}`,
+          `${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: strict decoding ` +
+            `error: ${described.join(", ")}`,
         );
       }
       if (context.fieldValidation === "Warn") warnings.push(...described);

@@ -147,7 +147,10 @@ export interface ResourceInfo {
   verbs: string[];
   subresources: { status?: Record<string, never>; scale?: ScaleSubresource };
   schema?: JSONSchemaProps;
-  /** The resourceVersion of the CRD that defines `schema` (objects written after it were admitted under it); absent for built-in kinds. */
+  /**
+   * The resourceVersion of the CRD that defines `schema` (objects written after it were admitted under it); absent for
+   * built-in kinds.
+   */
   schemaRevision?: number;
   printerColumns: PrinterColumn[];
   builtin: boolean;
@@ -163,7 +166,10 @@ const nameColumn: PrinterColumn = {
   type: "string",
   format: "name",
   description:
-    "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
+    "Name must be unique within a namespace. Is required when creating resources, although some resources may allow " +
+    "a client to request the generation of an appropriate name automatically. Name is primarily intended for " +
+    "creation idempotence and configuration definition. Cannot be updated. More info: " +
+    "https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names",
   priority: 0,
   jsonPath: ".metadata.name",
 };
@@ -172,7 +178,10 @@ const ageColumn: PrinterColumn = {
   name: "Age",
   type: "date",
   description:
-    "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
+    "CreationTimestamp is a timestamp representing the server time when this object was created. It is not " +
+    "guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is " +
+    "represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: " +
+    "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata",
   priority: 0,
   jsonPath: ".metadata.creationTimestamp",
 };

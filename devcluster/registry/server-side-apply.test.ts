@@ -127,7 +127,8 @@ describe("serverSideApply", () => {
     expect(error.code).toBe(409);
     expect(error.reason).toBe("Conflict");
     expect(error.message).toBe(
-      'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using kontinue.cloud/v1alpha1: .spec.function',
+      'Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using kontinue.cloud/v1alpha1: ' +
+        ".spec.function",
     );
     expect(error.details?.causes).toEqual([
       {
@@ -196,7 +197,8 @@ describe("serverSideApply", () => {
       }),
     );
     expect(error.message).toBe(
-      'Apply failed with 2 conflicts: conflicts with "other" using kontinue.cloud/v1alpha1:\n- .spec.function\n- .spec.idempotencyKey',
+      'Apply failed with 2 conflicts: conflicts with "other" using kontinue.cloud/v1alpha1:\n- .spec.function\n- ' +
+        ".spec.idempotencyKey",
     );
   });
 
@@ -229,7 +231,8 @@ describe("serverSideApply", () => {
       }),
     );
     expect(double.message).toBe(
-      'Apply failed with 2 conflicts: conflicts with "editor" using kontinue.cloud/v1alpha1:\n- .spec.idempotencyKey\nconflicts with "kubectl":\n- .spec.function',
+      'Apply failed with 2 conflicts: conflicts with "editor" using kontinue.cloud/v1alpha1:\n- ' +
+        '.spec.idempotencyKey\nconflicts with "kubectl":\n- .spec.function',
     );
     expect(double.details?.causes?.map((cause) => cause.message).sort()).toEqual([
       'conflict with "editor" using kontinue.cloud/v1alpha1',

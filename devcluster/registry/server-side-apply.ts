@@ -74,7 +74,10 @@ function sameManager(
   );
 }
 
-/** Whether `fields` are exactly those `manager`'s stored entry lists (fields are only ever removed from a manager's set). */
+/**
+ * Whether `fields` are exactly those `manager`'s stored entry lists (fields are only ever removed from a manager's
+ * set).
+ */
 function keepsStoredFields(manager: Manager, fields: FieldSet): boolean {
   return (
     manager.entry.fieldsType === "FieldsV1" &&
@@ -213,7 +216,10 @@ function mergeKeyedList(
   return out;
 }
 
-/** How kube-apiserver names a manager in conflicts: `"kubectl"`, or `"x" with subresource "status" using v1` for updaters. */
+/**
+ * How kube-apiserver names a manager in conflicts: `"kubectl"`, or `"x" with subresource "status" using v1` for
+ * updaters.
+ */
 function describeManager(entry: ManagedFieldsEntry): string {
   const subresource = entry.subresource ? ` with subresource "${entry.subresource}"` : "";
   const using = entry.operation === "Update" ? ` using ${entry.apiVersion ?? ""}` : "";

@@ -66,7 +66,8 @@ function mergeList(original: unknown[], patch: unknown[], merge: ListMerge, kind
   for (const item of patch) {
     if (!isObject(item))
       throw badRequest(
-        `invalid strategic merge patch: list items must be maps with the merge key "${merge.key}", got ${JSON.stringify(item)}`,
+        `invalid strategic merge patch: list items must be maps with the merge key "${merge.key}", ` +
+          `got ${JSON.stringify(item)}`,
       );
     const keyValue = item[merge.key];
     if (keyValue === undefined)

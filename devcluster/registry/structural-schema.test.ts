@@ -87,7 +87,8 @@ describe("admitObject", () => {
     const error = rejection(execution({ function: "f", foo: 1 }), true);
     expect(error.code).toBe(400);
     expect(error.message).toBe(
-      'Execution in version "v1alpha1" cannot be handled as a Execution: strict decoding error: unknown field "spec.foo"',
+      'Execution in version "v1alpha1" cannot be handled as a Execution: strict decoding error: unknown field ' +
+        '"spec.foo"',
     );
   });
 
@@ -127,7 +128,8 @@ describe("admitObject", () => {
     expect(error.code).toBe(422);
     expect(error.reason).toBe("Invalid");
     expect(error.message).toBe(
-      'Execution.kontinue.cloud "process-order-abc123" is invalid: spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      'Execution.kontinue.cloud "process-order-abc123" is invalid: spec.replicas: Invalid value: "string": ' +
+        'spec.replicas in body must be of type integer: "string"',
     );
     expect(error.details?.causes).toEqual([
       {
@@ -220,7 +222,10 @@ describe("admitObject", () => {
     const error = rejection(execution({ function: "f" }, { name: "Bad_Name" }));
     expect(error.code).toBe(422);
     expect(error.message).toBe(
-      `Execution.kontinue.cloud "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      `Execution.kontinue.cloud "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC ` +
+        `1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with ` +
+        `an alphanumeric character (e.g. 'example.com', regex used for validation is ` +
+        `'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
     );
   });
 
@@ -332,7 +337,8 @@ describe("admitObject for built-in kinds", () => {
     const typo = deployment({ ...validSpec, replica: 3 });
     expect(admitDeployment(typo).unknownFields).toEqual(["spec.replica"]);
     expect(() => admitDeployment(typo, true)).toThrow(
-      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.replica"',
+      'Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field ' +
+        '"spec.replica"',
     );
   });
 

@@ -60,7 +60,10 @@ export function validateObjectName(name: string, field = "metadata.name"): Statu
     causes.push({
       reason: "FieldValueInvalid",
       field,
-      message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      message:
+        `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric ` +
+        `characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex ` +
+        `used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
     });
   }
   return causes;
@@ -246,7 +249,9 @@ class Admission {
       this.causes.push({
         reason: "FieldValueTypeInvalid",
         field: `${path}`,
-        message: `Invalid value: ${quote(value)}: ${path} in body must be of type integer,string: ${quote(jsonType(value))}`,
+        message:
+          `Invalid value: ${quote(value)}: ${path} in body must be of type ` +
+          `integer,string: ${quote(jsonType(value))}`,
       });
       return false;
     }
@@ -254,7 +259,9 @@ class Admission {
     this.causes.push({
       reason: "FieldValueTypeInvalid",
       field: `${path}`,
-      message: `Invalid value: ${quote(jsonType(value))}: ${path} in body must be of type ${schema.type}: ${quote(jsonType(value))}`,
+      message:
+        `Invalid value: ${quote(jsonType(value))}: ${path} in body must be of ` +
+        `type ${schema.type}: ${quote(jsonType(value))}`,
     });
     return false;
   }
@@ -423,7 +430,8 @@ export function admitObject({ schema, object, kind, group, strictFields, previou
   if (strictFields && admission.unknownFields.length > 0) {
     const version = object.apiVersion.split("/").pop() ?? "";
     throw badRequest(
-      `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${admission.unknownFields.map((field) => `unknown field "${field}"`).join(", ")}`,
+      `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding ` +
+        `error: ${admission.unknownFields.map((field) => `unknown field "${field}"`).join(", ")}`,
     );
   }
   const name = object.metadata?.name;

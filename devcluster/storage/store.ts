@@ -108,21 +108,25 @@ export class Store {
         "SELECT data FROM objects WHERE resource = ? AND namespace = ? AND name = ?",
       ),
       upsert: db.prepare(
-        "INSERT INTO objects (resource, namespace, name, rv, owners, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (resource, namespace, name) DO UPDATE SET rv = excluded.rv, owners = excluded.owners, data = excluded.data",
+        "INSERT INTO objects (resource, namespace, name, rv, owners, data) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT " +
+          "(resource, namespace, name) DO UPDATE SET rv = excluded.rv, owners = excluded.owners, data = excluded.data",
       ),
       remove: db.prepare("DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?"),
       log: db.prepare(
-        "INSERT INTO changes (rv, at, type, resource, namespace, name, prev_labels, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO changes (rv, at, type, resource, namespace, name, prev_labels, data) VALUES (?, ?, ?, ?, ?, ?, " +
+          "?, ?)",
       ),
       setMeta: db.prepare(
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       ),
       getMeta: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
       listAll: db.prepare<[string, string, string], ObjectRow>(
-        "SELECT resource, namespace, name, data FROM objects WHERE resource = ? AND (namespace, name) > (?, ?) ORDER BY namespace, name",
+        "SELECT resource, namespace, name, data FROM objects WHERE resource = ? AND (namespace, name) > (?, ?) ORDER " +
+          "BY namespace, name",
       ),
       listNamespace: db.prepare<[string, string, string], ObjectRow>(
-        "SELECT resource, namespace, name, data FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER BY name",
+        "SELECT resource, namespace, name, data FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER " +
+          "BY name",
       ),
       listInNamespace: db.prepare<[string], ObjectRow>(
         "SELECT resource, namespace, name, data FROM objects WHERE namespace = ? ORDER BY resource, name",
@@ -135,10 +139,12 @@ export class Store {
       ),
       withOwners: db.prepare<[], ObjectRow>("SELECT resource, namespace, name, data FROM objects WHERE owners <> ''"),
       changesAll: db.prepare<[string, number], ChangeRow>(
-        "SELECT rv, type, resource, namespace, name, prev_labels, data FROM changes WHERE resource = ? AND rv > ? ORDER BY rv",
+        "SELECT rv, type, resource, namespace, name, prev_labels, data FROM changes WHERE resource = ? AND rv > ? " +
+          "ORDER BY rv",
       ),
       changesNamespace: db.prepare<[string, number, string], ChangeRow>(
-        "SELECT rv, type, resource, namespace, name, prev_labels, data FROM changes WHERE resource = ? AND rv > ? AND namespace = ? ORDER BY rv",
+        "SELECT rv, type, resource, namespace, name, prev_labels, data FROM changes WHERE resource = ? AND rv > ? " +
+          "AND namespace = ? ORDER BY rv",
       ),
       timeOf: db.prepare<[number], { at: number }>("SELECT at FROM changes WHERE rv = ?"),
       compact: db.prepare("DELETE FROM changes WHERE rv <= ?"),

@@ -50,7 +50,8 @@ export class ExecutionTimeoutError extends KontinueError {
   constructor(execution: string, seconds: number) {
     super(
       "RUNTIME_EXECUTION_TIMEOUT",
-      `execution "${execution}" ran past its timeout of ${seconds}s (timeoutSeconds, counted from its first start); raise timeoutSeconds or split the work`,
+      `execution "${execution}" ran past its timeout of ${seconds}s (timeoutSeconds, counted from its first start); ` +
+        `raise timeoutSeconds or split the work`,
       { terminal: true },
     );
     this.name = "ExecutionTimeoutError";
@@ -364,7 +365,8 @@ export class ExecutionAttempt implements ContextHost {
     if (parent?.name === this.name && parent.step === seq && owned) return undefined;
     const claims = parent === undefined ? "no parent" : `parent "${parent.name}" step ${parent.step}`;
     return (
-      `step ${seq} of execution "${this.name}" (uid ${uid}) would start child "${existing.metadata.name}", but an Execution of that ` +
+      `step ${seq} of execution "${this.name}" (uid ${uid}) would start child "${existing.metadata.name}", but an ` +
+      `Execution of that ` +
       `name already exists with ${claims}${owned ? "" : " and is not owned by this execution"}; it is not adopted: ` +
       "delete or rename that Execution, then retry this one"
     );
@@ -471,7 +473,9 @@ export class ExecutionAttempt implements ContextHost {
     const unreached = this.journal.unreached();
     if (unreached.length === 0) return;
     const steps = unreached.map((entry) => `${entry.seq} (${entry.kind} "${entry.name}")`).join(", ");
-    const message = `execution "${this.name}" completed without reaching recorded step(s) ${steps}: the code that ran it no longer makes them`;
+    const message =
+      `execution "${this.name}" completed without reaching recorded step(s) ${steps}: the code that ` +
+      `ran it no longer makes them`;
     this.shared.log("warn", message, { execution: this.name });
     await recordEvent(
       this.shared.resources.events,

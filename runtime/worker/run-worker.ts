@@ -85,7 +85,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
         });
   try {
     await worker.start();
-    const started = `${new Date().toISOString()} info worker "${workerOptions.holder}" runs function "${workerOptions.functionName}" in namespace "${workerOptions.namespace}"${health === undefined ? "" : ` (health and metrics on port ${health.port})`}`;
+    const started =
+      `${new Date().toISOString()} info worker "${workerOptions.holder}" runs function ` +
+      `"${workerOptions.functionName}" in namespace ` +
+      `"${workerOptions.namespace}"${health === undefined ? "" : ` (health and metrics on port ${health.port})`}`;
     (workerOptions.log ?? ((line: string) => void process.stdout.write(`${line}\n`)))(started);
     if (!signal.aborted)
       await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
@@ -97,7 +100,10 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   }
 }
 
-/** The image entrypoint: a worker for `definition`, configured from the environment; after SIGTERM it hands back what it holds and the process exits 0. */
+/**
+ * The image entrypoint: a worker for `definition`, configured from the environment; after SIGTERM it hands back what it
+ * holds and the process exits 0.
+ */
 export async function runWorkerFromEnv(options: {
   definition: FunctionDefinition;
   functionName: string;

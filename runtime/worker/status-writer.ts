@@ -135,7 +135,10 @@ export class StatusWriter {
     }
   }
 
-  /** After a 409: re-read; carry on only if this worker still holds the lease (a spec or label change bumped the version). */
+  /**
+   * After a 409: re-read; carry on only if this worker still holds the lease (a spec or label change bumped the
+   * version).
+   */
   private async adoptLatest(): Promise<void> {
     const latest = await this.retrying(() => this.options.executions.get(this.latest.metadata.namespace!, this.name));
     if (latest === undefined) throw new LeaseLostError(this.name, "the execution was deleted");
@@ -143,7 +146,8 @@ export class StatusWriter {
       const holder = latest.status?.lease?.holder;
       throw new LeaseLostError(
         this.name,
-        `it is now ${latest.status?.phase ?? "Pending"}${holder === undefined ? "" : ` held by "${holder}"`} (attempt ${latest.status?.attempt ?? 0})`,
+        `it is now ${latest.status?.phase ?? "Pending"}${holder === undefined ? "" : ` held by "${holder}"`}` +
+          ` (attempt ${latest.status?.attempt ?? 0})`,
       );
     }
     this.latest = latest;

@@ -15,7 +15,10 @@ import { kontinueResources, type KontinueResources } from "../resource-client.ts
 import { ExecutionAttempt, type AttemptOutcome, type AttemptShared } from "./execution-attempt.ts";
 import { WorkerMetrics } from "./worker-metrics.ts";
 
-/** One lease this worker held, for audits: from the claim's answer to the start of its final write (or the lease's end, if lost). */
+/**
+ * One lease this worker held, for audits: from the claim's answer to the start of its final write (or the lease's end,
+ * if lost).
+ */
 export interface LeaseRecord {
   execution: string;
   holder: string;
@@ -37,7 +40,10 @@ export interface WorkerOptions {
   pod?: string;
   /** The image (or source digest) running this code; a different one rescues executions parked as non-deterministic. */
   image: string;
-  /** The Function revision this worker runs: it then claims only executions pinned to it (label kontinue.cloud/revision). */
+  /**
+   * The Function revision this worker runs: it then claims only executions pinned to it (label
+   * kontinue.cloud/revision).
+   */
   revision?: string;
   /** Executions run at once (default: the definition's, else 10). */
   concurrency?: number;
@@ -101,7 +107,8 @@ export class Worker {
     if (unknown.length > 0)
       throw new KontinueError(
         "RUNTIME_BAD_OPTIONS",
-        `cannot start a worker: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options are ${[...optionKeys].join(", ")}`,
+        `cannot start a worker: unknown option(s) ${unknown.map((k) => `"${k}"`).join(", ")}; the options ` +
+          `are ${[...optionKeys].join(", ")}`,
         { terminal: true },
       );
     this.options = options;
@@ -144,7 +151,9 @@ export class Worker {
       kubeConfig: options.kubeConfig,
       client: this.resources.executions,
       namespace: options.namespace,
-      labelSelector: `${FUNCTION_LABEL}=${toResourceName(options.functionName)}${options.revision ? `,${REVISION_LABEL}=${options.revision}` : ""}`,
+      labelSelector:
+        `${FUNCTION_LABEL}=${toResourceName(options.functionName)}` +
+        (options.revision ? `,${REVISION_LABEL}=${options.revision}` : ""),
       clock: this.clock,
       onChange: (execution, kind) => this.onChange(execution, kind),
       onSynced: () => {
@@ -183,7 +192,10 @@ export class Worker {
     return this.held.size;
   }
 
-  /** Stops claiming, lets running steps finish for up to `graceMs` (handing each execution back once its steps are done), then hands back the rest to Pending. */
+  /**
+   * Stops claiming, lets running steps finish for up to `graceMs` (handing each execution back once its steps are
+   * done), then hands back the rest to Pending.
+   */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
     clearInterval(this.scanTimer);
@@ -281,7 +293,10 @@ export class Worker {
     return found;
   }
 
-  /** Executions of this function parked as non-deterministic under another image go back to Pending: this code may fix them. */
+  /**
+   * Executions of this function parked as non-deterministic under another image go back to Pending: this code may fix
+   * them.
+   */
   private async rescueParked(): Promise<void> {
     const { namespace, image } = { namespace: this.options.namespace, image: this.options.image };
     const parked = await this.resources.suspensions.list(

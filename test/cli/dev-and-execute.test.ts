@@ -47,7 +47,8 @@ describe("kontinue dev + kontinue execute", () => {
     writeFileSync(join(dir, "greet.ts"), greetSource("hello"));
     writeFileSync(
       join(dir, "fail.ts"),
-      `import { defineFunction } from "kontinue";\nexport default defineFunction({ async run() { throw new Error("card declined"); } });\n`,
+      `import { defineFunction } from "kontinue";\nexport default defineFunction({ async run() { throw new ` +
+        `Error("card declined"); } });\n`,
     );
     dev = spawn(process.execPath, [cli, "dev", dir, "--kubeconfig", kubeconfig, "-n", namespace], {
       stdio: ["ignore", "pipe", "pipe"],

@@ -80,11 +80,13 @@ describe("RBAC for ServiceAccounts", () => {
     ]);
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toContain(
-      `executions.kontinue.cloud "other" is forbidden: User "${worker}" cannot get resource "executions/status" in API group "kontinue.cloud" in the namespace "${namespace}"`,
+      `executions.kontinue.cloud "other" is forbidden: User "${worker}" cannot get resource "executions/status" in ` +
+        `API group "kontinue.cloud" in the namespace "${namespace}"`,
     );
     const list = await kubectl.run(["get", "configmaps", "-n", namespace, `--as=${worker}`]);
     expect(list.stderr).toContain(
-      `configmaps is forbidden: User "${worker}" cannot list resource "configmaps" in API group "" in the namespace "${namespace}"`,
+      `configmaps is forbidden: User "${worker}" cannot list resource "configmaps" in API group "" in the namespace ` +
+        `"${namespace}"`,
     );
   });
 });

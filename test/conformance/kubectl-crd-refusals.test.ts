@@ -47,7 +47,9 @@ describe("refusals as kube-apiserver answers them", () => {
     });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain(
-      `The CustomResourceDefinition "${name}" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Unsupported value: "strin": supported values: "array", "boolean", "integer", "number", "object", "string"`,
+      `The CustomResourceDefinition "${name}" is invalid: ` +
+        `spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Unsupported value: "strin": supported ` +
+        `values: "array", "boolean", "integer", "number", "object", "string"`,
     );
   });
 

@@ -98,16 +98,19 @@ describe("kubectl with devcluster's local runner", () => {
     expect(events).toMatch(/Scaled down replica set web-\S+ from 3 to 2/);
   });
 
-  it("kubectl logs -f follows a container until kubectl delete pod stops it gracefully, and the Pod is replaced", async () => {
-    const [pod] = await runningPods(2);
-    const follow = kubectl.start(["logs", "-f", pod!.metadata.name]);
-    await follow.waitFor(/listening on 127\.\d+\.\d+\.\d+:8080 version v1/);
-    await kubectl.ok(["delete", "pod", pod!.metadata.name]);
-    await follow.waitFor(/SIGTERM received/);
-    await follow.exited;
-    const replaced = await runningPods(2);
-    expect(replaced.map((p) => p.metadata.name)).not.toContain(pod!.metadata.name);
-  });
+  it(
+    "kubectl logs -f follows a container until kubectl delete pod stops it gracefully, and the Pod is " + "replaced",
+    async () => {
+      const [pod] = await runningPods(2);
+      const follow = kubectl.start(["logs", "-f", pod!.metadata.name]);
+      await follow.waitFor(/listening on 127\.\d+\.\d+\.\d+:8080 version v1/);
+      await kubectl.ok(["delete", "pod", pod!.metadata.name]);
+      await follow.waitFor(/SIGTERM received/);
+      await follow.exited;
+      const replaced = await runningPods(2);
+      expect(replaced.map((p) => p.metadata.name)).not.toContain(pod!.metadata.name);
+    },
+  );
 
   it("restarts a crashed container with backoff and shows its previous run", async () => {
     const [pod] = await runningPods(2);

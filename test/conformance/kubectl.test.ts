@@ -211,7 +211,9 @@ describe("kubectl against the Kubernetes API", () => {
       input: `apiVersion: v1
 kind: Event
 metadata: {name: process-order-abc123.claimed}
-involvedObject: {apiVersion: kontinue.cloud/v1alpha1, kind: Execution, name: process-order-abc123, namespace: ${namespace}, uid: ${uid}}
+involvedObject:
+  {apiVersion: kontinue.cloud/v1alpha1, kind: Execution, name: process-order-abc123,
+   namespace: ${namespace}, uid: ${uid}}
 reason: Claimed
 message: claimed by worker-1
 type: Normal
@@ -265,7 +267,9 @@ count: 1
   it("lists in pages, across namespaces, with label columns and sorting", async () => {
     for (const name of ["page-b", "page-a", "page-c"]) {
       await kubectl.ok(inNamespace("apply", "-f", "-"), {
-        input: `apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: ${name}, labels: {page: "yes", tier: ${name}}}\nspec: {function: ${name.replace("-", "")}}\n`,
+        input:
+          `apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: ${name}, labels: {page: ` +
+          `"yes", tier: ${name}}}\nspec: {function: ${name.replace("-", "")}}\n`,
       });
     }
     const paged = await kubectl.ok(inNamespace("get", "executions", "-l", "page=yes", "--chunk-size=1", "-o", "name"));
@@ -329,7 +333,8 @@ count: 1
     );
     const unknownField = await kubectl.run(inNamespace("apply", "-f", "-"), {
       input:
-        "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: extra-field}\nspec: {function: f, bogus: 1}\n",
+        "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: extra-field}\nspec: {function: f, " +
+        "bogus: 1}\n",
     });
     expect(unknownField.code).not.toBe(0);
     expect(unknownField.stderr).toContain('unknown field "spec.bogus"');
@@ -352,7 +357,8 @@ count: 1
 
   it("stores nothing on a server-side dry run", async () => {
     const input =
-      "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: dry-run}\nspec: {function: processOrder}\n";
+      "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: dry-run}\nspec: {function: " +
+      "processOrder}\n";
     expect((await kubectl.ok(inNamespace("apply", "--dry-run=server", "-f", "-"), { input })).trim()).toBe(
       "execution.kontinue.cloud/dry-run created (server dry run)",
     );
@@ -363,7 +369,8 @@ count: 1
 
   it("edits, replaces and JSON-patches an Execution, and refuses a strategic merge patch on it", async () => {
     const input =
-      "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: edited}\nspec: {function: processOrder}\n";
+      "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: edited}\nspec: {function: " +
+      "processOrder}\n";
     await kubectl.ok(inNamespace("apply", "-f", "-"), { input });
     const functionOf = () => kubectl.ok(inNamespace("get", "execution", "edited", "-o", "jsonpath={.spec.function}"));
     expect(
@@ -389,7 +396,10 @@ count: 1
         "edited",
         "--type=json",
         "-p",
-        '[{"op":"test","path":"/spec/function","value":"replacedFunction"},{"op":"replace","path":"/spec/function","value":"patchedFunction"}]',
+        JSON.stringify([
+          { op: "test", path: "/spec/function", value: "replacedFunction" },
+          { op: "replace", path: "/spec/function", value: "patchedFunction" },
+        ]),
       ),
     );
     expect(await functionOf()).toBe("patchedFunction");
@@ -483,7 +493,8 @@ ${containers}`;
     const web = (image: string, env: string) => `      - name: web\n        image: ${image}\n        env: ${env}\n`;
     await kubectl.ok(inNamespace("apply", "-f", "-"), {
       input: manifest(
-        `${web("nginx:1.27", '[{name: A, value: "1"}, {name: B, value: "2"}]')}      - {name: sidecar, image: envoy:1}\n`,
+        `${web("nginx:1.27", '[{name: A, value: "1"}, {name: B, value: ' + '"2"}]')}      - {name: sidecar, image: ` +
+          `envoy:1}\n`,
       ),
     });
     await kubectl.ok(inNamespace("apply", "-f", "-"), {
@@ -514,7 +525,8 @@ ${containers}`;
 
   it("applies server-side, reports a conflict with another manager, and forces it", async () => {
     const manifest = (fn: string) =>
-      `apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: applied-server-side}\nspec: {function: ${fn}, arguments: {orderId: "7"}}\n`;
+      `apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: applied-server-side}\nspec: ` +
+      `{function: ${fn}, arguments: {orderId: "7"}}\n`;
     expect(
       (await kubectl.ok(inNamespace("apply", "--server-side", "-f", "-"), { input: manifest("processOrder") })).trim(),
     ).toBe("execution.kontinue.cloud/applied-server-side serverside-applied");
@@ -557,14 +569,17 @@ ${containers}`;
   it("deletes an owner and garbage-collects its dependents", async () => {
     await kubectl.ok(inNamespace("apply", "-f", "-"), {
       input:
-        "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: owner}\nspec: {function: processOrder}\n",
+        "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: owner}\nspec: {function: " +
+        "processOrder}\n",
     });
     const uid = await kubectl.ok(inNamespace("get", "execution", "owner", "-o", "jsonpath={.metadata.uid}"));
-    const ownerReference = `ownerReferences: [{apiVersion: kontinue.cloud/v1alpha1, kind: Execution, name: owner, uid: ${uid}}]`;
+    const ownerReference =
+      `ownerReferences: [{apiVersion: kontinue.cloud/v1alpha1, kind: Execution, name: owner, ` + `uid: ${uid}}]`;
     await kubectl.ok(inNamespace("apply", "-f", "-"), {
       input: [
         `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dependent, ${ownerReference}}\ndata: {a: "1"}`,
-        `apiVersion: kontinue.cloud/v1alpha1\nkind: Suspension\nmetadata: {name: owner-sleep, ${ownerReference}}\nspec: {execution: owner, reason: Sleep, until: "2030-01-01T00:00:00Z"}`,
+        `apiVersion: kontinue.cloud/v1alpha1\nkind: Suspension\nmetadata: {name: ` +
+          `owner-sleep, ${ownerReference}}\nspec: {execution: owner, reason: Sleep, until: "2030-01-01T00:00:00Z"}`,
       ].join("\n---\n"),
     });
     expect(await kubectl.ok(inNamespace("get", "configmap", "dependent", "-o", "name"))).toBe("configmap/dependent\n");
@@ -592,11 +607,14 @@ ${containers}`;
     const owner = async () => {
       await kubectl.ok(inNamespace("apply", "-f", "-"), {
         input:
-          "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: cascade-owner}\nspec: {function: processOrder}\n",
+          "apiVersion: kontinue.cloud/v1alpha1\nkind: Execution\nmetadata: {name: cascade-owner}\nspec: {function: " +
+          "processOrder}\n",
       });
       const uid = await kubectl.ok(inNamespace("get", "execution", "cascade-owner", "-o", "jsonpath={.metadata.uid}"));
       await kubectl.ok(inNamespace("apply", "-f", "-"), {
-        input: `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cascade-dependent, ownerReferences: [{apiVersion: kontinue.cloud/v1alpha1, kind: Execution, name: cascade-owner, uid: ${uid}}]}\ndata: {a: "1"}\n`,
+        input:
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cascade-dependent, ownerReferences: [{apiVersion: ` +
+          `kontinue.cloud/v1alpha1, kind: Execution, name: cascade-owner, uid: ${uid}}]}\ndata: {a: "1"}\n`,
       });
     };
     await owner();

@@ -25,7 +25,9 @@ const clock = new ManualClock(Date.parse("2026-06-01T12:00:00Z"));
 const past = "2026-06-01T11:59:00.000Z";
 const future = "2026-06-01T13:00:00.000Z";
 
-/** An executions client that runs `interleave` right after each status write it makes, before the reconciler goes on. */
+/**
+ * An executions client that runs `interleave` right after each status write it makes, before the reconciler goes on.
+ */
 class InterleavedExecutions extends ResourceClient<Execution> {
   interleave: (() => Promise<void>) | undefined;
   override async replaceStatus(body: Execution): Promise<Execution> {
@@ -103,7 +105,8 @@ it("a park that lands between the resume's status write and its delete keeps its
   const { resources, executions } = await rig();
   const { execution, suspension } = await parked("repark", past);
   executions.interleave = async () => {
-    // A worker claims it at once, runs, and parks again: the Suspension is rewritten (same name and uid), then the phase.
+    // A worker claims it at once, runs, and parks again: the Suspension is rewritten (same name and uid), then the
+    // phase.
     const pending = (await cluster.resources.executions.get(cluster.namespace, "repark"))!;
     const claimed = await cluster.resources.executions.replaceStatus({
       ...pending,
@@ -136,22 +139,25 @@ it("resumes a due execution and deletes the Suspension it decided on", async () 
   expect(await cluster.resources.suspensions.get(cluster.namespace, "due")).toBeUndefined();
 });
 
-it("repairs a Suspended execution that has no Suspension: back to Pending, so a worker replays and parks it again", async () => {
-  const { resources } = await rig();
-  const { execution } = await parked("lost", future);
-  await cluster.resources.suspensions.delete(cluster.namespace, "lost");
-  const repaired: string[] = [];
-  await suspensionReconciler({
-    executions: cache([execution]),
-    suspensions: cache<Suspension>([]),
-    functions: cache<FunctionResource>([]),
-    resources,
-    clock,
-    onRepair: (e) => repaired.push(e.metadata.name!),
-  })(`${cluster.namespace}/lost`);
-  expect((await cluster.resources.executions.get(cluster.namespace, "lost"))?.status?.phase).toBe("Pending");
-  expect(repaired).toEqual(["lost"]);
-});
+it(
+  "repairs a Suspended execution that has no Suspension: back to Pending, so a worker replays and parks it " + "again",
+  async () => {
+    const { resources } = await rig();
+    const { execution } = await parked("lost", future);
+    await cluster.resources.suspensions.delete(cluster.namespace, "lost");
+    const repaired: string[] = [];
+    await suspensionReconciler({
+      executions: cache([execution]),
+      suspensions: cache<Suspension>([]),
+      functions: cache<FunctionResource>([]),
+      resources,
+      clock,
+      onRepair: (e) => repaired.push(e.metadata.name!),
+    })(`${cluster.namespace}/lost`);
+    expect((await cluster.resources.executions.get(cluster.namespace, "lost"))?.status?.phase).toBe("Pending");
+    expect(repaired).toEqual(["lost"]);
+  },
+);
 
 it("leaves a Suspended execution alone when its Suspension exists but is not in the cache yet", async () => {
   const { resources } = await rig();

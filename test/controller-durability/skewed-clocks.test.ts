@@ -35,37 +35,40 @@ async function sample(kubeConfig: KubeConfig, clock: ServerClock): Promise<void>
   clock.observe(date, sentAt, clock.local.now());
 }
 
-it("a controller 60 s ahead of the API server resumes a 20 s sleep after 20 s of server time, not at once", async () => {
-  const local = new ManualClock(Date.now() + 60_000);
-  const serverClock = new ServerClock({ local });
-  await sample(cluster.kubeConfig, serverClock);
-  expect(Math.abs(serverClock.now() - Date.now())).toBeLessThan(1_500);
-  controller = await startController({
-    kubeConfig: cluster.kubeConfig,
-    namespace: cluster.namespace,
-    clock: serverClock,
-    log: () => {},
-  });
+it(
+  "a controller 60 s ahead of the API server resumes a 20 s sleep after 20 s of server time, not at " + "once",
+  async () => {
+    const local = new ManualClock(Date.now() + 60_000);
+    const serverClock = new ServerClock({ local });
+    await sample(cluster.kubeConfig, serverClock);
+    expect(Math.abs(serverClock.now() - Date.now())).toBeLessThan(1_500);
+    controller = await startController({
+      kubeConfig: cluster.kubeConfig,
+      namespace: cluster.namespace,
+      clock: serverClock,
+      log: () => {},
+    });
 
-  // A worker on the server's time parks the execution for 20 s.
-  const until = new Date(serverClock.now() + 20_000).toISOString();
-  const created = await cluster.resources.executions.create(
-    cluster.namespace,
-    executionBody(cluster.namespace, "sleeper", "sleepy", null),
-  );
-  await cluster.resources.suspensions.create(cluster.namespace, {
-    apiVersion: API_VERSION,
-    kind: "Suspension",
-    metadata: { name: "sleeper", namespace: cluster.namespace },
-    spec: { execution: "sleeper", reason: "Sleep", until },
-  });
-  await cluster.resources.executions.replaceStatus({ ...created, status: { phase: "Suspended", attempt: 1 } });
-  expect(local.now(), "by the controller's own clock the sleep is long over").toBeGreaterThan(Date.parse(until));
+    // A worker on the server's time parks the execution for 20 s.
+    const until = new Date(serverClock.now() + 20_000).toISOString();
+    const created = await cluster.resources.executions.create(
+      cluster.namespace,
+      executionBody(cluster.namespace, "sleeper", "sleepy", null),
+    );
+    await cluster.resources.suspensions.create(cluster.namespace, {
+      apiVersion: API_VERSION,
+      kind: "Suspension",
+      metadata: { name: "sleeper", namespace: cluster.namespace },
+      spec: { execution: "sleeper", reason: "Sleep", until },
+    });
+    await cluster.resources.executions.replaceStatus({ ...created, status: { phase: "Suspended", attempt: 1 } });
+    expect(local.now(), "by the controller's own clock the sleep is long over").toBeGreaterThan(Date.parse(until));
 
-  const phase = async () => (await cluster.resources.executions.get(cluster.namespace, "sleeper"))?.status?.phase;
-  await local.advance(18_000);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  expect(await phase(), "18 s of 20: still parked").toBe("Suspended");
-  await local.advance(3_000);
-  await waitFor("the resume", phase, (p) => p === "Pending", 5_000);
-});
+    const phase = async () => (await cluster.resources.executions.get(cluster.namespace, "sleeper"))?.status?.phase;
+    await local.advance(18_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await phase(), "18 s of 20: still parked").toBe("Suspended");
+    await local.advance(3_000);
+    await waitFor("the resume", phase, (p) => p === "Pending", 5_000);
+  },
+);

@@ -34,39 +34,42 @@ const exists = async (name: string) =>
   (await rig.cluster.resources.executions.get(rig.cluster.namespace, name)) !== undefined;
 const quiet = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-it("deletes a finished root after its TTL, then its finished children; a running child goes once it finishes", async () => {
-  const root = await create("root", { ttl: "60" });
-  const done = await create("root-child-done", { parent: "root" });
-  const running = await create("root-child-running", { parent: "root", ttl: "3600" });
-  const keep = await create("kept-forever");
-  await finish(done);
-  await finish(running, "Executing");
-  await finish(keep);
-  await finish(root, "Failed");
-  const start = rig.clock.now();
+it(
+  "deletes a finished root after its TTL, then its finished children; a running child goes once it " + "finishes",
+  async () => {
+    const root = await create("root", { ttl: "60" });
+    const done = await create("root-child-done", { parent: "root" });
+    const running = await create("root-child-running", { parent: "root", ttl: "3600" });
+    const keep = await create("kept-forever");
+    await finish(done);
+    await finish(running, "Executing");
+    await finish(keep);
+    await finish(root, "Failed");
+    const start = rig.clock.now();
 
-  await rig.advanceTo(start + 59_000);
-  await quiet();
-  expect(await exists("root"), "not yet: 59 s of 60").toBe(true);
-  expect(await exists("root-child-done"), "a child never goes on its own while its root is there").toBe(true);
+    await rig.advanceTo(start + 59_000);
+    await quiet();
+    expect(await exists("root"), "not yet: 59 s of 60").toBe(true);
+    expect(await exists("root-child-done"), "a child never goes on its own while its root is there").toBe(true);
 
-  await rig.advanceTo(start + 60_000);
-  await waitFor(
-    "the root and its finished child to go",
-    async () => [await exists("root"), await exists("root-child-done")],
-    (left) => !left[0] && !left[1],
-  );
-  expect(await exists("root-child-running"), "still running").toBe(true);
+    await rig.advanceTo(start + 60_000);
+    await waitFor(
+      "the root and its finished child to go",
+      async () => [await exists("root"), await exists("root-child-done")],
+      (left) => !left[0] && !left[1],
+    );
+    expect(await exists("root-child-running"), "still running").toBe(true);
 
-  await finish(running);
-  await waitFor(
-    "the orphaned child to go once finished",
-    () => exists("root-child-running"),
-    (there) => !there,
-  );
-  await rig.advanceTo(rig.clock.now() + 24 * 3600_000);
-  expect(await exists("kept-forever"), "no TTL: kept").toBe(true);
-});
+    await finish(running);
+    await waitFor(
+      "the orphaned child to go once finished",
+      () => exists("root-child-running"),
+      (there) => !there,
+    );
+    await rig.advanceTo(rig.clock.now() + 24 * 3600_000);
+    expect(await exists("kept-forever"), "no TTL: kept").toBe(true);
+  },
+);
 
 it("a TTL of 0 deletes at once; an unfinished execution with a TTL stays", async () => {
   const now = await create("now", { ttl: "0" });

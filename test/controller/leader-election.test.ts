@@ -56,48 +56,52 @@ const labelled = (name: string) =>
     10_000,
   );
 
-it("only the leader acts; the standby takes over within the lease duration when the leader dies, and a stop hands over at once", async () => {
-  const leases = new ResourceClient<{
-    metadata: { name?: string };
-    spec?: { holderIdentity?: string; leaseTransitions?: number };
-  }>(createKubeHttp(cluster.kubeConfig), "leases", "/apis/coordination.k8s.io/v1");
-  const link = cuttable(createKubeHttp(cluster.kubeConfig));
-  const first = await start("first", link.http);
-  const second = await start("second");
-  let overlap = 0;
-  const sampler = setInterval(() => (overlap += first.isLeader() && second.isLeader() ? 1 : 0), 10);
-  try {
-    expect(first.isLeader()).toBe(true);
-    expect(second.isLeader()).toBe(false);
-    expect((await leases.get(cluster.namespace, "kontinue-controller"))?.spec?.holderIdentity).toBe("first");
-    await unlabelled("before");
-    await labelled("before");
+it(
+  "only the leader acts; the standby takes over within the lease duration when the leader dies, and a stop hands " +
+    "over at once",
+  async () => {
+    const leases = new ResourceClient<{
+      metadata: { name?: string };
+      spec?: { holderIdentity?: string; leaseTransitions?: number };
+    }>(createKubeHttp(cluster.kubeConfig), "leases", "/apis/coordination.k8s.io/v1");
+    const link = cuttable(createKubeHttp(cluster.kubeConfig));
+    const first = await start("first", link.http);
+    const second = await start("second");
+    let overlap = 0;
+    const sampler = setInterval(() => (overlap += first.isLeader() && second.isLeader() ? 1 : 0), 10);
+    try {
+      expect(first.isLeader()).toBe(true);
+      expect(second.isLeader()).toBe(false);
+      expect((await leases.get(cluster.namespace, "kontinue-controller"))?.spec?.holderIdentity).toBe("first");
+      await unlabelled("before");
+      await labelled("before");
 
-    link.cut();
-    const cutAt = Date.now();
-    await waitFor(
-      "the standby to lead",
-      () => second.isLeader(),
-      (leads) => leads,
-      10_000,
-      10,
-    );
-    const takeover = Date.now() - cutAt;
-    expect(first.isLeader(), "the cut-off leader stopped acting").toBe(false);
-    expect(takeover).toBeLessThan(timings.leaseDurationMs + timings.renewPeriodMs + timings.retryPeriodMs + 500);
-    const lease = await leases.get(cluster.namespace, "kontinue-controller");
-    expect(lease?.spec).toMatchObject({ holderIdentity: "second", leaseTransitions: 1 });
-    await unlabelled("after");
-    await labelled("after");
+      link.cut();
+      const cutAt = Date.now();
+      await waitFor(
+        "the standby to lead",
+        () => second.isLeader(),
+        (leads) => leads,
+        10_000,
+        10,
+      );
+      const takeover = Date.now() - cutAt;
+      expect(first.isLeader(), "the cut-off leader stopped acting").toBe(false);
+      expect(takeover).toBeLessThan(timings.leaseDurationMs + timings.renewPeriodMs + timings.retryPeriodMs + 500);
+      const lease = await leases.get(cluster.namespace, "kontinue-controller");
+      expect(lease?.spec).toMatchObject({ holderIdentity: "second", leaseTransitions: 1 });
+      await unlabelled("after");
+      await labelled("after");
 
-    await second.stop();
-    const third = await start("third");
-    expect(third.isLeader(), "a stopped leader released the Lease").toBe(true);
-  } finally {
-    clearInterval(sampler);
-  }
-  expect(overlap, "two controllers never led at once").toBe(0);
-});
+      await second.stop();
+      const third = await start("third");
+      expect(third.isLeader(), "a stopped leader released the Lease").toBe(true);
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(overlap, "two controllers never led at once").toBe(0);
+  },
+);
 
 it("a controller with leader election disabled acts at once, whoever holds the Lease", async () => {
   const solo = await startController({

@@ -38,33 +38,36 @@ const step = {
   value: { big: "y".repeat(2_000) },
 };
 
-it("keeps projections from the first list and from watch events, and hands the callbacks the same objects", async () => {
-  expect(informer.get(cluster.namespace, "listed")).toMatchObject({
-    spec: { function: "journalled" },
-    journalSteps: 0,
-  });
-  expect(informer.get(cluster.namespace, "listed")!.spec).not.toHaveProperty("arguments");
+it(
+  "keeps projections from the first list and from watch events, and hands the callbacks the same " + "objects",
+  async () => {
+    expect(informer.get(cluster.namespace, "listed")).toMatchObject({
+      spec: { function: "journalled" },
+      journalSteps: 0,
+    });
+    expect(informer.get(cluster.namespace, "listed")!.spec).not.toHaveProperty("arguments");
 
-  await createExecutions(cluster, "journalled", ["watched"]);
-  await setStatus(cluster, "watched", {
-    phase: "Completed",
-    attempt: 1,
-    state: { steps: [step] },
-    result: { total: 42 },
-  });
-  const cached = await waitFor(
-    "the update in the cache",
-    () => informer.get(cluster.namespace, "watched"),
-    (e) => e?.status?.phase === "Completed",
-  );
-  expect(cached!.status).toEqual({ phase: "Completed", attempt: 1 });
-  expect((cached as Execution & { journalSteps: number }).journalSteps).toBe(1);
-  expect(cached!.spec).toEqual({ function: "journalled" });
-  expect(
-    seen.every((execution) => execution.status?.state === undefined && execution.spec.arguments === undefined),
-  ).toBe(true);
-  expect(seen.at(-1)).toBe(cached);
-});
+    await createExecutions(cluster, "journalled", ["watched"]);
+    await setStatus(cluster, "watched", {
+      phase: "Completed",
+      attempt: 1,
+      state: { steps: [step] },
+      result: { total: 42 },
+    });
+    const cached = await waitFor(
+      "the update in the cache",
+      () => informer.get(cluster.namespace, "watched"),
+      (e) => e?.status?.phase === "Completed",
+    );
+    expect(cached!.status).toEqual({ phase: "Completed", attempt: 1 });
+    expect((cached as Execution & { journalSteps: number }).journalSteps).toBe(1);
+    expect(cached!.spec).toEqual({ function: "journalled" });
+    expect(
+      seen.every((execution) => execution.status?.state === undefined && execution.spec.arguments === undefined),
+    ).toBe(true);
+    expect(seen.at(-1)).toBe(cached);
+  },
+);
 
 it("a status write from a projection keeps the stored journal and result, and a stale one conflicts", async () => {
   const client = new HydratingExecutionClient(createKubeHttp(cluster.kubeConfig));

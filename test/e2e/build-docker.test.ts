@@ -93,7 +93,8 @@ describe("kontinue build with a Docker engine", () => {
     const dir = await copyFunctions();
     await writeFile(
       join(dir, "failing.ts"),
-      'import { defineFunction } from "kontinue";\n\nexport default defineFunction({\n  retry: { maxAttempts: 1 },\n  async run() {\n    throw new Error("failing on purpose");\n  },\n});\n',
+      'import { defineFunction } from "kontinue";\n\nexport default defineFunction({\n  retry: { maxAttempts: 1 },\n ' +
+        ' async run() {\n    throw new Error("failing on purpose");\n  },\n});\n',
     );
     await writeFile(
       join(dir, "named.ts"),

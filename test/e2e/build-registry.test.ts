@@ -44,99 +44,110 @@ async function skopeo(...args: string[]): Promise<unknown> {
 }
 
 describe("kontinue build → registry", () => {
-  it("pushes one image per Function, pinned by digest; the base is mounted and the runtime layer uploaded once; skopeo reads it", async () => {
-    const dir = await copyFunctions();
-    const prefix = uniquePrefix("push");
-    const { built, publisher } = await e2eBuild({ dir, registry, prefix, cacheDir: sharedCache });
-    expect(built.map((b) => b.reference)).toEqual([
-      expect.stringMatching(new RegExp(`^${registry}/${prefix}/hello@sha256:[a-f0-9]{64}$`)),
-      expect.stringMatching(new RegExp(`^${registry}/${prefix}/process-order@sha256:[a-f0-9]{64}$`)),
-    ]);
-    // Per function: its layer and config uploaded; the runtime layer once; base layers mounted.
-    expect(publisher!.stats.uploadedBlobs).toBe(1 + 2 * built.length);
-    expect(publisher!.stats.mountedBlobs).toBe(built.length + (built.length - 1));
-    // Per function: the root under its build tag (rev-<revision id>) and under latest.
-    expect(publisher!.stats.manifestsPut).toBe(2 * built.length);
-    const digest = built[0]!.image.root.descriptor.digest;
-    expect(await client.headManifest(`${prefix}/hello`, `rev-${digest.slice(7, 23)}`)).toBe(digest);
-    expect(await client.headManifest(`${prefix}/hello`, "latest")).toBe(digest);
-    const inspected = (await skopeo("inspect", "--tls-verify=false", `docker://${built[0]!.reference}`)) as {
-      Digest: string;
-      Labels: Record<string, string>;
-      Layers: string[];
-    };
-    expect(inspected.Digest).toBe(built[0]!.image.root.descriptor.digest);
-    expect(inspected.Labels["cloud.kontinue.function"]).toBe("hello");
-    expect(inspected.Layers).toHaveLength(3);
-    const config = (await skopeo(
-      "inspect",
-      "--tls-verify=false",
-      "--config",
-      `docker://${built[0]!.reference}`,
-    )) as ImageConfig;
-    expect(config.config.Entrypoint).toEqual(["/usr/local/bin/node", "--enable-source-maps", "/app/index.mjs"]);
-    expect(config.config.User).toBe("65532");
-    expect(config.created).toBe("1970-01-01T00:00:00Z");
-    expect(built[0]!.layerSize).toBeLessThan(50 * 1024);
-  });
+  it(
+    "pushes one image per Function, pinned by digest; the base is mounted and the runtime layer uploaded once; " +
+      "skopeo reads it",
+    async () => {
+      const dir = await copyFunctions();
+      const prefix = uniquePrefix("push");
+      const { built, publisher } = await e2eBuild({ dir, registry, prefix, cacheDir: sharedCache });
+      expect(built.map((b) => b.reference)).toEqual([
+        expect.stringMatching(new RegExp(`^${registry}/${prefix}/hello@sha256:[a-f0-9]{64}$`)),
+        expect.stringMatching(new RegExp(`^${registry}/${prefix}/process-order@sha256:[a-f0-9]{64}$`)),
+      ]);
+      // Per function: its layer and config uploaded; the runtime layer once; base layers mounted.
+      expect(publisher!.stats.uploadedBlobs).toBe(1 + 2 * built.length);
+      expect(publisher!.stats.mountedBlobs).toBe(built.length + (built.length - 1));
+      // Per function: the root under its build tag (rev-<revision id>) and under latest.
+      expect(publisher!.stats.manifestsPut).toBe(2 * built.length);
+      const digest = built[0]!.image.root.descriptor.digest;
+      expect(await client.headManifest(`${prefix}/hello`, `rev-${digest.slice(7, 23)}`)).toBe(digest);
+      expect(await client.headManifest(`${prefix}/hello`, "latest")).toBe(digest);
+      const inspected = (await skopeo("inspect", "--tls-verify=false", `docker://${built[0]!.reference}`)) as {
+        Digest: string;
+        Labels: Record<string, string>;
+        Layers: string[];
+      };
+      expect(inspected.Digest).toBe(built[0]!.image.root.descriptor.digest);
+      expect(inspected.Labels["cloud.kontinue.function"]).toBe("hello");
+      expect(inspected.Layers).toHaveLength(3);
+      const config = (await skopeo(
+        "inspect",
+        "--tls-verify=false",
+        "--config",
+        `docker://${built[0]!.reference}`,
+      )) as ImageConfig;
+      expect(config.config.Entrypoint).toEqual(["/usr/local/bin/node", "--enable-source-maps", "/app/index.mjs"]);
+      expect(config.config.User).toBe("65532");
+      expect(config.created).toBe("1970-01-01T00:00:00Z");
+      expect(built[0]!.layerSize).toBeLessThan(50 * 1024);
+    },
+  );
 
-  it("uploads no blob when nothing changed, and one layer (with its config) and one manifest when one file changed", async () => {
-    const dir = await copyFunctions();
-    const prefix = uniquePrefix("skip");
-    const cacheDir = await newCache();
-    const first = await e2eBuild({ dir, registry, prefix, cacheDir });
-    const again = await e2eBuild({ dir, registry, prefix, cacheDir });
-    expect(again.publisher!.stats).toMatchObject({ uploadedBlobs: 0, mountedBlobs: 0, manifestsPut: 0 });
-    expect(again.built.map((b) => b.reference)).toEqual(first.built.map((b) => b.reference));
-    // A new --tag for the same images: the tag is written, no blob is sent.
-    const tagged = await e2eBuild({ dir, registry, prefix, cacheDir, publisherOptions: { tag: "v2" } });
-    expect(tagged.publisher!.stats).toMatchObject({ uploadedBlobs: 0, mountedBlobs: 0, manifestsPut: 2 });
-    expect(await client.headManifest(`${prefix}/hello`, "v2")).toBe(first.built[0]!.image.root.descriptor.digest);
-    const hello = join(dir, "hello.ts");
-    await writeFile(hello, (await readFile(hello, "utf8")).replace("concurrency: 4", "concurrency: 6"));
-    const changed = await e2eBuild({ dir, registry, prefix, cacheDir });
-    const helloImage = changed.built[0]!.image.images[0]!;
-    expect(changed.publisher!.stats.uploadedDigests.sort()).toEqual(
-      [helloImage.layers.at(-1)!.digest, helloImage.config.descriptor.digest].sort(),
-    );
-    expect(changed.publisher!.stats.manifestsPut).toBe(2);
-    expect(changed.built[0]!.settings.concurrency).toBe(6);
-    expect(changed.built[1]!.reference).toBe(first.built[1]!.reference);
-  });
+  it(
+    "uploads no blob when nothing changed, and one layer (with its config) and one manifest when one file " + "changed",
+    async () => {
+      const dir = await copyFunctions();
+      const prefix = uniquePrefix("skip");
+      const cacheDir = await newCache();
+      const first = await e2eBuild({ dir, registry, prefix, cacheDir });
+      const again = await e2eBuild({ dir, registry, prefix, cacheDir });
+      expect(again.publisher!.stats).toMatchObject({ uploadedBlobs: 0, mountedBlobs: 0, manifestsPut: 0 });
+      expect(again.built.map((b) => b.reference)).toEqual(first.built.map((b) => b.reference));
+      // A new --tag for the same images: the tag is written, no blob is sent.
+      const tagged = await e2eBuild({ dir, registry, prefix, cacheDir, publisherOptions: { tag: "v2" } });
+      expect(tagged.publisher!.stats).toMatchObject({ uploadedBlobs: 0, mountedBlobs: 0, manifestsPut: 2 });
+      expect(await client.headManifest(`${prefix}/hello`, "v2")).toBe(first.built[0]!.image.root.descriptor.digest);
+      const hello = join(dir, "hello.ts");
+      await writeFile(hello, (await readFile(hello, "utf8")).replace("concurrency: 4", "concurrency: 6"));
+      const changed = await e2eBuild({ dir, registry, prefix, cacheDir });
+      const helloImage = changed.built[0]!.image.images[0]!;
+      expect(changed.publisher!.stats.uploadedDigests.sort()).toEqual(
+        [helloImage.layers.at(-1)!.digest, helloImage.config.descriptor.digest].sort(),
+      );
+      expect(changed.publisher!.stats.manifestsPut).toBe(2);
+      expect(changed.built[0]!.settings.concurrency).toBe(6);
+      expect(changed.built[1]!.reference).toBe(first.built[1]!.reference);
+    },
+  );
 
-  it("gives the same digests from two clean checkouts in different folders, at different commits, with a token in the remote URL", async () => {
-    const origin = await copyFunctions();
-    const git = (cwd: string, ...args: string[]) =>
-      run("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd });
-    await git(origin, "init", "-q");
-    await git(origin, "add", ".");
-    await git(origin, "commit", "-qm", "functions");
-    const checkouts = [await temporaryDir("checkout-a"), await temporaryDir("checkout-b")];
-    const digests: string[][] = [];
-    for (const [i, checkout] of checkouts.entries()) {
-      await git(checkout, "clone", "-q", origin, "src");
-      const src = join(checkout, "src");
-      await git(src, "remote", "set-url", "origin", "https://ci:ghp_SECRET123@github.com/acme/functions.git");
-      if (i === 1) {
-        await writeFile(join(src, "NOTES.md"), "an unrelated change\n");
-        await git(src, "add", ".");
-        await git(src, "commit", "-qm", "unrelated");
+  it(
+    "gives the same digests from two clean checkouts in different folders, at different commits, with a token in " +
+      "the remote URL",
+    async () => {
+      const origin = await copyFunctions();
+      const git = (cwd: string, ...args: string[]) =>
+        run("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd });
+      await git(origin, "init", "-q");
+      await git(origin, "add", ".");
+      await git(origin, "commit", "-qm", "functions");
+      const checkouts = [await temporaryDir("checkout-a"), await temporaryDir("checkout-b")];
+      const digests: string[][] = [];
+      for (const [i, checkout] of checkouts.entries()) {
+        await git(checkout, "clone", "-q", origin, "src");
+        const src = join(checkout, "src");
+        await git(src, "remote", "set-url", "origin", "https://ci:ghp_SECRET123@github.com/acme/functions.git");
+        if (i === 1) {
+          await writeFile(join(src, "NOTES.md"), "an unrelated change\n");
+          await git(src, "add", ".");
+          await git(src, "commit", "-qm", "unrelated");
+        }
+        const { built } = await e2eBuild({
+          dir: src,
+          registry,
+          prefix: "reproducible",
+          cacheDir: await newCache(),
+          push: "dry-run",
+        });
+        digests.push(built.map((b) => b.image.root.descriptor.digest));
+        const config = built[0]!.image.images[0]!.config.data.toString();
+        expect(config).not.toContain("ghp_SECRET123");
+        expect(config).not.toContain("org.opencontainers.image.revision");
+        expect(config).not.toContain("github.com");
       }
-      const { built } = await e2eBuild({
-        dir: src,
-        registry,
-        prefix: "reproducible",
-        cacheDir: await newCache(),
-        push: "dry-run",
-      });
-      digests.push(built.map((b) => b.image.root.descriptor.digest));
-      const config = built[0]!.image.images[0]!.config.data.toString();
-      expect(config).not.toContain("ghp_SECRET123");
-      expect(config).not.toContain("org.opencontainers.image.revision");
-      expect(config).not.toContain("github.com");
-    }
-    expect(digests[1]).toEqual(digests[0]);
-  });
+      expect(digests[1]).toEqual(digests[0]);
+    },
+  );
 
   it("writes an OCI layout that umoci unpacks and skopeo inspects", async () => {
     const dir = await copyFunctions();
@@ -211,56 +222,60 @@ describe("kontinue build → registry", () => {
 });
 
 describe("kontinue build → registry failures", () => {
-  it("pushes with basic credentials from the Docker config to the auth registry, copying base layers across registries once, then mounting them across runs", async () => {
-    const auth = await authRegistryFixture();
-    const configDir = await temporaryDir("docker-config");
-    await writeFile(
-      join(configDir, "config.json"),
-      JSON.stringify({
-        auths: {
-          [auth.registry]: {
-            auth: Buffer.from(`${auth.credentials.username}:${auth.credentials.password}`).toString("base64"),
+  it(
+    "pushes with basic credentials from the Docker config to the auth registry, copying base layers across " +
+      "registries once, then mounting them across runs",
+    async () => {
+      const auth = await authRegistryFixture();
+      const configDir = await temporaryDir("docker-config");
+      await writeFile(
+        join(configDir, "config.json"),
+        JSON.stringify({
+          auths: {
+            [auth.registry]: {
+              auth: Buffer.from(`${auth.credentials.username}:${auth.credentials.password}`).toString("base64"),
+            },
           },
-        },
-      }),
-    );
-    const previous = process.env.DOCKER_CONFIG;
-    process.env.DOCKER_CONFIG = configDir;
-    try {
-      const dir = await copyFunctions();
-      const locationsFile = join(await temporaryDir("locations"), "blob-locations.json");
-      const publisherOptions = { locations: await BlobLocations.load(locationsFile) };
-      const { built, publisher } = await e2eBuild({
-        dir,
-        registry: auth.registry,
-        prefix: uniquePrefix("auth"),
-        cacheDir: sharedCache,
-        publisherOptions,
-      });
-      expect(built[0]!.reference.startsWith(`${auth.registry}/`)).toBe(true);
-      expect(publisher!.stats.uploadedBlobs).toBeGreaterThan(2 * built.length);
-      // A later run into new repositories mounts every blob from where the first run put it: no bytes sent.
-      const later = await e2eBuild({
-        dir,
-        registry: auth.registry,
-        prefix: uniquePrefix("auth"),
-        cacheDir: sharedCache,
-        publisherOptions: { locations: await BlobLocations.load(locationsFile) },
-      });
-      expect(later.publisher!.stats).toMatchObject({ uploadedBlobs: 0, uploadedBytes: 0 });
-      expect(later.publisher!.stats.mountedBlobs).toBeGreaterThanOrEqual(publisher!.stats.uploadedBlobs);
-      await skopeo(
-        "inspect",
-        "--tls-verify=false",
-        "--creds",
-        `${auth.credentials.username}:${auth.credentials.password}`,
-        `docker://${built[1]!.reference}`,
+        }),
       );
-    } finally {
-      if (previous === undefined) delete process.env.DOCKER_CONFIG;
-      else process.env.DOCKER_CONFIG = previous;
-    }
-  });
+      const previous = process.env.DOCKER_CONFIG;
+      process.env.DOCKER_CONFIG = configDir;
+      try {
+        const dir = await copyFunctions();
+        const locationsFile = join(await temporaryDir("locations"), "blob-locations.json");
+        const publisherOptions = { locations: await BlobLocations.load(locationsFile) };
+        const { built, publisher } = await e2eBuild({
+          dir,
+          registry: auth.registry,
+          prefix: uniquePrefix("auth"),
+          cacheDir: sharedCache,
+          publisherOptions,
+        });
+        expect(built[0]!.reference.startsWith(`${auth.registry}/`)).toBe(true);
+        expect(publisher!.stats.uploadedBlobs).toBeGreaterThan(2 * built.length);
+        // A later run into new repositories mounts every blob from where the first run put it: no bytes sent.
+        const later = await e2eBuild({
+          dir,
+          registry: auth.registry,
+          prefix: uniquePrefix("auth"),
+          cacheDir: sharedCache,
+          publisherOptions: { locations: await BlobLocations.load(locationsFile) },
+        });
+        expect(later.publisher!.stats).toMatchObject({ uploadedBlobs: 0, uploadedBytes: 0 });
+        expect(later.publisher!.stats.mountedBlobs).toBeGreaterThanOrEqual(publisher!.stats.uploadedBlobs);
+        await skopeo(
+          "inspect",
+          "--tls-verify=false",
+          "--creds",
+          `${auth.credentials.username}:${auth.credentials.password}`,
+          `docker://${built[1]!.reference}`,
+        );
+      } finally {
+        if (previous === undefined) delete process.env.DOCKER_CONFIG;
+        else process.env.DOCKER_CONFIG = previous;
+      }
+    },
+  );
 
   it("fails with wrong credentials, naming the registry and the repository, and without them", async () => {
     const auth = await authRegistryFixture();

@@ -50,9 +50,7 @@ async function list(): Promise<k8s.KubernetesListObject<Execution>> {
 }
 
 /** The Status a failed client-node call carried. */
-async function statusOf(
-  call: Promise<unknown>,
-): Promise<{
+async function statusOf(call: Promise<unknown>): Promise<{
   code: number;
   reason?: string;
   message?: string;

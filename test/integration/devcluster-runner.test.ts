@@ -101,7 +101,8 @@ describe.each(["process", "docker"] as const)("the node agent in %s mode", (mode
     const denied = JSON.parse(await callPod(pod.status!.podIP!, path)) as { code: number; body: string };
     expect(denied.code).toBe(403);
     expect(JSON.parse(denied.body).message).toBe(
-      `pods "${pod.metadata!.name}" is forbidden: User "system:serviceaccount:${namespace}:default" cannot get resource "pods" in API group "" in the namespace "${namespace}"`,
+      `pods "${pod.metadata!.name}" is forbidden: User "system:serviceaccount:${namespace}:default" cannot get ` +
+        `resource "pods" in API group "" in the namespace "${namespace}"`,
     );
     expect((JSON.parse(await callPod(pod.status!.podIP!, "/kube?path=/version")) as { code: number }).code).toBe(200);
     const role = `read-pods-${mode}`;
@@ -120,32 +121,38 @@ describe.each(["process", "docker"] as const)("the node agent in %s mode", (mode
     expect((JSON.parse(await callPod(pod.status!.podIP!, path)) as { code: number }).code).toBe(200);
   });
 
-  it("reports an image that cannot be pulled: Pending, ErrImagePull then ImagePullBackOff, a Failed event", async () => {
-    const missing = `127.0.0.1:5000/kontinue-test/no-such-image-${mode}:v0`;
-    await core.createNamespacedPod({
-      namespace,
-      body: { metadata: { name: `missing-${mode}` }, spec: { containers: [{ name: "app", image: missing }] } },
-    });
-    const waiting = await waitFor(
-      "the image pull to back off",
-      async () => {
-        const pod = await core.readNamespacedPod({ namespace, name: `missing-${mode}` });
-        const reason = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
-        return reason === "ImagePullBackOff" ? pod : undefined;
-      },
-      30_000,
-      50,
-    );
-    expect(waiting.status?.phase).toBe("Pending");
-    expect(waiting.status?.containerStatuses?.[0]?.state?.waiting?.message).toContain(
-      `Failed to pull image "${missing}"`,
-    );
-    const events = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=missing-${mode}` });
-    expect(events.items.map((event) => event.reason)).toEqual(
-      expect.arrayContaining(["Scheduled", "Pulling", "Failed"]),
-    );
-    await core.deleteNamespacedPod({ namespace, name: `missing-${mode}` });
-  });
+  it(
+    "reports an image that cannot be pulled: Pending, ErrImagePull then ImagePullBackOff, a Failed " + "event",
+    async () => {
+      const missing = `127.0.0.1:5000/kontinue-test/no-such-image-${mode}:v0`;
+      await core.createNamespacedPod({
+        namespace,
+        body: { metadata: { name: `missing-${mode}` }, spec: { containers: [{ name: "app", image: missing }] } },
+      });
+      const waiting = await waitFor(
+        "the image pull to back off",
+        async () => {
+          const pod = await core.readNamespacedPod({ namespace, name: `missing-${mode}` });
+          const reason = pod.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+          return reason === "ImagePullBackOff" ? pod : undefined;
+        },
+        30_000,
+        50,
+      );
+      expect(waiting.status?.phase).toBe("Pending");
+      expect(waiting.status?.containerStatuses?.[0]?.state?.waiting?.message).toContain(
+        `Failed to pull image "${missing}"`,
+      );
+      const events = await core.listNamespacedEvent({
+        namespace,
+        fieldSelector: `involvedObject.name=missing-${mode}`,
+      });
+      expect(events.items.map((event) => event.reason)).toEqual(
+        expect.arrayContaining(["Scheduled", "Pulling", "Failed"]),
+      );
+      await core.deleteNamespacedPod({ namespace, name: `missing-${mode}` });
+    },
+  );
 
   it("restarts a SIGKILLed container and reports exit code 137 in lastState", async () => {
     const pod = await readyPod();

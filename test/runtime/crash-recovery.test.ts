@@ -111,6 +111,7 @@ it("resumes every execution after SIGKILLed workers without re-running checkpoin
   }
   expect(reruns).toBeLessThanOrEqual(killed.size * 4);
   console.log(
-    `crash recovery: ${killed.size} workers killed, ${reruns} in-flight steps re-ran, ${all.reduce((n, e) => n + (e.status!.attempt ?? 0), 0)} attempts for ${executions} executions`,
+    `crash recovery: ${killed.size} workers killed, ${reruns} in-flight steps ` +
+      `re-ran, ${all.reduce((n, e) => n + (e.status!.attempt ?? 0), 0)} attempts for ${executions} executions`,
   );
 });

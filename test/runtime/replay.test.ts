@@ -178,7 +178,8 @@ describe("replay", () => {
                 { retry: { maxAttempts: 2, initialInterval: 10 } },
               );
             } catch (error) {
-              first = `${(error as Error).name}|${isKontinueError(error, "RUNTIME_STEP_FAILED")}|${(error as Error).message}`;
+              const { name, message } = error as Error;
+              first = `${name}|${isKontinueError(error, "RUNTIME_STEP_FAILED")}|${message}`;
             }
             await ctx.sleep(2_500);
             const afterReplay = await ctx.store("echo", () => first);
@@ -201,47 +202,51 @@ describe("replay", () => {
     expect(done.status?.attempt).toBeGreaterThanOrEqual(2);
   });
 
-  it("parks a non-deterministic execution with a Suspension naming the step, and a changed image resumes it", async () => {
-    await createFunction(cluster, "drifting", { image: "img-2" });
-    const original = defineFunction({
-      run: async (ctx) => {
-        await ctx.store("a", () => "A");
-        await ctx.sleep(2_500);
-        return ctx.store("c", () => "C");
-      },
-    });
-    const changed = defineFunction({ run: async (ctx) => ctx.store("b", () => "B") });
-    const v1 = await startWorker(cluster, "drifting", original, { image: "img-1", inProcessWaitMs: 1_000 });
-    await createExecution(cluster, "drift-1", "drifting", null);
-    await waitPhase(cluster, "drift-1", "Suspended");
-    await v1.stop(0);
-    const v2 = await startWorker(cluster, "drifting", changed, { image: "img-2" });
-    const parked = await waitFor(
-      "a NonDeterminism suspension",
-      () => cluster.resources.suspensions.get(cluster.namespace, "drift-1"),
-      (s) => s?.spec.reason === "NonDeterminism",
-    );
-    expect(parked!.spec.image).toBe("img-2");
-    expect(parked!.spec.message).toContain(
-      'execution "drift-1" is not deterministic at step 0: the journal recorded store "a" but the code now calls store "b"',
-    );
-    expect((await waitPhase(cluster, "drift-1", "Suspended")).status?.state?.steps?.[0]).toMatchObject({
-      name: "a",
-      status: "completed",
-    });
-    await v2.stop(0);
-    // The Function's image changes (a fix is deployed): the controller resumes it; the fixed code finishes it.
-    await cluster.resources.functions.mergePatch(cluster.namespace, "drifting", { spec: { image: "img-3" } });
-    await waitFor(
-      "the execution to be resumed",
-      () => cluster.resources.executions.get(cluster.namespace, "drift-1"),
-      (e) => e?.status?.phase === "Pending",
-    );
-    workers.push(await startWorker(cluster, "drifting", original, { image: "img-3" }));
-    const done = await waitFinished(cluster, "drift-1");
-    expect(done.status?.phase).toBe("Completed");
-    expect(done.status?.result).toBe("C");
-  });
+  it(
+    "parks a non-deterministic execution with a Suspension naming the step, and a changed image resumes " + "it",
+    async () => {
+      await createFunction(cluster, "drifting", { image: "img-2" });
+      const original = defineFunction({
+        run: async (ctx) => {
+          await ctx.store("a", () => "A");
+          await ctx.sleep(2_500);
+          return ctx.store("c", () => "C");
+        },
+      });
+      const changed = defineFunction({ run: async (ctx) => ctx.store("b", () => "B") });
+      const v1 = await startWorker(cluster, "drifting", original, { image: "img-1", inProcessWaitMs: 1_000 });
+      await createExecution(cluster, "drift-1", "drifting", null);
+      await waitPhase(cluster, "drift-1", "Suspended");
+      await v1.stop(0);
+      const v2 = await startWorker(cluster, "drifting", changed, { image: "img-2" });
+      const parked = await waitFor(
+        "a NonDeterminism suspension",
+        () => cluster.resources.suspensions.get(cluster.namespace, "drift-1"),
+        (s) => s?.spec.reason === "NonDeterminism",
+      );
+      expect(parked!.spec.image).toBe("img-2");
+      expect(parked!.spec.message).toContain(
+        'execution "drift-1" is not deterministic at step 0: the journal recorded store "a" but the code now calls ' +
+          'store "b"',
+      );
+      expect((await waitPhase(cluster, "drift-1", "Suspended")).status?.state?.steps?.[0]).toMatchObject({
+        name: "a",
+        status: "completed",
+      });
+      await v2.stop(0);
+      // The Function's image changes (a fix is deployed): the controller resumes it; the fixed code finishes it.
+      await cluster.resources.functions.mergePatch(cluster.namespace, "drifting", { spec: { image: "img-3" } });
+      await waitFor(
+        "the execution to be resumed",
+        () => cluster.resources.executions.get(cluster.namespace, "drift-1"),
+        (e) => e?.status?.phase === "Pending",
+      );
+      workers.push(await startWorker(cluster, "drifting", original, { image: "img-3" }));
+      const done = await waitFinished(cluster, "drift-1");
+      expect(done.status?.phase).toBe("Completed");
+      expect(done.status?.result).toBe("C");
+    },
+  );
 
   it("rescues a parked execution when a worker with different source starts", async () => {
     const original = defineFunction({ run: async (ctx) => ctx.store("one", () => 1) });

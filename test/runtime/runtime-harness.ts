@@ -35,7 +35,8 @@ export interface TestCluster {
 export async function testCluster(prefix: string, kubeconfigPath = inject("kubeconfig")): Promise<TestCluster> {
   if (!kubeconfigPath)
     throw new Error(
-      "no kubeconfig was provided: test/global-setup.ts must start devcluster (or set KONTINUE_TEST_KUBECONFIG); these tests need a real Kubernetes API",
+      "no kubeconfig was provided: test/global-setup.ts must start devcluster (or set KONTINUE_TEST_KUBECONFIG); " +
+        "these tests need a real Kubernetes API",
     );
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
@@ -115,7 +116,8 @@ export async function waitFinished(cluster: TestCluster, name: string, timeoutMs
 export async function describeNamespace(cluster: TestCluster): Promise<string> {
   const executions = (await cluster.resources.executions.list(cluster.namespace)).items.map(
     (e) =>
-      `execution ${e.metadata.name}: ${e.status?.phase ?? "(no status)"} lease=${e.status?.lease?.holder ?? "-"} steps=${(e.status?.state?.steps ?? []).map((s) => `${s.seq}:${s.status}`).join(",")}`,
+      `execution ${e.metadata.name}: ${e.status?.phase ?? "(no status)"} lease=${e.status?.lease?.holder ?? "-"} ` +
+      `steps=${(e.status?.state?.steps ?? []).map((s) => `${s.seq}:${s.status}`).join(",")}`,
   );
   const suspensions = (await cluster.resources.suspensions.list(cluster.namespace)).items.map(
     (s) => `suspension ${s.metadata.name}: ${JSON.stringify(s.spec)}`,

@@ -16,48 +16,51 @@ const names = (runs: Execution[]) => runs.map((run) => run.metadata.name);
 const firstSlot = (r: ScheduleRig) => minuteOf(r.clock.now()) + MINUTE;
 const quiet = () => new Promise((resolve) => setTimeout(resolve, 300));
 
-it("starts one execution per slot, named after it, labelled and owned; status says last, next and active (Allow)", async () => {
-  rig = await scheduleRig("sched-allow");
-  const schedule = await rig.create("tick", { arguments: { report: "daily" } });
-  const slot = firstSlot(rig);
-  await quiet();
-  expect(await rig.runs("tick"), "nothing before the first slot").toEqual([]);
-  expect(
-    (await waitFor(
+it(
+  "starts one execution per slot, named after it, labelled and owned; status says last, next and active " + "(Allow)",
+  async () => {
+    rig = await scheduleRig("sched-allow");
+    const schedule = await rig.create("tick", { arguments: { report: "daily" } });
+    const slot = firstSlot(rig);
+    await quiet();
+    expect(await rig.runs("tick"), "nothing before the first slot").toEqual([]);
+    expect(
+      (await waitFor(
+        "status",
+        () => rig!.get("tick"),
+        (s) => s?.status?.nextScheduleTime !== undefined,
+      ))!.status?.nextScheduleTime,
+    ).toBe(new Date(slot).toISOString());
+
+    await rig.advanceTo(slot + 100);
+    const [first] = await rig.waitRuns("tick", 1);
+    expect(first!.metadata.name).toBe(`tick-${slot / MINUTE}`);
+    expect(first!.metadata.labels).toMatchObject({
+      "kontinue.cloud/function": "report",
+      "kontinue.cloud/scheduled-execution": "tick",
+    });
+    expect(first!.metadata.ownerReferences).toMatchObject([
+      { kind: "ScheduledExecution", name: "tick", uid: schedule.metadata.uid, controller: true },
+    ]);
+    expect(first!.spec).toEqual({ function: "report", arguments: { report: "daily" } });
+
+    await rig.setPhase(first!, "Executing");
+    await rig.advanceTo(slot + MINUTE + 100);
+    const both = await rig.waitRuns("tick", 2);
+    expect(names(both)).toEqual([`tick-${slot / MINUTE}`, `tick-${slot / MINUTE + 1}`]);
+    const status = (await waitFor(
       "status",
       () => rig!.get("tick"),
-      (s) => s?.status?.nextScheduleTime !== undefined,
-    ))!.status?.nextScheduleTime,
-  ).toBe(new Date(slot).toISOString());
-
-  await rig.advanceTo(slot + 100);
-  const [first] = await rig.waitRuns("tick", 1);
-  expect(first!.metadata.name).toBe(`tick-${slot / MINUTE}`);
-  expect(first!.metadata.labels).toMatchObject({
-    "kontinue.cloud/function": "report",
-    "kontinue.cloud/scheduled-execution": "tick",
-  });
-  expect(first!.metadata.ownerReferences).toMatchObject([
-    { kind: "ScheduledExecution", name: "tick", uid: schedule.metadata.uid, controller: true },
-  ]);
-  expect(first!.spec).toEqual({ function: "report", arguments: { report: "daily" } });
-
-  await rig.setPhase(first!, "Executing");
-  await rig.advanceTo(slot + MINUTE + 100);
-  const both = await rig.waitRuns("tick", 2);
-  expect(names(both)).toEqual([`tick-${slot / MINUTE}`, `tick-${slot / MINUTE + 1}`]);
-  const status = (await waitFor(
-    "status",
-    () => rig!.get("tick"),
-    (s) => s?.status?.active?.length === 2,
-  ))!.status!;
-  expect(status).toMatchObject({
-    lastScheduleTime: new Date(slot + MINUTE).toISOString(),
-    nextScheduleTime: new Date(slot + 2 * MINUTE).toISOString(),
-    active: names(both),
-  });
-  expect(status.conditions).toMatchObject([{ type: "Ready", status: "True", reason: "Scheduled" }]);
-});
+      (s) => s?.status?.active?.length === 2,
+    ))!.status!;
+    expect(status).toMatchObject({
+      lastScheduleTime: new Date(slot + MINUTE).toISOString(),
+      nextScheduleTime: new Date(slot + 2 * MINUTE).toISOString(),
+      active: names(both),
+    });
+    expect(status.conditions).toMatchObject([{ type: "Ready", status: "True", reason: "Scheduled" }]);
+  },
+);
 
 it("Forbid skips a slot while a run is active, and starts it late once that run finishes", async () => {
   rig = await scheduleRig("sched-forbid");
@@ -155,35 +158,38 @@ it("evaluates the rule in its time zone", async () => {
   expect(names(await rig.waitRuns("morning", 1))).toEqual([`morning-${Date.parse(next) / MINUTE}`]);
 });
 
-it("a controller restarted across due times starts the latest missed slot once, never one already started", async () => {
-  rig = await scheduleRig("sched-restart");
-  await rig.create("steady", {});
-  await rig.create("deadline", { startingDeadlineSeconds: 30 });
-  const slot = firstSlot(rig);
-  await rig.advanceTo(slot + 100);
-  await rig.waitRuns("steady", 1);
-  await rig.waitRuns("deadline", 1);
+it(
+  "a controller restarted across due times starts the latest missed slot once, never one already " + "started",
+  async () => {
+    rig = await scheduleRig("sched-restart");
+    await rig.create("steady", {});
+    await rig.create("deadline", { startingDeadlineSeconds: 30 });
+    const slot = firstSlot(rig);
+    await rig.advanceTo(slot + 100);
+    await rig.waitRuns("steady", 1);
+    await rig.waitRuns("deadline", 1);
 
-  await rig.stopController();
-  await rig.startController();
-  await quiet();
-  expect(await rig.runs("steady"), "the same slot, after a restart: not started again").toHaveLength(1);
+    await rig.stopController();
+    await rig.startController();
+    await quiet();
+    expect(await rig.runs("steady"), "the same slot, after a restart: not started again").toHaveLength(1);
 
-  await rig.stopController();
-  await rig.advanceTo(slot + 3 * MINUTE + 40_000);
-  await rig.startController();
-  expect(names(await rig.waitRuns("steady", 2))).toEqual([`steady-${slot / MINUTE}`, `steady-${slot / MINUTE + 3}`]);
-  // The latest slot is 40 s old, past the 30 s deadline: not started, and said so.
-  const missed = await waitFor(
-    "a MissedSchedule event",
-    () => rig!.events("deadline"),
-    (events) => events.some((e) => e.reason === "MissedSchedule"),
-  );
-  expect(missed.find((e) => e.reason === "MissedSchedule")?.message).toContain(
-    "older than startingDeadlineSeconds (30s)",
-  );
-  expect(await rig.runs("deadline")).toHaveLength(1);
-});
+    await rig.stopController();
+    await rig.advanceTo(slot + 3 * MINUTE + 40_000);
+    await rig.startController();
+    expect(names(await rig.waitRuns("steady", 2))).toEqual([`steady-${slot / MINUTE}`, `steady-${slot / MINUTE + 3}`]);
+    // The latest slot is 40 s old, past the 30 s deadline: not started, and said so.
+    const missed = await waitFor(
+      "a MissedSchedule event",
+      () => rig!.events("deadline"),
+      (events) => events.some((e) => e.reason === "MissedSchedule"),
+    );
+    expect(missed.find((e) => e.reason === "MissedSchedule")?.message).toContain(
+      "older than startingDeadlineSeconds (30s)",
+    );
+    expect(await rig.runs("deadline")).toHaveLength(1);
+  },
+);
 
 it("after more than 100 missed slots, reports too many missed start times and starts only the latest", async () => {
   rig = await scheduleRig("sched-missed");
