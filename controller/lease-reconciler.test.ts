@@ -131,34 +131,33 @@ function reaper(clock: ManualClock, podState?: () => WorkerPodState) {
 
 describe("leaseReconciler and skewed clocks", () => {
   for (const skewMs of [-60_000, 60_000]) {
-    it(
-      `never reaps a renewed lease of a worker ${skewMs / 1000} s off, and reaps one duration after renewals ` + `stop`,
-      async () => {
-        const controllerClock = new ManualClock(now);
-        const workerNow = () => controllerClock.now() + skewMs;
-        const rig = reaper(controllerClock);
-        const held = (renewal: number) =>
-          execution({
-            resourceVersion: String(renewal),
-            lease: { holder: "worker-7", expiresAt: new Date(workerNow() + 30_000).toISOString(), durationSeconds: 30 },
-          });
-        for (let renewal = 0; renewal < 30; renewal++) {
-          rig.set(held(renewal));
-          const result = await rig.reconcile();
-          expect(result.requeueAfter, `renewal ${renewal}`).toBe(30_000);
-          await controllerClock.advance(10_000);
-        }
-        expect(rig.writes).toEqual([]);
-        // The renewals stop: the last one was seen 10 s ago.
-        expect((await rig.reconcile()).requeueAfter).toBe(20_000);
-        await controllerClock.advance(19_999);
-        await rig.reconcile();
-        expect(rig.writes).toEqual([]);
-        await controllerClock.advance(1);
-        await rig.reconcile();
-        expect(rig.writes.map((w) => w.status?.phase)).toEqual(["Pending"]);
-      },
-    );
+    const off = `${skewMs / 1000} s`;
+    const title = `never reaps a renewed lease of a worker ${off} off, and reaps one duration after renewals stop`;
+    it(title, async () => {
+      const controllerClock = new ManualClock(now);
+      const workerNow = () => controllerClock.now() + skewMs;
+      const rig = reaper(controllerClock);
+      const held = (renewal: number) =>
+        execution({
+          resourceVersion: String(renewal),
+          lease: { holder: "worker-7", expiresAt: new Date(workerNow() + 30_000).toISOString(), durationSeconds: 30 },
+        });
+      for (let renewal = 0; renewal < 30; renewal++) {
+        rig.set(held(renewal));
+        const result = await rig.reconcile();
+        expect(result.requeueAfter, `renewal ${renewal}`).toBe(30_000);
+        await controllerClock.advance(10_000);
+      }
+      expect(rig.writes).toEqual([]);
+      // The renewals stop: the last one was seen 10 s ago.
+      expect((await rig.reconcile()).requeueAfter).toBe(20_000);
+      await controllerClock.advance(19_999);
+      await rig.reconcile();
+      expect(rig.writes).toEqual([]);
+      await controllerClock.advance(1);
+      await rig.reconcile();
+      expect(rig.writes.map((w) => w.status?.phase)).toEqual(["Pending"]);
+    });
   }
 
   it("hands back at once when the worker's container restarted after the lease was seen", async () => {

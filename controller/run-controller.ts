@@ -97,12 +97,7 @@ export async function startController(options: ControllerOptions): Promise<Runni
   const server = new ServerClock();
   const clock = options.clock ?? server;
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const http =
-    options.http ??
-    createKubeHttp(options.kubeConfig, {
-      clock: server.local,
-      onResponse: (r) => server.observe(r.date, r.sentAt, r.receivedAt),
-    });
+  const http = options.http ?? createKubeHttp(options.kubeConfig, server.kubeHttpOptions());
   const namespace = "namespace" in options ? options.namespace : undefined;
   if (options.leaderElection !== "disabled") {
     const election = { namespace: namespace ?? "default", ...options.leaderElection, http, clock, log };

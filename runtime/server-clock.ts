@@ -5,6 +5,7 @@
 // over). Due times written by other machines compare against this, so a 60 s skew between a worker
 // and the controller neither resumes sleeps early nor reaps live leases.
 import { systemClock, type Clock } from "./clock.ts";
+import type { KubeHttpOptions } from "./kube-http.ts";
 
 export interface ServerClockOptions {
   /** The local clock to offset (default: monotonic, `performance.timeOrigin + performance.now()`). */
@@ -39,6 +40,11 @@ export class ServerClock implements Clock {
   /** Server minus local time (ms), or undefined before any response; within ±0.5 s plus half a round trip. */
   get offsetMs(): number | undefined {
     return Number.isFinite(this.lower) ? (this.lower + this.upper) / 2 : undefined;
+  }
+
+  /** Options for createKubeHttp that time its requests on `local` and feed every answer to this clock. */
+  kubeHttpOptions(): KubeHttpOptions {
+    return { clock: this.local, onResponse: (r) => this.observe(r.date, r.sentAt, r.receivedAt) };
   }
 
   /** Feeds one response: its `Date` header and when (on `local`) its request was sent and its answer received. */

@@ -215,11 +215,11 @@ function validateWorkload(kind: string, workload: KubeObject): void {
   if (!isObject(spec.selector))
     causes.push({ field: "spec.selector", reason: "FieldValueRequired", message: "Required value" });
   else if (!matchesLabelSelector(labelSelectorFromMatch(spec.selector as LabelSelectorMatch), templateLabels)) {
+    const labels = JSON.stringify(templateLabels ?? {});
     causes.push({
       field: "spec.template.metadata.labels",
       reason: "FieldValueInvalid",
-      message:
-        `Invalid value: ${JSON.stringify(templateLabels ?? {})}: \`selector\` does not match template ` + `\`labels\``,
+      message: `Invalid value: ${labels}: \`selector\` does not match template \`labels\``,
     });
   }
   const podSpec = template && isObject(template.spec) ? template.spec : undefined;

@@ -38,15 +38,17 @@ export async function workerSettingsFromEnv(
     image: env.KONTINUE_IMAGE || "unknown",
     ...(env.KONTINUE_REVISION ? { revision: env.KONTINUE_REVISION } : {}),
     ...(env.KONTINUE_HEALTH_HOST ? { healthHost: env.KONTINUE_HEALTH_HOST } : {}),
-    ...optionalNumber("concurrency", env.KONTINUE_CONCURRENCY, "KONTINUE_CONCURRENCY"),
-    ...optionalNumber("metricsPort", env.KONTINUE_METRICS_PORT, "KONTINUE_METRICS_PORT"),
-    ...optionalNumber("leaseSeconds", env.KONTINUE_LEASE_SECONDS, "KONTINUE_LEASE_SECONDS"),
-    ...optionalSeconds("shutdownGraceMs", env.KONTINUE_SHUTDOWN_GRACE_SECONDS, "KONTINUE_SHUTDOWN_GRACE_SECONDS"),
+    ...defined("concurrency", numberSetting(env, "KONTINUE_CONCURRENCY")),
+    ...defined("metricsPort", numberSetting(env, "KONTINUE_METRICS_PORT")),
+    ...defined("leaseSeconds", numberSetting(env, "KONTINUE_LEASE_SECONDS")),
+    ...defined("shutdownGraceMs", secondsAsMs(numberSetting(env, "KONTINUE_SHUTDOWN_GRACE_SECONDS"))),
   };
 }
 
-function optionalNumber<K extends string>(key: K, value: string | undefined, variable: string): { [P in K]?: number } {
-  if (value === undefined || value === "") return {};
+/** The number an environment variable holds (≥ 0), undefined when unset or empty. */
+function numberSetting(env: NodeJS.ProcessEnv, variable: string): number | undefined {
+  const value = env[variable];
+  if (value === undefined || value === "") return undefined;
   const number = Number(value);
   if (!Number.isFinite(number) || number < 0) {
     throw new KontinueError(
@@ -55,12 +57,15 @@ function optionalNumber<K extends string>(key: K, value: string | undefined, var
       { terminal: true },
     );
   }
-  return { [key]: number } as { [P in K]?: number };
+  return number;
 }
 
-function optionalSeconds<K extends string>(key: K, value: string | undefined, variable: string): { [P in K]?: number } {
-  const seconds = optionalNumber("seconds", value, variable).seconds;
-  return (seconds === undefined ? {} : { [key]: seconds * 1000 }) as { [P in K]?: number };
+const secondsAsMs = (seconds: number | undefined): number | undefined =>
+  seconds === undefined ? undefined : seconds * 1000;
+
+/** `{ [key]: value }`, or nothing when value is undefined (options leave unset settings out). */
+function defined<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
 }
 
 /** Runs a worker until SIGTERM/SIGINT (or `signal`), then stops it gracefully. */

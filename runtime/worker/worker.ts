@@ -115,12 +115,7 @@ export class Worker {
     // Due times and backoffs written by other machines are compared in the API server's time.
     const server = new ServerClock();
     this.clock = options.clock ?? server;
-    const observe = {
-      clock: server.local,
-      onResponse: (r: { date: string | undefined; sentAt: number; receivedAt: number }) =>
-        server.observe(r.date, r.sentAt, r.receivedAt),
-    };
-    this.resources = kontinueResources(options.http ?? createKubeHttp(options.kubeConfig, observe));
+    this.resources = kontinueResources(options.http ?? createKubeHttp(options.kubeConfig, server.kubeHttpOptions()));
     this.concurrency = options.concurrency ?? options.definition.concurrency ?? 10;
     const lease: LeaseHolder = {
       holder: options.holder,

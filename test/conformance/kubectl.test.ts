@@ -573,8 +573,8 @@ ${containers}`;
         "processOrder}\n",
     });
     const uid = await kubectl.ok(inNamespace("get", "execution", "owner", "-o", "jsonpath={.metadata.uid}"));
-    const ownerReference =
-      `ownerReferences: [{apiVersion: kontinue.cloud/v1alpha1, kind: Execution, name: owner, ` + `uid: ${uid}}]`;
+    const owner = `{apiVersion: kontinue.cloud/v1alpha1, kind: Execution, name: owner, uid: ${uid}}`;
+    const ownerReference = `ownerReferences: [${owner}]`;
     await kubectl.ok(inNamespace("apply", "-f", "-"), {
       input: [
         `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dependent, ${ownerReference}}\ndata: {a: "1"}`,
