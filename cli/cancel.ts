@@ -1,0 +1,28 @@
+// Cancels an execution through the client; with --wait, until it is Cancelled (or finished otherwise).
+import { createClient, isFinished } from "../client/index.ts";
+import type { CancelOptions } from "./cancel-command.ts";
+import { connect } from "./connect.ts";
+import { parseSeconds } from "./parse-seconds.ts";
+
+export async function cancelExecution(name: string, options: CancelOptions): Promise<void> {
+  const timeoutMs = parseSeconds("--timeout", options.timeout) * 1000;
+  const client = createClient(connect(options));
+  try {
+    const current = await client.getExecution(name);
+    if (isFinished(current)) {
+      process.stdout.write(`execution "${name}" has already finished (${current.status?.phase}); nothing to cancel\n`);
+      return;
+    }
+    await client.cancel(name);
+    if (options.wait !== true) {
+      process.stdout.write(`execution "${name}" cancel requested\n`);
+      return;
+    }
+    const finished = await client.waitForFinish(name, { timeoutMs });
+    process.stdout.write(
+      `execution "${name}" ${finished.status?.phase === "Cancelled" ? "cancelled" : `ended ${finished.status?.phase}`}\n`,
+    );
+  } finally {
+    client.close();
+  }
+}
