@@ -18,10 +18,8 @@ export async function cancelExecution(name: string, options: CancelOptions): Pro
       process.stdout.write(`execution "${name}" cancel requested\n`);
       return;
     }
-    const finished = await client.waitForFinish(name, { timeoutMs });
-    process.stdout.write(
-      `execution "${name}" ${finished.status?.phase === "Cancelled" ? "cancelled" : `ended ${finished.status?.phase}`}\n`,
-    );
+    const phase = (await client.waitForFinish(name, { timeoutMs })).status?.phase;
+    process.stdout.write(`execution "${name}" ${phase === "Cancelled" ? "cancelled" : `ended ${phase}`}\n`);
   } finally {
     client.close();
   }

@@ -42,7 +42,8 @@ export class ForbiddenError extends KontinueError {
   constructor(operation: Operation, cluster: string, serverMessage: string, cause?: unknown) {
     super(
       "CLIENT_FORBIDDEN",
-      `not allowed to ${operation.verb} ${subject(operation)} on ${cluster}: ${serverMessage}; ask for a Role granting ` +
+      `not allowed to ${operation.verb} ${subject(operation)} on ${cluster}: ${serverMessage}; ` +
+        `ask for a Role granting ` +
         `"${operation.verb}" on "${operation.resource}" (check with "kubectl auth can-i ${operation.verb} ` +
         `${operation.resource} -n ${operation.namespace}")`,
       { cause, terminal: true },
@@ -69,7 +70,8 @@ export class UnreachableError extends KontinueError {
   constructor(cluster: string, server: string, why: string, cause?: unknown) {
     super(
       "CLIENT_UNREACHABLE",
-      `cannot reach ${cluster} at ${server}: ${why}; is it running? Start the project's devcluster with "kontinue dev" ` +
+      `cannot reach ${cluster} at ${server}: ${why}; is it running? ` +
+        `Start the project's devcluster with "kontinue dev" ` +
         `(or "kontinue cluster serve --data .kontinue/cluster"), or pick another cluster with --context/--kubeconfig`,
       { cause },
     );

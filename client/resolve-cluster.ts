@@ -126,7 +126,7 @@ function kubeconfigFiles(
   );
 }
 
-/** kubectl's merge of several kubeconfig files: the first file to name a cluster, user, context or current-context wins. */
+/** kubectl's merge of kubeconfig files: the first file to name a cluster, user, context or current-context wins. */
 function loadMerged(files: readonly string[]): KubeConfig {
   const merged = new KubeConfig();
   const clusters = new Map<string, KubeConfig["clusters"][number]>();
