@@ -84,7 +84,7 @@ describe("client commands", { timeout: 240_000 }, () => {
       .catch(() => undefined);
   });
 
-  it("execute starts an execution; -o json parses back; the same idempotency key gives the same execution", async () => {
+  it("execute starts an execution, -o json parses back, and the same idempotency key gives the same one", async () => {
     const first = await kontinue(["execute", "greet", '{"name":"ada"}', "--idempotency-key", "k1", "-o", "json"]);
     expect(first.code, first.stderr).toBe(0);
     const execution = JSON.parse(first.stdout) as Execution;
@@ -306,9 +306,8 @@ describe("client commands", { timeout: 240_000 }, () => {
       flags: false,
     });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toBe(
-      `talking to the devcluster of this project (${join(project, ".kontinue", "cluster")}), namespace "${namespace}"\n`,
-    );
+    const data = join(project, ".kontinue", "cluster");
+    expect(run.stderr).toBe(`talking to the devcluster of this project (${data}), namespace "${namespace}"\n`);
     expect(run.stdout).toBe("function.kontinue.cloud/greet\n");
     const nowhere = await kontinue(["get", "functions"], { cwd: dir, env, flags: false });
     expect(nowhere.code).toBe(1);
