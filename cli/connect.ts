@@ -1,32 +1,24 @@
-// Connects to the cluster a command's --kubeconfig and --namespace name, as kubectl picks them.
-import { KubeConfig } from "@kubernetes/client-node";
-import { KontinueError } from "../runtime/index.ts";
+// Finds the cluster a command talks to, as kubectl does (client's resolveCluster), and says which one on
+// stderr when it was not named by a flag (or with --verbose).
+import { type ResolvedCluster, resolveCluster } from "../client/index.ts";
 import type { KubeOptions } from "./kube-flags.ts";
 
-/** Loads the kubeconfig the flags name and picks the namespace as kubectl does. */
-export function connect(options: KubeOptions): { kubeConfig: KubeConfig; namespace: string } {
-  const kubeConfig = new KubeConfig();
-  try {
-    if (options.kubeconfig) kubeConfig.loadFromFile(options.kubeconfig);
-    else kubeConfig.loadFromDefault();
-  } catch (cause) {
-    const source = options.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config";
-    throw new KontinueError(
-      "CLI_KUBECONFIG",
-      `cannot load the kubeconfig "${source}"; start a local cluster with "kontinue cluster serve --data ` +
-        `.kontinue/cluster" and pass its kubeconfig with --kubeconfig`,
-      { cause, terminal: true },
-    );
-  }
-  if (!kubeConfig.getCurrentCluster()) {
-    throw new KontinueError(
-      "CLI_KUBECONFIG",
-      `the kubeconfig "${options.kubeconfig ?? process.env.KUBECONFIG ?? "~/.kube/config"}" has no current cluster; ` +
-        `set one with "kubectl config use-context" or pass --kubeconfig`,
-      { terminal: true },
-    );
-  }
-  const namespace =
-    options.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? "default";
-  return { kubeConfig, namespace };
+export interface ConnectOptions {
+  /** Where the "talking to" line goes (default process.stderr). */
+  stderr?: { write(text: string): unknown };
+  cwd?: string;
+}
+
+/** Resolves the cluster from the connection flags; prints `talking to …` unless --kubeconfig/--context named it. */
+export function connect(flags: KubeOptions, options: ConnectOptions = {}): ResolvedCluster {
+  const cluster = resolveCluster({
+    ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
+    ...(flags.context === undefined ? {} : { context: flags.context }),
+    ...(flags.namespace === undefined ? {} : { namespace: flags.namespace }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
+  const named = flags.kubeconfig !== undefined || flags.context !== undefined;
+  if (flags.verbose === true || !named)
+    (options.stderr ?? process.stderr).write(`talking to ${cluster.description}, namespace "${cluster.namespace}"\n`);
+  return cluster;
 }

@@ -9,6 +9,11 @@ import { registerWorkerCommand } from "./worker-command.ts";
 import { registerControllerCommand } from "./controller-command.ts";
 import { registerBuildCommand } from "./build-command.ts";
 import { registerSignalCommand } from "./signal-command.ts";
+import { registerGetCommand } from "./get-command.ts";
+import { registerDescribeCommand } from "./describe-command.ts";
+import { registerLogsCommand } from "./logs-command.ts";
+import { registerCancelCommand } from "./cancel-command.ts";
+import { registerRetryCommand } from "./retry-command.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -27,6 +32,11 @@ export function createProgram(): Command {
   registerControllerCommand(program);
   registerBuildCommand(program);
   registerSignalCommand(program);
+  registerGetCommand(program);
+  registerDescribeCommand(program);
+  registerLogsCommand(program);
+  registerCancelCommand(program);
+  registerRetryCommand(program);
   return program;
 }
 

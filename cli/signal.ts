@@ -1,5 +1,5 @@
-// Sends a signal to an execution (`kontinue signal`).
-import { createKubeHttp, kontinueResources, sendSignal } from "../runtime/index.ts";
+// Sends a signal to an execution (`kontinue signal`), through the client.
+import { createClient } from "../client/index.ts";
 import { connect } from "./connect.ts";
 import { parseJsonArgument } from "./json-argument.ts";
 import type { SignalOptions } from "./signal-command.ts";
@@ -11,16 +11,12 @@ export async function signalExecution(
   options: SignalOptions,
 ): Promise<void> {
   const payload = parseJsonArgument("payload", payloadText);
-  const { kubeConfig, namespace } = connect(options);
-  const { executions } = kontinueResources(createKubeHttp(kubeConfig));
-  const result = await sendSignal({
-    executions,
-    namespace,
-    execution,
-    name,
-    payload,
-    ...(options.id ? { id: options.id } : {}),
-  });
-  const what = `signal "${name}" (id ${result.signal.id}) to execution "${execution}"`;
-  process.stdout.write(result.sent ? `sent ${what}\n` : `${what} was already sent; nothing changed\n`);
+  const client = createClient(connect(options));
+  try {
+    const result = await client.signal(execution, name, payload, options.id === undefined ? {} : { id: options.id });
+    const what = `signal "${name}" (id ${result.id}) to execution "${execution}"`;
+    process.stdout.write(result.sent ? `sent ${what}\n` : `${what} was already sent; nothing changed\n`);
+  } finally {
+    client.close();
+  }
 }

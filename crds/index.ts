@@ -11,6 +11,7 @@ export {
   MANAGED_BY,
   PARENT_UID_LABEL,
   PARENT_CLOSE_LABEL,
+  RETRY_OF_ANNOTATION,
 } from "./labels.ts";
 export { toResourceName } from "./resource.ts";
 export type { Resource } from "./resource.ts";

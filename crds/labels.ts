@@ -19,3 +19,6 @@ export const PARENT_UID_LABEL = "kontinue.cloud/parent-uid";
 
 /** On a child Execution started with `parentClose: "abandon"`: it outlives its parent. */
 export const PARENT_CLOSE_LABEL = "kontinue.cloud/parent-close";
+
+/** On an Execution started by `kontinue retry`: the name of the failed Execution it retries. */
+export const RETRY_OF_ANNOTATION = "kontinue.cloud/retry-of";

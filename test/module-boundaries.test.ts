@@ -6,15 +6,16 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const modules = ["cli", "builder", "controller", "devcluster", "runtime", "crds", "templates"] as const;
+const modules = ["cli", "builder", "controller", "devcluster", "client", "runtime", "crds", "templates"] as const;
 type ModuleName = (typeof modules)[number];
 
 /** Which modules each module may import (through their index.ts). */
 const allowed: Record<ModuleName, readonly ModuleName[]> = {
-  cli: ["builder", "controller", "devcluster", "runtime", "crds", "templates"],
+  cli: ["builder", "controller", "devcluster", "client", "runtime", "crds", "templates"],
   builder: ["runtime", "crds"],
   controller: ["runtime", "crds"],
   devcluster: ["builder", "runtime", "crds"],
+  client: ["runtime", "crds"],
   runtime: ["crds"],
   crds: [],
   templates: ["runtime"],
