@@ -8,6 +8,7 @@ import { registerWorkerCommand } from "./worker-command.ts";
 import { registerControllerCommand } from "./controller-command.ts";
 import { registerBuildCommand } from "./build-command.ts";
 import { registerSignalCommand } from "./signal-command.ts";
+import { registerCompletionCommand } from "./completion-command.ts";
 
 import packageJson from "../package.json" with { type: "json" };
 
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   registerControllerCommand(program);
   registerBuildCommand(program);
   registerSignalCommand(program);
+  registerCompletionCommand(program);
   return program;
 }
 
