@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promise
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, transform, type Plugin } from "esbuild";
+import { build, transform, type Metafile, type Plugin } from "esbuild";
 import type ts from "typescript";
 
 /** Entries as `<folder>/index.ts`; each lands at `dist/<folder>/index.js`. A missing one is skipped. */
@@ -33,6 +33,8 @@ export interface BuildDistOptions {
 
 export interface BuildDistResult {
   files: string[];
+  /** esbuild's account of the bundles: which output imports what, statically or on use. */
+  metafile: Metafile;
   jsMs: number;
   typesMs?: number;
 }
@@ -63,16 +65,18 @@ export async function buildDist(options: BuildDistOptions = {}): Promise<BuildDi
     legalComments: "none",
     write: false,
     logLevel: "silent",
+    metafile: true,
     plugins: [sourceLocatedImportMeta(root)],
   });
   const files = result.outputFiles.map((file) => file.path);
   await Promise.all(result.outputFiles.map((file) => writeAtomically(file.path, file.contents)));
   await removeStale(outdir, new Set(files));
   const jsMs = performance.now() - started;
-  if (options.emit !== "all") return { files, jsMs };
+  const { metafile } = result;
+  if (options.emit !== "all") return { files, metafile, jsMs };
   const typesStarted = performance.now();
   files.push(...(await emitDeclarations(root, outdir)));
-  return { files, jsMs, typesMs: performance.now() - typesStarted };
+  return { files, metafile, jsMs, typesMs: performance.now() - typesStarted };
 }
 
 function externalDependencies(root: string): string[] {
