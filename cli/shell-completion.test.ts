@@ -12,7 +12,8 @@ async function bashCompletes(script: string, ...line: string[]): Promise<string[
   const words = line.map((word) => `'${word}'`).join(" ");
   const { stdout } = await run("bash", [
     "-c",
-    `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=${line.length - 1}; _kontinue_completion; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=${line.length - 1}; _kontinue_completion\n` +
+      `printf '%s\\n' "\${COMPREPLY[@]}"`,
   ]);
   return stdout.split("\n").filter(Boolean);
 }

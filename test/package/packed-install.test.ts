@@ -98,7 +98,7 @@ describe("the packed kontinue package, installed from its tarball", () => {
     if (hasClient) expect(packedFiles).toEqual(expect.arrayContaining(["dist/client/index.js"]));
   });
 
-  it("is imported by plain node, and runs --version, execute --help and build, with better-sqlite3 and tsx unloadable", async () => {
+  it("is imported by plain node and runs --version, execute --help, build without better-sqlite3 or tsx", async () => {
     const base = await nodeBaseImage();
     const hidden = ["better-sqlite3", "tsx"].map((name) => join(app, "node_modules", name));
     await Promise.all(hidden.map((path) => rename(path, `${path}.hidden`)));
