@@ -11,6 +11,6 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    globalSetup: ["test/global-setup.ts"],
+    globalSetup: ["test/package/dist-setup.ts", "test/global-setup.ts"],
   },
 });

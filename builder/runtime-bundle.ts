@@ -2,15 +2,18 @@
 // `/app/node_modules/kontinue`: the same kontinue sources give the same bytes, hence one digest, whatever
 // the install layout (npm hoisted or nested, pnpm's .pnpm store): the source map names each dependency
 // file `node_modules/<package>/<file>` and each runtime file `src/<file>`, not where the install put them.
-import { dirname, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { hashFile, resolutionInputs } from "./bundle-inputs.ts";
 import { nodeBundleOptions } from "./node-bundle-options.ts";
 import type { LayerEntry } from "./layer.ts";
 
-/** The runtime's entry in this package (the `kontinue` export). */
-export const RUNTIME_ENTRY = fileURLToPath(new URL("../runtime/index.ts", import.meta.url));
+/** This package's folder. */
+const PACKAGE_ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
+
+/** The runtime's entry in this package: the built `kontinue` export (`npm run build`), as published. */
+export const RUNTIME_ENTRY = join(PACKAGE_ROOT, "dist/runtime/index.js");
 
 export interface RuntimeBundle {
   code: Buffer;
@@ -21,13 +24,13 @@ export interface RuntimeBundle {
 
 export interface BundleRuntimeOptions {
   nodeMajor: number;
-  /** Default: this package's runtime/index.ts. */
+  /** Default: this package's dist/runtime/index.js; another entry is `<package root>/runtime/index.ts`. */
   entry?: string;
 }
 
 export async function bundleRuntime(options: BundleRuntimeOptions): Promise<RuntimeBundle> {
   const entry = options.entry ?? RUNTIME_ENTRY;
-  const packageRoot = dirname(dirname(entry));
+  const packageRoot = options.entry === undefined ? PACKAGE_ROOT : dirname(dirname(entry));
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: packageRoot,

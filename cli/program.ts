@@ -1,7 +1,6 @@
 // The `kontinue` command tree: one subcommand per file, registered in createProgram. Command files
 // load their implementation on use, so one command does not pay for the others' start-up.
 import { Command, CommanderError } from "commander";
-import { createRequire } from "node:module";
 import { registerClusterCommand } from "./cluster-command.ts";
 import { registerDevCommand } from "./dev-command.ts";
 import { registerExecuteCommand } from "./execute-command.ts";
@@ -14,8 +13,14 @@ import { registerDescribeCommand } from "./describe-command.ts";
 import { registerLogsCommand } from "./logs-command.ts";
 import { registerCancelCommand } from "./cancel-command.ts";
 import { registerRetryCommand } from "./retry-command.ts";
+import { registerCompletionCommand } from "./completion-command.ts";
 
-const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+import packageJson from "../package.json" with { type: "json" };
+
+const { version } = packageJson;
+
+/** Commands that import a user's Function file from source, and so need the TypeScript loader. */
+const FROM_SOURCE_COMMANDS = new Set(["worker"]);
 
 /** Builds the command tree. Each `register…Command` adds one subcommand. */
 export function createProgram(): Command {
@@ -24,7 +29,13 @@ export function createProgram(): Command {
     .version(version)
     .option("--debug", "print stack traces with errors")
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true })
+    .hook("preAction", async (_program, command) => {
+      if (!FROM_SOURCE_COMMANDS.has(command.name())) return;
+      const { registerFunctionSourceLoader } = await import("./function-source-loader.ts");
+      await registerFunctionSourceLoader();
+    });
   registerClusterCommand(program);
   registerDevCommand(program);
   registerExecuteCommand(program);
@@ -37,6 +48,7 @@ export function createProgram(): Command {
   registerLogsCommand(program);
   registerCancelCommand(program);
   registerRetryCommand(program);
+  registerCompletionCommand(program);
   return program;
 }
 
