@@ -9,6 +9,8 @@ import { registerWorkerCommand } from "./worker-command.ts";
 import { registerControllerCommand } from "./controller-command.ts";
 import { registerBuildCommand } from "./build-command.ts";
 import { registerSignalCommand } from "./signal-command.ts";
+import { registerNewCommand } from "./new-command.ts";
+import { registerInstallCommand } from "./install-command.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -27,6 +29,8 @@ export function createProgram(): Command {
   registerControllerCommand(program);
   registerBuildCommand(program);
   registerSignalCommand(program);
+  registerNewCommand(program);
+  registerInstallCommand(program);
   return program;
 }
 
