@@ -40,3 +40,5 @@ export { OciLayoutPublisher } from "./oci-layout-publisher.ts";
 export { TarballPublisher } from "./tarball-publisher.ts";
 export { DockerEnginePublisher } from "./docker-engine-publisher.ts";
 export type { FunctionImage } from "./function-image.ts";
+export { buildControllerImage, CONTROLLER_IMAGE_NAME } from "./build-controller-image.ts";
+export type { BuildControllerImageOptions, ControllerImage } from "./build-controller-image.ts";

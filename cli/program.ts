@@ -14,6 +14,8 @@ import { registerLogsCommand } from "./logs-command.ts";
 import { registerCancelCommand } from "./cancel-command.ts";
 import { registerRetryCommand } from "./retry-command.ts";
 import { registerCompletionCommand } from "./completion-command.ts";
+import { registerNewCommand } from "./new-command.ts";
+import { registerInstallCommand } from "./install-command.ts";
 
 import packageJson from "../package.json" with { type: "json" };
 
@@ -49,6 +51,8 @@ export function createProgram(): Command {
   registerCancelCommand(program);
   registerRetryCommand(program);
   registerCompletionCommand(program);
+  registerNewCommand(program);
+  registerInstallCommand(program);
   return program;
 }
 

@@ -42,3 +42,17 @@ export { suspensionCrd } from "./suspension.ts";
 export type { Suspension, SuspensionSpec, SuspensionStatus, SuspensionReason } from "./suspension.ts";
 export { scheduledExecutionCrd } from "./scheduled-execution.ts";
 export type { ScheduledExecution, ScheduledExecutionSpec, ScheduledExecutionStatus } from "./scheduled-execution.ts";
+export {
+  CONTROLLER_NAME,
+  CONTROLLER_RULES,
+  LEADER_ELECTION_RULES,
+  controllerServiceAccount,
+  controllerClusterRole,
+  controllerClusterRoleBinding,
+  leaderElectionRole,
+  leaderElectionRoleBinding,
+} from "./controller-rbac.ts";
+export { controllerDeployment, CONTROLLER_USER } from "./controller-deployment.ts";
+export type { ControllerDeploymentOptions } from "./controller-deployment.ts";
+export { installManifests, DEFAULT_INSTALL_NAMESPACE } from "./install-manifests.ts";
+export type { InstallManifestsOptions } from "./install-manifests.ts";
