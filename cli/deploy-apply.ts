@@ -50,7 +50,8 @@ export async function applyFunction(
     throw new KontinueError(
       forbidden ? "DEPLOY_FORBIDDEN" : "DEPLOY_APPLY_FAILED",
       forbidden
-        ? `cannot apply Function "${name}" in namespace "${namespace}": RBAC forbids "patch" on functions.kontinue.cloud`
+        ? `cannot apply Function "${name}" in namespace "${namespace}": RBAC forbids "patch" on ` +
+            "functions.kontinue.cloud"
         : `cannot apply Function "${name}" in namespace "${namespace}"; see the cause below`,
       { cause, terminal: forbidden },
     );

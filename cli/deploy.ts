@@ -1,15 +1,14 @@
 // `kontinue deploy <dir>` as a library: discover → bundle → build → push (skipping unchanged) → server-side apply the
 // Functions → wait until each is Ready; --prune deletes this tool's Functions that left the folder.
 import { stringify } from "yaml";
-import { discoverFunctions, functionManifest, type BuildCache, type BuiltFunction } from "../builder/index.ts";
-import { MANAGED_BY, MANAGED_BY_LABEL, type FunctionResource } from "../crds/index.ts";
+import { discoverFunctions, type BuildCache } from "../builder/index.ts";
+import { MANAGED_BY, MANAGED_BY_LABEL } from "../crds/index.ts";
 import { KontinueError, createKubeHttp, kontinueResources } from "../runtime/index.ts";
-import { applyFunction, deployedFunction, isUnchanged } from "./deploy-apply.ts";
 import { buildForDeploy } from "./deploy-build.ts";
 import { deployCluster } from "./deploy-cluster.ts";
+import { deployFolder, manifestOf } from "./deploy-folder.ts";
 import { deployPreflight } from "./deploy-preflight.ts";
 import { DeployProgress } from "./deploy-progress.ts";
-import { waitUntilReady } from "./deploy-wait.ts";
 
 export interface DeployOptions {
   registry?: string;
@@ -53,7 +52,12 @@ export async function runDeploy(dir: string, options: DeployOptions, io: DeployI
     .filter(Boolean);
   const build = { dir, base: options.base, platforms, insecureRegistry: options.insecureRegistry === true };
   if (options.dryRun) {
-    const built = await buildForDeploy({ ...build, registry: options.registry ?? "kontinue.local", mode: "dry-run" });
+    const built = await buildForDeploy({
+      ...build,
+      registry: options.registry ?? "kontinue.local",
+      mode: "dry-run",
+      ...(io.cache ? { cache: io.cache } : {}),
+    });
     const manifests = built.map((b) => manifestOf(b, options.namespace));
     io.stdout(manifests.map((manifest) => stringify(manifest)).join("---\n"));
     return { functions: new Map(), pruned: [] };
@@ -98,37 +102,19 @@ export async function runDeploy(dir: string, options: DeployOptions, io: DeployI
     interactive: io.interactive,
     ...(io.now ? { now: io.now } : {}),
   });
-  for (const source of sources) progress.update(source.functionName, "building");
-  const built = await buildForDeploy({
+  const deployed = await deployFolder({
     ...build,
+    http,
+    functions,
+    namespace,
     registry,
-    mode: "push",
     progress,
+    existing,
+    timeoutMs: options.timeout * 1000,
     ...(io.cache ? { cache: io.cache } : {}),
+    ...(io.now ? { now: io.now } : {}),
   });
-
-  const current = new Map(existing.map((fn) => [fn.metadata.name ?? "", fn]));
-  const generations = new Map<string, number>();
-  const outcome: DeployOutcome = { functions: new Map(), pruned: [] };
-  const nameOf = new Map(built.map((b) => [b.source.resourceName, b.source.functionName]));
-  await Promise.all(
-    built.map(async (b) => {
-      const desired = deployedFunction(manifestOf(b, namespace), namespace);
-      const before = current.get(b.source.resourceName);
-      progress.setRevision(b.source.functionName, b.image.root.descriptor.digest.slice("sha256:".length, 23));
-      if (isUnchanged(before, desired)) {
-        progress.update(b.source.functionName, "unchanged");
-        outcome.functions.set(b.source.resourceName, "unchanged");
-        generations.set(b.source.resourceName, before?.metadata.generation ?? 0);
-        return;
-      }
-      progress.update(b.source.functionName, "applying");
-      const applied = await applyFunction(http, functions, desired);
-      outcome.functions.set(b.source.resourceName, "applied");
-      generations.set(b.source.resourceName, applied.metadata.generation ?? 0);
-      progress.update(b.source.functionName, "waiting");
-    }),
-  );
+  const outcome: DeployOutcome = { functions: deployed.functions, pruned: [] };
   if (options.prune) {
     for (const name of prunable) {
       await functions.delete(namespace, name);
@@ -136,23 +122,7 @@ export async function runDeploy(dir: string, options: DeployOptions, io: DeployI
       outcome.pruned.push(name);
     }
   }
-
-  const readiness = await waitUntilReady({
-    functions,
-    namespace,
-    generations,
-    timeoutMs: options.timeout * 1000,
-    ...(io.now ? { now: io.now } : {}),
-    onChange: (name, state) => {
-      const functionName = nameOf.get(name) ?? name;
-      if (state.state === "ready") progress.update(functionName, "ready");
-      else if (state.state === "failed") progress.update(functionName, "failed", `${state.reason}: ${state.message}`);
-      else if (progress.stage(functionName) !== "unchanged") progress.update(functionName, "waiting", state.message);
-    },
-  });
-  for (const [name, state] of readiness) {
-    if (state.state === "waiting") progress.update(nameOf.get(name) ?? name, "timed-out", state.message);
-  }
+  const readiness = deployed.readiness;
   io.stdout(progress.table());
   const unready = [...readiness].filter(([, state]) => state.state !== "ready").map(([name]) => `"${name}"`);
   if (unready.length > 0) {
@@ -164,16 +134,6 @@ export async function runDeploy(dir: string, options: DeployOptions, io: DeployI
     );
   }
   return outcome;
-}
-
-function manifestOf(built: BuiltFunction, namespace: string | undefined): FunctionResource {
-  const manifest = functionManifest({
-    functionName: built.source.functionName,
-    resourceName: built.source.resourceName,
-    image: built.reference,
-    settings: built.settings,
-  });
-  return namespace === undefined ? manifest : { ...manifest, metadata: { ...manifest.metadata, namespace } };
 }
 
 function noRegistry(cluster: string, devcluster: boolean): KontinueError {
