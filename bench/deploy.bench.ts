@@ -187,21 +187,13 @@ try {
 
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const ratio = (a: number, b: number) => `${(b / a).toFixed(1)}×`;
+  const row = (label: string, ours: number, theirs: number, note = "") =>
+    console.log(`${label.padEnd(29)}${s(ours).padEnd(12)}${s(theirs).padEnd(14)}${ratio(ours, theirs)}${note}`);
   console.log("\nsummary                      kontinue    docker path   ratio");
-  console.log(
-    `build, cold                  ${s(buildCold).padEnd(11)} ${s(dockerCold).padEnd(13)} ${ratio(buildCold, dockerCold)}`,
-  );
-  console.log(
-    `build, no change             ${s(buildNoChange).padEnd(11)} ${s(dockerNoChange).padEnd(13)} ` +
-      ratio(buildNoChange, dockerNoChange),
-  );
-  console.log(
-    `build, one changed (all 20)  ${s(buildOne).padEnd(11)} ${s(dockerOne).padEnd(13)} ${ratio(buildOne, dockerOne)}`,
-  );
-  console.log(
-    `build, one changed (just it) ${s(buildOne).padEnd(11)} ${s(dockerSingle).padEnd(13)} ` +
-      `${ratio(buildOne, dockerSingle)}   (target ≥ 10×)`,
-  );
+  row("build, cold", buildCold, dockerCold);
+  row("build, no change", buildNoChange, dockerNoChange);
+  row("build, one changed (all 20)", buildOne, dockerOne);
+  row("build, one changed (just it)", buildOne, dockerSingle, "   (target ≥ 10×)");
   console.log(`deploy of 20, cold           ${s(deployCold)}`);
   console.log(`deploy of 20, no change      ${s(deployNoChange)}   (target ≤ 0.50 s; CLI start alone ${s(floor)})`);
   console.log(`deploy, one changed → Ready  ${s(deployOne)}   (target ≤ 2.00 s)`);

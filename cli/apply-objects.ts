@@ -29,8 +29,8 @@ export async function applyCrds(kubeConfig: KubeConfig, options: { timeoutMs?: n
       } catch (cause) {
         throw new KontinueError(
           "CLI_APPLY_FAILED",
-          `cannot apply CustomResourceDefinition "${crd.metadata.name}" to ${kubeConfig.getCurrentCluster()?.server}; ` +
-            "check that the cluster is reachable and you may write CustomResourceDefinitions",
+          `cannot apply CustomResourceDefinition "${crd.metadata.name}" to ` +
+            `${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable and you may write CustomResourceDefinitions`,
           { cause },
         );
       }
