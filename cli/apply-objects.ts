@@ -30,7 +30,8 @@ export async function applyCrds(kubeConfig: KubeConfig, options: { timeoutMs?: n
         throw new KontinueError(
           "CLI_APPLY_FAILED",
           `cannot apply CustomResourceDefinition "${crd.metadata.name}" to ` +
-            `${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable and you may write CustomResourceDefinitions`,
+            `${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable and you may write ` +
+            "CustomResourceDefinitions",
           { cause },
         );
       }
