@@ -1,56 +1,57 @@
-// Creates or updates objects by server-side apply, as `kubectl apply --server-side` does.
-import {
-  ApiextensionsV1Api,
-  KubernetesObjectApi,
-  PatchStrategy,
-  loadYaml,
-  type KubeConfig,
-  type KubernetesObject,
-} from "@kubernetes/client-node";
+// Installs Kontinue's CustomResourceDefinitions by server-side apply, as `kubectl apply --server-side` does, over the
+// runtime's keep-alive transport (one connection, no discovery round trips).
+import type { KubeConfig } from "@kubernetes/client-node";
 import { crdManifests } from "../crds/index.ts";
-import { KontinueError } from "../runtime/index.ts";
+import { KontinueError, createKubeHttp } from "../runtime/index.ts";
 
 const fieldManager = "kontinue";
+const crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
-export async function applyObjects(kubeConfig: KubeConfig, objects: readonly KubernetesObject[]): Promise<void> {
-  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
-  for (const object of objects) {
-    try {
-      // client-node serializes built-in kinds from its typed models (xKubernetesPreserveUnknownFields, not
-      // x-kubernetes-preserve-unknown-fields): plain JSON would lose every field whose names differ.
-      const typed = loadYaml<KubernetesObject>(JSON.stringify(object));
-      await api.patch(typed, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
-    } catch (cause) {
-      const subject = `${object.kind} "${object.metadata?.name}"`;
-      throw new KontinueError(
-        "CLI_APPLY_FAILED",
-        `cannot apply ${subject} to ${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable ` +
-          `and you may write ${object.kind} objects`,
-        { cause },
-      );
-    }
-  }
+interface CrdStatus {
+  status?: { conditions?: Array<{ type: string; status: string }> };
 }
 
 /** Installs or updates Kontinue's CustomResourceDefinitions and waits until the API serves them (Established). */
 export async function applyCrds(kubeConfig: KubeConfig, options: { timeoutMs?: number } = {}): Promise<void> {
-  await applyObjects(kubeConfig, crdManifests as unknown as KubernetesObject[]);
-  const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
+  const http = createKubeHttp(kubeConfig);
+  const established = (crd: CrdStatus) =>
+    crd.status?.conditions?.some((condition) => condition.type === "Established" && condition.status === "True");
+  const pending = await Promise.all(
+    crdManifests.map(async (crd) => {
+      try {
+        const applied = (await http({
+          method: "PATCH",
+          path: `${crdPath}/${crd.metadata.name}?fieldManager=${fieldManager}&force=true`,
+          body: crd,
+          contentType: "application/apply-patch+yaml",
+        })) as CrdStatus;
+        return established(applied) ? undefined : crd.metadata.name;
+      } catch (cause) {
+        throw new KontinueError(
+          "CLI_APPLY_FAILED",
+          `cannot apply CustomResourceDefinition "${crd.metadata.name}" to ` +
+            `${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable and you may write ` +
+            "CustomResourceDefinitions",
+          { cause },
+        );
+      }
+    }),
+  );
   const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
-  for (const { metadata } of crdManifests) {
+  for (const name of pending) {
+    if (name === undefined) continue;
     for (;;) {
-      const crd = await api.readCustomResourceDefinition({ name: metadata.name }).catch(() => undefined);
-      if (crd?.status?.conditions?.some((condition) => condition.type === "Established" && condition.status === "True"))
-        break;
+      const crd = (await http({ method: "GET", path: `${crdPath}/${name}` }).catch(() => ({}))) as CrdStatus;
+      if (established(crd)) break;
       if (Date.now() > deadline) {
         throw new KontinueError(
           "CLI_CRD_NOT_ESTABLISHED",
-          `the CustomResourceDefinition "${metadata.name}" is not Established after ${timeoutMs / 1000}s; see ` +
-            `"kubectl describe crd ${metadata.name}"`,
+          `the CustomResourceDefinition "${name}" is not Established after ${timeoutMs / 1000}s; see ` +
+            `"kubectl describe crd ${name}"`,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 }

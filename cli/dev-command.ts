@@ -1,5 +1,5 @@
-// `kontinue dev [dir]`: the inner loop on the embedded default — devcluster, the controller, and one
-// worker per Function file, restarted when its sources change.
+// `kontinue dev [dir]`: the inner loop on the embedded default — devcluster with its local runner, a loopback
+// registry and the controller; the folder deployed as on a cluster and redeployed on save.
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import type { KubeOptions } from "./kube-flags.ts";
@@ -7,18 +7,34 @@ import type { KubeOptions } from "./kube-flags.ts";
 export interface DevOptions extends KubeOptions {
   data: string;
   port: string;
+  registry?: string;
+  base?: string;
+  dockerHost?: string;
 }
 
 export function registerDevCommand(program: Command): void {
   program
     .command("dev")
     .description(
-      "run functions from source on a local cluster: devcluster, the controller, and a worker per file, restarted on " +
-        "change",
+      "deploy a folder of Functions to a local cluster (devcluster, a loopback registry, the controller) and " +
+        "redeploy on save",
     )
     .argument("[dir]", "the folder of Function files", "functions")
-    .option("--data <dir>", "devcluster's data folder (kept between runs)", ".kontinue/cluster")
+    .option(
+      "--data <dir>",
+      "devcluster's data folder (kept between runs); images go to its sibling registry/",
+      ".kontinue/cluster",
+    )
     .option("--port <n>", "devcluster's port (0: any free port)", "0")
+    .option("--registry <host[:port]/prefix>", "push images here instead of dev's own loopback registry")
+    .option(
+      "--base <image>",
+      "base image (default: in process mode a stand-in for this machine's node, under Docker the official Node image)",
+    )
+    .option(
+      "--docker-host <url>",
+      "run workers in containers on this Docker engine (default: $DOCKER_HOST; none: processes)",
+    )
     .option("--kubeconfig <file>", "use this cluster instead of starting devcluster")
     .option("-n, --namespace <namespace>", 'the namespace (default: the kubeconfig context\'s, then "default")')
     .action(async (dir: string, options: DevOptions) => {

@@ -16,6 +16,7 @@ import { registerRetryCommand } from "./retry-command.ts";
 import { registerCompletionCommand } from "./completion-command.ts";
 import { registerNewCommand } from "./new-command.ts";
 import { registerInstallCommand } from "./install-command.ts";
+import { registerDeployCommand } from "./deploy-command.ts";
 
 import packageJson from "../package.json" with { type: "json" };
 
@@ -53,6 +54,7 @@ export function createProgram(): Command {
   registerCompletionCommand(program);
   registerNewCommand(program);
   registerInstallCommand(program);
+  registerDeployCommand(program);
   return program;
 }
 
