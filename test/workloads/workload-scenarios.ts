@@ -46,8 +46,20 @@ export function workloadScenarios(mode: RunnerMode): void {
         100,
       );
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n${await describeNamespace(rig.cluster)}\n${rig.lines.join("\n")}`);
+      throw new Error(`${(error as Error).message}\n${await describeWorkloads(fn)}\n${rig.lines.join("\n")}`);
     }
+  };
+  /** The Function's status, its Deployments and Pods, then its executions: for failure messages. */
+  const describeWorkloads = async (fn: string): Promise<string> => {
+    const deployments = (await rig.deployments.list(namespace(), `kontinue.cloud/function=${fn}`)).items.map(
+      (d) => `deployment ${d.metadata.name}: replicas ${d.spec?.replicas} ready ${d.status?.readyReplicas ?? 0}`,
+    );
+    const pods = (await podsOf(fn)).map((pod) => {
+      const container = pod.status?.containerStatuses?.[0];
+      return `pod ${pod.metadata.name}: ${pod.status?.phase} ready=${container?.ready} restarts=${container?.restartCount}`;
+    });
+    const status = JSON.stringify((await getFunction(fn))?.status);
+    return [`function ${fn}: ${status}`, ...deployments, ...pods, await describeNamespace(rig.cluster)].join("\n");
   };
   const resultOf = (execution: Execution) => execution.status?.result as StepsResult | undefined;
 
@@ -80,8 +92,6 @@ export function workloadScenarios(mode: RunnerMode): void {
     expect(done.map((e) => [e.status?.phase, resultOf(e)?.total])).toEqual(
       Array.from({ length: 100 }, () => ["Completed", totalOf(3)]),
     );
-    const pods = new Set(rig.stepLog.runs.filter((run) => run.execution.startsWith("burst-")).map((run) => run.pod));
-    expect(pods.size).toBeGreaterThan(1);
 
     await waitFor(
       "the Deployment back at zero",
@@ -200,7 +210,7 @@ export function workloadScenarios(mode: RunnerMode): void {
     const newRevision = second!.status!.activeRevision!;
     expect((await executions("redeploy")).map((e) => e.status?.phase)).toEqual(Array(5).fill("Suspended"));
     await rig.createExecutions("redeploy", names("fresh", 5), { steps: 1, stepMillis: 50 });
-    const done = await allFinished("redeploy", 10, 60_000);
+    const done = await allFinished("redeploy", 10, 40_000);
     const outcome = (e: Execution) => [
       e.metadata.name,
       e.status?.phase,
@@ -218,5 +228,62 @@ export function workloadScenarios(mode: RunnerMode): void {
       30_000,
     );
     expect((await getFunction("redeploy"))!.status?.liveRevisions?.map((r) => r.id)).toEqual([newRevision]);
+  });
+
+  it("keeps a deleted Function's workers until its executions finish, then removes all it owns", async () => {
+    const manifest = v1.get("drain-on-delete")!;
+    await rig.deploy(manifest);
+    await rig.createExecutions("drain-on-delete", names("doomed", 4), { steps: 2, stepMillis: 300, sleep: "3s" });
+    await waitFor(
+      "the executions started",
+      () => executions("drain-on-delete"),
+      (items) => items.length === 4 && items.every((e) => (e.status?.state?.steps?.length ?? 0) >= 1),
+      60_000,
+    );
+    await rig.cluster.resources.functions.delete(namespace(), "drain-on-delete");
+    const deleting = await getFunction("drain-on-delete");
+    expect(deleting?.metadata.deletionTimestamp).toBeDefined();
+    expect(deleting?.metadata.finalizers).toContain("kontinue.cloud/drain-executions");
+    const done = await allFinished("drain-on-delete", 4, 40_000);
+    expect(done.map((e) => [e.status?.phase, resultOf(e)?.total])).toEqual(Array(4).fill(["Completed", totalOf(2)]));
+    const draining = (await rig.events.list(namespace())).items.filter(
+      (event) => event.involvedObject.name === "drain-on-delete" && event.reason === "Draining",
+    );
+    expect(draining).toHaveLength(1);
+    await waitFor(
+      "the Function gone",
+      () => getFunction("drain-on-delete"),
+      (f) => f === undefined,
+      30_000,
+    );
+    await waitFor(
+      "its Deployments, Pods and worker identity collected",
+      async () => [
+        ...(await rig.deployments.list(namespace(), "kontinue.cloud/function=drain-on-delete")).items,
+        ...(await podsOf("drain-on-delete")),
+        ...((await rig.roles.get(namespace(), "kontinue-drain-on-delete")) ? ["role"] : []),
+      ],
+      (left) => left.length === 0,
+      30_000,
+    );
+  });
+
+  it("says a digest is needed when a Function names its image by tag, as build --docker prints it", async () => {
+    const built = v1.get("redeploy")!;
+    const digest = /@sha256:([a-f0-9]{16})/.exec(built.spec.image)![1];
+    const tagged = `redeploy:rev-${digest}`;
+    await rig.deploy({ ...built, metadata: { name: "tagged" }, spec: { ...built.spec, image: tagged } });
+    const fn = await waitFor(
+      "the Ready condition",
+      () => getFunction("tagged"),
+      (f) => f?.status?.conditions?.some((c) => c.type === "Ready") === true,
+    );
+    expect(fn!.status?.conditions?.find((c) => c.type === "Ready")).toMatchObject({
+      status: "False",
+      reason: "InvalidImage",
+      message: expect.stringContaining(`spec.image "${tagged}" is not pinned by digest`),
+    });
+    expect(fn!.status?.conditions?.find((c) => c.type === "Ready")?.message).toContain("--registry");
+    expect((await rig.deployments.list(namespace(), "kontinue.cloud/function=tagged")).items).toEqual([]);
   });
 }

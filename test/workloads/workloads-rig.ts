@@ -1,7 +1,7 @@
 // What the workloads suite runs on: a devcluster of its own whose node agent really runs Pods (process mode,
 // or on the test Docker engine), the controller, images built by the builder and pushed to the loopback
 // registry, a step log the Function reports to, and a record of every replicas value each Deployment had.
-import type { V1Deployment, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Event, V1Deployment, V1ObjectMeta, V1Pod, V1Role } from "@kubernetes/client-node";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -46,6 +46,8 @@ export interface WorkloadsRig {
   stepLog: StepLog;
   deployments: ResourceClient<Meta<V1Deployment>>;
   pods: ResourceClient<Meta<V1Pod>>;
+  roles: ResourceClient<Meta<V1Role>>;
+  events: ResourceClient<Meta<CoreV1Event>>;
   /** Every replicas value of every Deployment in the namespace, in the order the watch saw them. */
   replicas: ReplicasSample[];
   /** Controller log lines. */
@@ -126,6 +128,8 @@ export async function startWorkloadsRig(mode: RunnerMode, prefix: string): Promi
     stepLog,
     deployments,
     pods,
+    roles: new ResourceClient(http, "roles", "/apis/rbac.authorization.k8s.io/v1"),
+    events: new ResourceClient(http, "events", "/api/v1"),
     replicas,
     lines,
     async build(version) {
