@@ -56,7 +56,8 @@ export function workloadScenarios(mode: RunnerMode): void {
     );
     const pods = (await podsOf(fn)).map((pod) => {
       const container = pod.status?.containerStatuses?.[0];
-      return `pod ${pod.metadata.name}: ${pod.status?.phase} ready=${container?.ready} restarts=${container?.restartCount}`;
+      const state = `ready=${container?.ready} restarts=${container?.restartCount}`;
+      return `pod ${pod.metadata.name}: ${pod.status?.phase} ${state}`;
     });
     const status = JSON.stringify((await getFunction(fn))?.status);
     return [`function ${fn}: ${status}`, ...deployments, ...pods, await describeNamespace(rig.cluster)].join("\n");
