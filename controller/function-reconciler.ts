@@ -17,7 +17,7 @@ import {
   type FunctionStatus,
   type LiveRevision,
 } from "../crds/index.ts";
-import type { Clock, ResourceClient } from "../runtime/index.ts";
+import { apiStatus, type Clock, type ResourceClient } from "../runtime/index.ts";
 import { applyObject } from "./apply-object.ts";
 import { desiredDeployment } from "./desired-deployment.ts";
 import { desiredRole, desiredRoleBinding, desiredServiceAccount } from "./desired-rbac.ts";
@@ -184,12 +184,17 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
       const unfinished = live.reduce((sum, r) => sum + (r.pending ?? 0) + (r.executing ?? 0) + (r.suspended ?? 0), 0);
       if (unfinished === 0) {
         // Guarded by the cached resourceVersion: a stale cache must not let the Function go before its executions.
-        await deps.clients.functions.mergePatch(namespace, name, {
-          metadata: {
-            finalizers: finalizers.filter((finalizer) => finalizer !== DRAIN_FINALIZER),
-            resourceVersion: fn.metadata.resourceVersion,
-          },
-        });
+        // Not found: a reconcile from a cache that still had it already let it go.
+        await deps.clients.functions
+          .mergePatch(namespace, name, {
+            metadata: {
+              finalizers: finalizers.filter((finalizer) => finalizer !== DRAIN_FINALIZER),
+              resourceVersion: fn.metadata.resourceVersion,
+            },
+          })
+          .catch((error: unknown) => {
+            if (apiStatus(error) !== 404) throw error;
+          });
         return {};
       }
       await deps.events.record(fn, {
