@@ -17,7 +17,7 @@ import {
   type FunctionStatus,
   type LiveRevision,
 } from "../crds/index.ts";
-import type { Clock, ResourceClient } from "../runtime/index.ts";
+import { apiStatus, type Clock, type ResourceClient } from "../runtime/index.ts";
 import { applyObject } from "./apply-object.ts";
 import { desiredDeployment } from "./desired-deployment.ts";
 import { desiredRole, desiredRoleBinding, desiredServiceAccount } from "./desired-rbac.ts";
@@ -28,6 +28,7 @@ import { readyCondition, scalingCondition, toCondition, type ConditionInputs } f
 import { imageRevision } from "./image-revision.ts";
 import type { Lister } from "./lister.ts";
 import { deletionCostChanges, podTrouble, POD_DELETION_COST } from "./worker-pods.ts";
+import { DRAIN_FINALIZER } from "./workload-labels.ts";
 import { splitKey, type Reconciler } from "./work-queue.ts";
 
 type Meta<T> = T & { metadata: V1ObjectMeta };
@@ -70,7 +71,10 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
   return async (key) => {
     const { namespace, name } = splitKey(key);
     const fn = deps.functions.get(namespace, name);
-    if (fn === undefined || fn.metadata.deletionTimestamp !== undefined) return {};
+    const finalizers = fn?.metadata.finalizers ?? [];
+    // A deleted Function is only drained while it holds the finalizer; without it, garbage collection has it.
+    const deleting = fn?.metadata.deletionTimestamp !== undefined;
+    if (fn === undefined || (deleting && !finalizers.includes(DRAIN_FINALIZER))) return {};
     const now = deps.clock.now();
     const settings = scalingSettings(fn.spec);
     const scalingIssue = scalingProblem(settings);
@@ -93,7 +97,16 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
     ]);
     ids.delete("");
 
-    if (ids.size > 0) await ensureIdentity(fn);
+    if (ids.size > 0 && !deleting) {
+      if (!finalizers.includes(DRAIN_FINALIZER)) {
+        // Its own write: the status below carries the resourceVersion this patch replaces (the patch requeues).
+        await deps.clients.functions.mergePatch(namespace, name, {
+          metadata: { finalizers: [...finalizers, DRAIN_FINALIZER], resourceVersion: fn.metadata.resourceVersion },
+        });
+        return {};
+      }
+      await ensureIdentity(fn);
+    }
 
     const live: LiveRevision[] = [];
     let requeueAfter: number | undefined;
@@ -105,9 +118,10 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
       const before = previous.get(id);
       const unfinished = own.pending + own.executing + own.suspended;
       let drainingSince: number | undefined;
-      if (id !== active && unfinished === 0) {
+      if ((id !== active || deleting) && unfinished === 0) {
         drainingSince = parse(before?.drainingSince) ?? now;
-        const remaining = drainingSince + (fn.spec.revisions?.drainGraceSeconds ?? 60) * 1000 - now;
+        const grace = deleting ? 0 : (fn.spec.revisions?.drainGraceSeconds ?? 60);
+        const remaining = drainingSince + grace * 1000 - now;
         if (remaining <= 0) {
           if (
             deployment !== undefined &&
@@ -166,6 +180,32 @@ export function functionReconciler(deps: FunctionReconcilerDeps): Reconciler {
       });
     }
 
+    if (deleting) {
+      const unfinished = live.reduce((sum, r) => sum + (r.pending ?? 0) + (r.executing ?? 0) + (r.suspended ?? 0), 0);
+      if (unfinished === 0) {
+        // Guarded by the cached resourceVersion: a stale cache must not let the Function go before its executions.
+        // Not found: a reconcile from a cache that still had it already let it go.
+        await deps.clients.functions
+          .mergePatch(namespace, name, {
+            metadata: {
+              finalizers: finalizers.filter((finalizer) => finalizer !== DRAIN_FINALIZER),
+              resourceVersion: fn.metadata.resourceVersion,
+            },
+          })
+          .catch((error: unknown) => {
+            if (apiStatus(error) !== 404) throw error;
+          });
+        return {};
+      }
+      await deps.events.record(fn, {
+        type: "Normal",
+        reason: "Draining",
+        message:
+          `the Function is deleted: its workers stay until its ${unfinished} unfinished executions finish ` +
+          '(or are cancelled: "kontinue cancel <execution>"), then everything it owns is removed',
+        once: `draining-${fn.metadata.uid}`,
+      });
+    }
     const activeEntry = live.find((revision) => revision.id === active);
     const activePods = active === undefined ? [] : podsOf(active);
     const inputs: ConditionInputs = {

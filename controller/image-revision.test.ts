@@ -19,11 +19,17 @@ describe("imageRevision", () => {
   });
 
   it("refuses tags, short digests and empty images with a message that says what to write", () => {
-    expect(imageRevision("nginx:latest")).toEqual({
+    expect(imageRevision("nginx:latest")).toMatchObject({
       problem: "InvalidImage",
-      message:
-        'spec.image "nginx:latest" is not pinned by digest; use "registry/repository@sha256:<64 hex digits>" as ' +
-        '"kontinue build" prints it, so every execution runs the code it started on',
+      message: expect.stringMatching(/^spec\.image "nginx:latest" is not pinned by digest: a tag can move/),
+    });
+    // What "kontinue build --docker" and "--tarball" print: the build tag, no registry digest.
+    expect(imageRevision("hello:rev-0123456789abcdef")).toMatchObject({
+      problem: "InvalidImage",
+      message: expect.stringContaining('push the image with "kontinue build <dir> --registry <host/prefix>"'),
+    });
+    expect(imageRevision("127.0.0.1:5000/fns/hello")).toMatchObject({
+      message: expect.stringContaining("is not pinned by digest"),
     });
     expect(imageRevision("repo@sha256:abc")).toMatchObject({
       problem: "InvalidImage",

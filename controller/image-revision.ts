@@ -10,6 +10,9 @@ const digestPattern = new RegExp(
   String.raw`^(?<repository>${repositoryPattern})(?::[\w][\w.-]{0,127})?@sha256:(?<hex>[a-f0-9]{64})$`,
 );
 
+/** A reference by name or tag only: `repository` or `repository:tag`. */
+const tagPattern = new RegExp(String.raw`^${repositoryPattern}(?::[\w][\w.-]{0,127})?$`);
+
 /** The revision of `image`, or why it has none (the messages name the image and what to do). */
 export function imageRevision(image: string | undefined): ImageRevision {
   if (image === undefined || image.trim() === "") {
@@ -29,13 +32,22 @@ export function imageRevision(image: string | undefined): ImageRevision {
     };
   }
   const match = digestPattern.exec(image);
-  if (match === null) {
-    const why = image.includes("@sha256:") ? "is not a valid image reference" : "is not pinned by digest";
+  if (match === null && tagPattern.test(image)) {
     return {
       problem: "InvalidImage",
       message:
-        `spec.image "${image}" ${why}; use "registry/repository@sha256:<64 hex digits>" as "kontinue build" ` +
-        `prints it, so every execution runs the code it started on`,
+        `spec.image "${image}" is not pinned by digest: a tag can move to other code, and one that ` +
+        `"kontinue build --docker" or "--tarball" prints names an image only that Docker engine or tarball has, ` +
+        `so it gives no revision and no workers; push the image with "kontinue build <dir> --registry ` +
+        `<host/prefix>" and apply the manifest it prints ("repository@sha256:<64 hex digits>")`,
+    };
+  }
+  if (match === null) {
+    return {
+      problem: "InvalidImage",
+      message:
+        `spec.image "${image}" is not a valid image reference; use "registry/repository@sha256:<64 hex digits>" ` +
+        `as "kontinue build" prints it, so every execution runs the code it started on`,
     };
   }
   return { revision: match.groups!.hex!.slice(0, 16), image };

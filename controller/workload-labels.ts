@@ -21,6 +21,12 @@ export function workloadLabels(fn: FunctionResource, revision?: string): Record<
   };
 }
 
+/**
+ * The finalizer the controller puts on a Function that has workloads: a deleted Function keeps the Deployments of
+ * revisions with unfinished executions until those finish; then the finalizer goes and everything owned with it.
+ */
+export const DRAIN_FINALIZER = "kontinue.cloud/drain-executions";
+
 /** `process-order` + revision → `process-order-0123456789abcdef`. */
 export function deploymentName(fn: FunctionResource, revision: string): string {
   return `${fn.metadata.name}-${revision}`;

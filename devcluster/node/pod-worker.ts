@@ -56,6 +56,8 @@ interface Container {
   previousLog?: ContainerLog;
   /** Set while a liveness failure or a Pod stop is killing it. */
   killing?: "liveness" | "stop";
+  /** The pull-run-restart loop; it ends once the Pod stops and the last run exited. */
+  loop?: Promise<void>;
 }
 
 const kubeletSource = (host: string) => ({ component: "kubelet", host });
@@ -73,6 +75,8 @@ export class PodWorker {
   readonly #timers = new Set<NodeJS.Timeout>();
   #killAt: number | undefined;
   #killTimer: NodeJS.Timeout | undefined;
+  /** The grace period ran out: a container that starts now is killed at once. */
+  #killed = false;
 
   constructor(options: PodWorkerOptions) {
     this.#options = options;
@@ -118,7 +122,7 @@ export class PodWorker {
     mkdirSync(this.#options.podDir, { recursive: true });
     this.#options.writeKubeconfig(join(this.#options.podDir, "kubeconfig"), this.#pod);
     this.#writeStatus();
-    for (const container of this.#containers) void this.#runContainer(container);
+    for (const container of this.#containers) container.loop = this.#runContainer(container);
   }
 
   /** Stops writing to the API (devcluster is closing; its store may be gone). */
@@ -145,12 +149,15 @@ export class PodWorker {
       clearTimeout(this.#killTimer);
       this.#killTimer = setTimeout(
         () => {
+          this.#killed = true;
           for (const container of this.#containers) container.running?.signal("SIGKILL");
         },
         Math.max(0, deadlineMillis - this.#options.clock().getTime()),
       );
     }
-    await Promise.all(this.#containers.map((container) => container.running?.exited));
+    // The loops, not only the running processes: a container whose start was in flight when the stop came runs
+    // until it exits too, and its Pod IP and ports must not be handed to another Pod before.
+    await Promise.all(this.#containers.map((container) => container.loop));
     clearTimeout(this.#killTimer);
     this.#writeStatus();
   }
@@ -280,7 +287,7 @@ export class PodWorker {
     this.#event("Normal", "Created", `Created container ${spec.name}`);
     this.#event("Normal", "Started", `Started container ${spec.name}`);
     this.#setState(container, { running: { startedAt } }, !spec.readinessProbe);
-    if (this.#stopping) running.signal("SIGTERM");
+    if (this.#stopping) running.signal(this.#killed ? "SIGKILL" : "SIGTERM");
     void this.#probeLoop(container, running, "readiness");
     void this.#probeLoop(container, running, "liveness");
     const exit = await running.exited;
