@@ -9,6 +9,7 @@ import { registerWorkerCommand } from "./worker-command.ts";
 import { registerControllerCommand } from "./controller-command.ts";
 import { registerBuildCommand } from "./build-command.ts";
 import { registerSignalCommand } from "./signal-command.ts";
+import { registerUiCommand } from "./ui-command.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerControllerCommand(program);
   registerBuildCommand(program);
   registerSignalCommand(program);
+  registerUiCommand(program);
   return program;
 }
 

@@ -6,24 +6,25 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const modules = ["cli", "builder", "controller", "devcluster", "runtime", "crds", "templates"] as const;
+const modules = ["cli", "builder", "controller", "devcluster", "runtime", "crds", "templates", "ui"] as const;
 type ModuleName = (typeof modules)[number];
 
 /** Which modules each module may import (through their index.ts). */
 const allowed: Record<ModuleName, readonly ModuleName[]> = {
-  cli: ["builder", "controller", "devcluster", "runtime", "crds", "templates"],
+  cli: ["builder", "controller", "devcluster", "runtime", "crds", "templates", "ui"],
   builder: ["runtime", "crds"],
   controller: ["runtime", "crds"],
   devcluster: ["builder", "runtime", "crds"],
   runtime: ["crds"],
   crds: [],
   templates: ["runtime"],
+  ui: ["runtime", "crds"],
 };
 
 async function sourceFiles(folder: string): Promise<string[]> {
   const entries = await readdir(join(root, folder), { withFileTypes: true, recursive: true }).catch(() => []);
   return entries
-    .filter((e) => e.isFile() && /\.(ts|mts|js|mjs)$/.test(e.name) && !e.parentPath.split(sep).includes("testdata"))
+    .filter((e) => e.isFile() && /\.(ts|tsx|mts|js|mjs)$/.test(e.name) && !e.parentPath.split(sep).includes("testdata"))
     .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
