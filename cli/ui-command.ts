@@ -6,6 +6,7 @@ export interface UiCommandOptions extends KubeOptions {
   port: string;
   open?: boolean;
   context?: string;
+  token?: string;
 }
 
 export function registerUiCommand(program: Command): void {
@@ -15,7 +16,8 @@ export function registerUiCommand(program: Command): void {
       .description("serve the web UI (executions, functions, schedules, live) on 127.0.0.1 and print its URL")
       .option("--port <port>", "the port to listen on (0: any free one)", "7420")
       .option("--open", "open the URL in the default browser")
-      .option("--context <name>", "the kubeconfig context to use (default: its current context)"),
+      .option("--context <name>", "the kubeconfig context to use (default: its current context)")
+      .option("--token <token>", "the token the URL carries (default: a new random one per run)"),
   ).action(async (options: UiCommandOptions) => {
     const port = Number(options.port);
     const { KontinueError } = await import("../runtime/index.ts");
@@ -38,7 +40,12 @@ export function registerUiCommand(program: Command): void {
       connected.kubeConfig.setCurrentContext(options.context);
       namespace = options.namespace ?? context.namespace ?? "default";
     }
-    const server = await startUiServer({ kubeConfig: connected.kubeConfig, namespace, port });
+    const server = await startUiServer({
+      kubeConfig: connected.kubeConfig,
+      namespace,
+      port,
+      ...(options.token ? { token: options.token } : {}),
+    });
     const cluster = connected.kubeConfig.getCurrentCluster()?.server;
     process.stdout.write(`kontinue ui: namespace "${namespace}" on ${cluster}\n${server.url}\n`);
     if (options.open) {

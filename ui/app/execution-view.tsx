@@ -17,9 +17,8 @@ const finished = new Set(["Completed", "Failed", "Cancelled"]);
 export function ExecutionView({ name }: { name: string }) {
   const detail = useSignal<ExecutionDetail | undefined>(undefined);
   const error = useSignal("");
-  const key = [...executions.values()].find((row) => row.name === name)?.namespace;
-  const load = () =>
-    api<ExecutionDetail>(`/api/executions/${encodeURIComponent(key ?? "default")}/${encodeURIComponent(name)}`)
+  const load = (namespace: string) =>
+    api<ExecutionDetail>(`/api/executions/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`)
       .then((loaded) => {
         detail.value = loaded;
         error.value = "";
@@ -32,7 +31,8 @@ export function ExecutionView({ name }: { name: string }) {
     if (mine === undefined) return;
     const ownKey = `execution/${mine.namespace}/${name}`;
     const childChanged = [...changed].some((k) => executions.get(k.slice("execution/".length))?.parent === name);
-    if (detail.peek()?.execution.metadata.name !== name || changed.has(ownKey) || childChanged) void load();
+    if (detail.peek()?.execution.metadata.name !== name || changed.has(ownKey) || childChanged)
+      void load(mine.namespace);
   });
   version.value;
   const row = [...executions.values()].find((r) => r.name === name);

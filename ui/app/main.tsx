@@ -36,7 +36,7 @@ function App() {
       <StaleBanner />
       <main>
         {route.view === "executions" && <ExecutionsView />}
-        {route.view === "execution" && <ExecutionView name={route.name} />}
+        {route.view === "execution" && <ExecutionView key={route.name} name={route.name} />}
         {route.view === "start" && <StartView />}
         {route.view === "functions" && <FunctionsView />}
         {route.view === "schedules" && <SchedulesView />}
