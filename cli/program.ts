@@ -17,6 +17,7 @@ import { registerCompletionCommand } from "./completion-command.ts";
 import { registerNewCommand } from "./new-command.ts";
 import { registerInstallCommand } from "./install-command.ts";
 import { registerDeployCommand } from "./deploy-command.ts";
+import { registerUiCommand } from "./ui-command.ts";
 
 import packageJson from "../package.json" with { type: "json" };
 
@@ -55,6 +56,7 @@ export function createProgram(): Command {
   registerNewCommand(program);
   registerInstallCommand(program);
   registerDeployCommand(program);
+  registerUiCommand(program);
   return program;
 }
 

@@ -6,12 +6,12 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const modules = ["cli", "builder", "controller", "devcluster", "client", "runtime", "crds", "templates"] as const;
+const modules = ["cli", "builder", "controller", "devcluster", "client", "ui", "runtime", "crds", "templates"] as const;
 type ModuleName = (typeof modules)[number];
 
 /** Which modules each module may import (through their index.ts). */
 const allowed: Record<ModuleName, readonly ModuleName[]> = {
-  cli: ["builder", "controller", "devcluster", "client", "runtime", "crds", "templates"],
+  cli: ["builder", "controller", "devcluster", "client", "ui", "runtime", "crds", "templates"],
   builder: ["runtime", "crds"],
   controller: ["runtime", "crds"],
   devcluster: ["builder", "runtime", "crds"],
@@ -19,12 +19,13 @@ const allowed: Record<ModuleName, readonly ModuleName[]> = {
   runtime: ["crds"],
   crds: [],
   templates: ["runtime"],
+  ui: ["client", "runtime", "crds"],
 };
 
 async function sourceFiles(folder: string): Promise<string[]> {
   const entries = await readdir(join(root, folder), { withFileTypes: true, recursive: true }).catch(() => []);
   return entries
-    .filter((e) => e.isFile() && /\.(ts|mts|js|mjs)$/.test(e.name) && !e.parentPath.split(sep).includes("testdata"))
+    .filter((e) => e.isFile() && /\.(ts|tsx|mts|js|mjs)$/.test(e.name) && !e.parentPath.split(sep).includes("testdata"))
     .map((e) => relative(root, join(e.parentPath, e.name)));
 }
 
