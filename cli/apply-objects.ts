@@ -1,10 +1,37 @@
-// Installs Kontinue's CustomResourceDefinitions by server-side apply, as `kubectl apply --server-side` does, over the
-// runtime's keep-alive transport (one connection, no discovery round trips).
-import type { KubeConfig } from "@kubernetes/client-node";
+// Creates or updates objects by server-side apply, as `kubectl apply --server-side` does; Kontinue's
+// CustomResourceDefinitions over the runtime's keep-alive transport (one connection, no discovery round trips).
+import {
+  KubernetesObjectApi,
+  PatchStrategy,
+  loadYaml,
+  type KubeConfig,
+  type KubernetesObject,
+} from "@kubernetes/client-node";
 import { crdManifests } from "../crds/index.ts";
 import { KontinueError, createKubeHttp } from "../runtime/index.ts";
 
 const fieldManager = "kontinue";
+
+/** Server-side applies objects of any kind, one after another (a Namespace before what lives in it). */
+export async function applyObjects(kubeConfig: KubeConfig, objects: readonly KubernetesObject[]): Promise<void> {
+  const api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  for (const object of objects) {
+    try {
+      // client-node serializes built-in kinds from its typed models (xKubernetesPreserveUnknownFields, not
+      // x-kubernetes-preserve-unknown-fields): plain JSON would lose every field whose names differ.
+      const typed = loadYaml<KubernetesObject>(JSON.stringify(object));
+      await api.patch(typed, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+    } catch (cause) {
+      const subject = `${object.kind} "${object.metadata?.name}"`;
+      throw new KontinueError(
+        "CLI_APPLY_FAILED",
+        `cannot apply ${subject} to ${kubeConfig.getCurrentCluster()?.server}; check that the cluster is reachable ` +
+          `and you may write ${object.kind} objects`,
+        { cause },
+      );
+    }
+  }
+}
 const crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
 interface CrdStatus {
