@@ -5,7 +5,6 @@ import { addKubeOptions, type KubeOptions } from "./kube-flags.ts";
 export interface UiCommandOptions extends KubeOptions {
   port: string;
   open?: boolean;
-  context?: string;
   token?: string;
 }
 
@@ -16,7 +15,6 @@ export function registerUiCommand(program: Command): void {
       .description("serve the web UI (executions, functions, schedules, live) on 127.0.0.1 and print its URL")
       .option("--port <port>", "the port to listen on (0: any free one)", "7420")
       .option("--open", "open the URL in the default browser")
-      .option("--context <name>", "the kubeconfig context to use (default: its current context)")
       .option("--token <token>", "the token the URL carries (default: a new random one per run)"),
   ).action(async (options: UiCommandOptions) => {
     const port = Number(options.port);
@@ -28,18 +26,7 @@ export function registerUiCommand(program: Command): void {
     const { connect } = await import("./connect.ts");
     const { startUiServer } = await import("../ui/index.ts");
     const connected = connect(options);
-    let namespace = connected.namespace;
-    if (options.context !== undefined) {
-      const context = connected.kubeConfig.getContextObject(options.context);
-      if (context === null)
-        throw new KontinueError(
-          "CLI_BAD_FLAG",
-          `--context "${options.context}" is not in the kubeconfig; list them with "kubectl config get-contexts"`,
-          { terminal: true },
-        );
-      connected.kubeConfig.setCurrentContext(options.context);
-      namespace = options.namespace ?? context.namespace ?? "default";
-    }
+    const namespace = connected.namespace;
     const server = await startUiServer({
       kubeConfig: connected.kubeConfig,
       namespace,
