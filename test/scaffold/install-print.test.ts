@@ -134,6 +134,23 @@ describe("kontinue install refuses before it changes anything", () => {
     expect(got.message).toContain('cannot reach the cluster at https://127.0.0.1:9 (context "gone")');
   });
 
+  it("when --context names no context of the kubeconfig, listing those it has", async () => {
+    const got = await failure(
+      runInstall(
+        {
+          registry: "127.0.0.1:5000/x",
+          namespace: "kontinue-system",
+          kubeconfig: inject("kubeconfig"),
+          context: "prod",
+          timeout: "10",
+        },
+        { log: () => undefined },
+      ),
+    );
+    expect(got.code).toBe("CLI_UNKNOWN_CONTEXT");
+    expect(got.message).toMatch(/^the kubeconfig has no context "prod"; its contexts are "/);
+  });
+
   it("when RBAC forbids the user to create CRDs, naming verb and resource, and applying nothing", async () => {
     const dir = await temporaryDir("install-forbidden");
     const admin = parse(readFileSync(inject("kubeconfig"), "utf8")) as { users: { user: Record<string, string> }[] };
