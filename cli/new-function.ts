@@ -83,9 +83,9 @@ export async function scaffoldFunction(options: ScaffoldOptions): Promise<string
   if (existing.length > 0 && options.force !== true)
     throw new KontinueError(
       "CLI_FILE_EXISTS",
-      `cannot write ${existing.map((path) => `"${path}"`).join(", ")}: ${existing.length > 1 ? "they exist" : "it exists"} ` +
-        "already; choose another name, or " +
-        "pass --force to overwrite it",
+      `cannot write ${existing.map((path) => `"${path}"`).join(", ")}: ` +
+        `${existing.length > 1 ? "they exist" : "it exists"} already; choose another name, or pass --force to ` +
+        "overwrite it",
       { terminal: true },
     );
   await mkdir(dir, { recursive: true });

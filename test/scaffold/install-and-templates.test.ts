@@ -86,7 +86,7 @@ describe("kontinue install, then every template on the installed controller", ()
     await removeTemporaryDirs();
   });
 
-  it("installs the CRDs, RBAC and the controller, whose image it builds and pushes to the loopback registry", async () => {
+  it("installs the CRDs, RBAC and the controller, its image built and pushed to the loopback registry", async () => {
     const result = await runCli([
       "install",
       "--registry",
