@@ -430,7 +430,7 @@ export class KontinueClient {
     }
   }
 
-  /** Ends the client's watches and waits; the keep-alive connection's idle sockets do not hold the process. */
+  /** Ends the client's watches, waits and log streams; idle keep-alive sockets do not hold the process open. */
   close(): void {
     this.#closing.abort(new KontinueError("CLIENT_CLOSED", "the client was closed", { terminal: true }));
   }
