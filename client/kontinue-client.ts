@@ -30,7 +30,7 @@ import {
   WaitTimeoutError,
 } from "./client-errors.ts";
 import { explainFailure } from "./explain-failure.ts";
-import type { ArgsOf, ResultOf } from "./function-types.ts";
+import type { ArgsOf, ResultOf } from "../runtime/index.ts";
 import { idempotentName } from "./idempotent-name.ts";
 import { collectionPath, kinds, type ObjectKind, type ObjectKinds } from "./object-kinds.ts";
 import { type ClusterOptions, type ResolvedCluster, resolveCluster } from "./resolve-cluster.ts";

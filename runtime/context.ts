@@ -70,9 +70,9 @@ export interface SignalOptions {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: matches any definition whatever its result type (variance)
-type ArgsOf<F> = F extends FunctionDefinition<infer A, any> ? A : unknown;
+export type ArgsOf<F> = F extends FunctionDefinition<infer A, any> ? A : unknown;
 // biome-ignore lint/suspicious/noExplicitAny: matches any definition whatever its argument type (variance)
-type ResultOf<F> = F extends FunctionDefinition<any, infer R> ? Awaited<R> : unknown;
+export type ResultOf<F> = F extends FunctionDefinition<any, infer R> ? Awaited<R> : unknown;
 
 export interface Context {
   readonly executionName: string;

@@ -25,6 +25,8 @@ export type {
   ParentClose,
   Logger,
   LogLevel,
+  ArgsOf,
+  ResultOf,
 } from "./context.ts";
 export { StepTimeoutError } from "./context.ts";
 export { InvalidCallError } from "./call-arguments.ts";
