@@ -108,22 +108,10 @@ function checkFlags(options: InstallCommandOptions) {
 }
 
 async function reachCluster(options: InstallCommandOptions): Promise<{ kubeConfig: KubeConfig; describe: string }> {
-  const { kubeConfig } = connect(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig });
-  if (options.context !== undefined) {
-    if (kubeConfig.getContextObject(options.context) === null)
-      throw new KontinueError(
-        "CLI_UNKNOWN_CONTEXT",
-        `the kubeconfig has no context "${options.context}"; its contexts are ` +
-          `${
-            kubeConfig
-              .getContexts()
-              .map((context) => `"${context.name}"`)
-              .join(", ") || "none"
-          }`,
-        { terminal: true },
-      );
-    kubeConfig.setCurrentContext(options.context);
-  }
+  const { kubeConfig } = connect({
+    ...(options.kubeconfig === undefined ? {} : { kubeconfig: options.kubeconfig }),
+    ...(options.context === undefined ? {} : { context: options.context }),
+  });
   const server = kubeConfig.getCurrentCluster()?.server;
   try {
     await kubeConfig.makeApiClient(VersionApi).getCode();

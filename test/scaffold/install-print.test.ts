@@ -147,8 +147,8 @@ describe("kontinue install refuses before it changes anything", () => {
         { log: () => undefined },
       ),
     );
-    expect(got.code).toBe("CLI_UNKNOWN_CONTEXT");
-    expect(got.message).toMatch(/^the kubeconfig has no context "prod"; its contexts are "/);
+    expect(got.code).toBe("CLIENT_UNKNOWN_CONTEXT");
+    expect(got.message).toMatch(/^the context "prod" is not in .*; it has "/);
   });
 
   it("when RBAC forbids the user to create CRDs, naming verb and resource, and applying nothing", async () => {
