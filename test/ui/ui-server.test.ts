@@ -82,7 +82,7 @@ describe.skipIf(chromiumMissing())("the UI server in Chromium", () => {
     await browser?.close();
   });
 
-  it("after a restart it cannot resume the browser's id, so it sends a snapshot: deletions seen, no duplicates", async () => {
+  it("after a restart sends a snapshot for the id it cannot resume: deletions seen, no duplicates", async () => {
     await cluster.create("relist-kept", "processOrder", {});
     await cluster.create("relist-deleted", "processOrder", {});
     await page.goto(server.url);
