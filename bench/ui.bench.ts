@@ -41,11 +41,14 @@ async function pool<T>(items: readonly T[], width: number, work: (item: T) => Pr
 const recorder = `
   window.__changes = [];
   window.__longTasks = [];
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+  })
     .observe({ type: "longtask", buffered: true });
   new MutationObserver((records) => {
     const at = Date.now();
-    if (window.__firstRow === undefined && document.querySelector("tr[data-name]")) window.__firstRow = performance.now();
+    if (window.__firstRow === undefined && document.querySelector("tr[data-name]"))
+      window.__firstRow = performance.now();
     for (const record of records) {
       const node = record.target.nodeType === 1 ? record.target : record.target.parentElement;
       const row = node && node.closest && node.closest("tr[data-name]");
@@ -166,10 +169,12 @@ async function main(): Promise<void> {
         `  (write acknowledged → DOM: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, ` +
           `p95 ${percentile(latencies, 0.95).toFixed(1)} ms; ${fromEvent.length} of ${latencies.length} events timed)`,
         line(`burst of ${burst}: last write → all painted`, painted - lastAck, targets.burstPainted),
-        `  (first write → all painted ${painted - burstStart} ms; the writes themselves took ${lastAck - burstStart} ms)`,
+        `  (first write → all painted ${painted - burstStart} ms; ` +
+          `the writes themselves took ${lastAck - burstStart} ms)`,
         line("longest task during the burst", longest, targets.longestTask),
         line("reconnect after a server restart", reconnected - restartAt, targets.reconnect),
-        `  (server start ${(listening - restartAt).toFixed(0)} ms, then ${(reconnected - listening).toFixed(0)} ms to live)`,
+        `  (server start ${(listening - restartAt).toFixed(0)} ms, ` +
+          `then ${(reconnected - listening).toFixed(0)} ms to live)`,
         "",
       ].join("\n"),
     );

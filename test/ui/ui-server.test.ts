@@ -151,4 +151,16 @@ describe.skipIf(chromiumMissing())("the UI server in Chromium", () => {
       await readOnly.close();
     }
   });
+
+  it("says so when a restarted server no longer takes the page's token", async () => {
+    await page.goto(server.url);
+    await page.locator("[data-testid=freshness][data-state=live]").waitFor();
+    const { port } = server;
+    await server.close();
+    server = await startUiServer({ kubeConfig: cluster.kubeConfig, namespace, port });
+    await page
+      .getByTestId("stale-banner")
+      .getByText(/no longer accepts this page's token/)
+      .waitFor({ timeout: 30_000 });
+  });
 });

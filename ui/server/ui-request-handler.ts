@@ -34,6 +34,7 @@ export function createUiRequestHandler(options: UiRequestHandlerOptions) {
   };
   const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
     ["GET", /^\/api\/stream$/, (request, response) => stream(request, response, options)],
+    ["GET", /^\/api\/session$/, async () => ({ namespace: options.namespace })],
     [
       "GET",
       /^\/api\/executions\/([^/]+)\/([^/]+)$/,
@@ -92,6 +93,7 @@ export function createUiRequestHandler(options: UiRequestHandlerOptions) {
         if (schedule === undefined)
           throw new UiError("UI_NOT_FOUND", `schedule "${name}" is not in namespace "${ns}" (or was deleted)`);
         if (action === "run")
+          // Unlabelled: the controller counts only the runs it started against the schedule's policy and history.
           return client.createExecution(schedule.spec.function, schedule.spec.arguments ?? null, { namespace: ns! });
         return state.scheduleClient.mergePatch(ns!, name!, { spec: { suspend: action === "suspend" } });
       },
