@@ -218,7 +218,10 @@ function statusOf(error: unknown): number {
   if (error instanceof UiError) return error.status;
   const api = apiStatus(error);
   if (api !== undefined) return api;
+  // The client library's own errors (client/client-errors.ts), once it replaces ui-client.ts.
   if (isKontinueError(error, "CLIENT_NOT_FOUND")) return 404;
+  if (isKontinueError(error, "CLIENT_FORBIDDEN")) return 403;
+  if (isKontinueError(error, "CLIENT_UNREACHABLE")) return 502;
   if (isKontinueError(error) && error.terminal) return 409;
   return 500;
 }
