@@ -82,7 +82,7 @@ describe.skipIf(chromiumMissing())("the UI server in Chromium", () => {
     await browser?.close();
   });
 
-  it("after a restart it cannot resume the browser's id, so it sends a snapshot: deletions seen, no duplicates", async () => {
+  it("after a restart sends a snapshot for the id it cannot resume: deletions seen, no duplicates", async () => {
     await cluster.create("relist-kept", "processOrder", {});
     await cluster.create("relist-deleted", "processOrder", {});
     await page.goto(server.url);
@@ -150,5 +150,17 @@ describe.skipIf(chromiumMissing())("the UI server in Chromium", () => {
     } finally {
       await readOnly.close();
     }
+  });
+
+  it("says so when a restarted server no longer takes the page's token", async () => {
+    await page.goto(server.url);
+    await page.locator("[data-testid=freshness][data-state=live]").waitFor();
+    const { port } = server;
+    await server.close();
+    server = await startUiServer({ kubeConfig: cluster.kubeConfig, namespace, port });
+    await page
+      .getByTestId("stale-banner")
+      .getByText(/no longer accepts this page's token/)
+      .waitFor({ timeout: 30_000 });
   });
 });

@@ -150,6 +150,33 @@ describe.skipIf(chromiumMissing())("the UI's views", () => {
     expect(await page.getByTestId("steps-table").getByText("big:").count()).toBe(1);
   });
 
+  it("suspends, resumes and runs a schedule now", async () => {
+    const path = `/apis/${API_VERSION}/namespaces/${namespace}/${PLURALS.scheduledExecutions}/nightly-report`;
+    const suspended = async () =>
+      ((await cluster.http({ method: "GET", path })) as { spec: { suspend?: boolean } }).spec;
+    await page.goto(new URL("/schedules", ui.url).href);
+    await page.getByRole("button", { name: "Suspend" }).click();
+    await waitFor("spec.suspend", async () => (await suspended()).suspend === true);
+    await page.getByRole("button", { name: "Resume" }).click();
+    await waitFor("spec.suspend false", async () => (await suspended()).suspend === false);
+    const before = (await cluster.executions.list(namespace)).items.length;
+    await page.getByRole("button", { name: "Run now" }).click();
+    await waitFor(
+      "a new execution",
+      async () => (await cluster.executions.list(namespace)).items.length === before + 1,
+    );
+  });
+
+  it("cancels a selection in bulk after a confirm naming the count", async () => {
+    await page.goto(new URL("/executions?prefix=order-running", ui.url).href);
+    await page.getByLabel("select order-running-1").check();
+    await page.getByRole("button", { name: "Cancel selected…" }).click();
+    await page.getByRole("button", { name: "Yes, cancel 1" }).click();
+    await page.getByText("Cancelled 1").waitFor();
+    expect((await cluster.get("order-running-1"))?.spec.cancelRequested).toBe(true);
+    expect((await cluster.get("order-running"))?.spec.cancelRequested).toBeUndefined();
+  });
+
   it("can be used from the keyboard alone: list → detail → parent, and the start form", async () => {
     await page.goto(new URL("/executions?prefix=order-running-1", ui.url).href);
     await page.locator('tr[data-name="order-running-1"]').waitFor();

@@ -9,6 +9,8 @@ export type StreamState = "connecting" | "live" | "stale";
 export const streamState = signal<StreamState>("connecting");
 export const lastEventAt = signal<number | undefined>(undefined);
 export const staleSince = signal<number | undefined>(undefined);
+/** The server refused this page's token: it was restarted with a new one. */
+export const tokenRejected = signal(false);
 
 /** No message (heartbeats included) for this long means the stream is dead even if its socket is open. */
 const silenceMs = 15_000;
@@ -25,6 +27,7 @@ export function connectStream(): void {
     lastEventAt.value = Date.now();
     streamState.value = "live";
     staleSince.value = undefined;
+    tokenRejected.value = false;
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {
       stale();
@@ -46,7 +49,11 @@ export function connectStream(): void {
     source.onerror = () => {
       stale();
       // EventSource retries by itself unless the server answered with an error; then it is closed for good.
-      if (source?.readyState === EventSource.CLOSED) setTimeout(open, 1_000);
+      if (source?.readyState !== EventSource.CLOSED) return;
+      void fetch("/api/session")
+        .then((answer) => (tokenRejected.value = answer.status === 401))
+        .catch(() => undefined);
+      setTimeout(open, 1_000);
     };
   };
   open();

@@ -1,5 +1,5 @@
 // Whether the view's stream is live, the age of its last event, and a "stale since" banner when it drops.
-import { lastEventAt, staleSince, streamState } from "./event-stream.ts";
+import { lastEventAt, staleSince, streamState, tokenRejected } from "./event-stream.ts";
 import { clockTime, duration } from "./format.ts";
 import { now } from "./now.ts";
 
@@ -22,8 +22,10 @@ export function StaleBanner() {
   if (since === undefined) return null;
   return (
     <div class="banner" role="alert" data-testid="stale-banner">
-      Stale since {clockTime(new Date(since).toISOString())} UTC: the stream from the server dropped; reconnecting. What
-      you see may be out of date.
+      Stale since {clockTime(new Date(since).toISOString())} UTC:{" "}
+      {tokenRejected.value
+        ? "the UI server no longer accepts this page's token (it was restarted); open the URL kontinue ui printed."
+        : "the stream from the server dropped; reconnecting. What you see may be out of date."}
     </div>
   );
 }

@@ -49,7 +49,7 @@ export function SchedulesView() {
                 </td>
                 <td>
                   {[...executions.values()]
-                    .filter((e) => e.name.startsWith(`${row.name}-`) && e.function === row.function)
+                    .filter((e) => e.schedule === row.name && e.namespace === row.namespace)
                     .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""))
                     .slice(0, 5)
                     .map((e) => (

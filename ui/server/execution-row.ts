@@ -4,6 +4,12 @@ import type { Execution, ExecutionPhase } from "../../crds/index.ts";
 /** On an Execution started by a retry: the execution it retries (the client library sets it). */
 export const RETRY_OF_ANNOTATION = "kontinue.cloud/retry-of";
 
+/**
+ * On an Execution a schedule started: the ScheduledExecution's name. The controller's SCHEDULED_EXECUTION_LABEL;
+ * the same string until it moves to crds/labels.ts, where both can import it.
+ */
+export const SCHEDULE_LABEL = "kontinue.cloud/scheduled-execution";
+
 export interface ExecutionRow {
   namespace: string;
   name: string;
@@ -17,6 +23,8 @@ export interface ExecutionRow {
   completedAt: string | undefined;
   parent: string | undefined;
   retryOf: string | undefined;
+  /** The schedule that started it. */
+  schedule: string | undefined;
 }
 
 export function executionRow(execution: Execution): ExecutionRow {
@@ -34,6 +42,7 @@ export function executionRow(execution: Execution): ExecutionRow {
     completedAt: status?.completedAt,
     parent: spec.parent?.name,
     retryOf: metadata.annotations?.[RETRY_OF_ANNOTATION],
+    schedule: metadata.labels?.[SCHEDULE_LABEL],
   };
 }
 

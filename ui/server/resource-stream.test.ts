@@ -28,12 +28,17 @@ describe("ResourceStream", () => {
   it("coalesces changes to one object inside the window to the last one", async () => {
     const { clock, stream, received, send } = setup();
     stream.subscribe(undefined, send);
+    stream.publish(change("c", "Pending"), "0");
+    await clock.advance(0);
+    expect(received).toHaveLength(2);
     stream.publish(change("a", "Pending"), "1");
     stream.publish(change("b", "Pending"), "2");
     stream.publish(change("a", "Executing"), "3");
     stream.publish({ kind: "execution", key: "ns/b" }, "4");
-    await clock.advance(20);
-    expect(received.slice(1)).toEqual([
+    await clock.advance(10);
+    expect(received).toHaveLength(2);
+    await clock.advance(10);
+    expect(received.slice(2)).toEqual([
       { type: "changes", id: "4", changes: [change("a", "Executing"), { kind: "execution", key: "ns/b" }] },
     ]);
   });

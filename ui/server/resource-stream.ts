@@ -22,7 +22,7 @@ export interface StreamMessage {
 export interface ResourceStreamOptions {
   /** Every object's current row, for a snapshot. */
   snapshot(): StreamChange[];
-  /** How long changes gather before they are sent, so a burst of updates to one object sends one. Default 20 ms. */
+  /** The least time between two batches, so a burst of updates to one object sends its last. Default 20 ms. */
   coalesceMs?: number;
   /** Changes kept for resuming. Default 20,000. */
   bufferSize?: number;
@@ -40,6 +40,7 @@ export class ResourceStream {
   readonly #pending = new Map<string, Numbered>();
   readonly #subscribers = new Set<(message: StreamMessage) => void>();
   #flushing = false;
+  #lastFlush = Number.NEGATIVE_INFINITY;
   /** Bumped by `resync`: ids from before it are unknown, as after a server restart. */
   #epoch = 0;
 
@@ -53,7 +54,10 @@ export class ResourceStream {
     this.#pending.set(`${change.kind}/${change.key}`, { ...change, id: resourceVersion });
     if (this.#flushing) return;
     this.#flushing = true;
-    void this.#clock.sleep(this.#options.coalesceMs ?? 20).then(() => this.#flush());
+    // A change after a quiet spell goes out at once (with whatever arrives in the same turn); under a stream of
+    // changes, batches leave at most once per window, so a burst of updates to one object sends its last state.
+    const wait = Math.max(0, this.#lastFlush + (this.#options.coalesceMs ?? 20) - this.#clock.now());
+    void this.#clock.sleep(wait).then(() => this.#flush());
   }
 
   /**
@@ -103,6 +107,7 @@ export class ResourceStream {
 
   #flush(): void {
     this.#flushing = false;
+    this.#lastFlush = this.#clock.now();
     if (this.#pending.size === 0) return;
     const batch = [...this.#pending.values()];
     this.#pending.clear();

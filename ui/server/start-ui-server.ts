@@ -25,7 +25,7 @@ export interface UiServerOptions {
   client?: UiClient;
   http?: KubeHttp;
   clock?: Clock;
-  /** How long changes to one object gather before the browsers get them. Default 20 ms. */
+  /** The least time between two batches to the browsers (a quiet stream sends at once). Default 20 ms. */
   coalesceMs?: number;
   /** Default 5,000 ms: how often an idle stream proves it is alive. */
   heartbeatMs?: number;

@@ -34,6 +34,7 @@ export function createUiRequestHandler(options: UiRequestHandlerOptions) {
   };
   const routes: Array<[method: string, pattern: RegExp, handler: Handler]> = [
     ["GET", /^\/api\/stream$/, (request, response) => stream(request, response, options)],
+    ["GET", /^\/api\/session$/, async () => ({ namespace: options.namespace })],
     [
       "GET",
       /^\/api\/executions\/([^/]+)\/([^/]+)$/,
@@ -92,6 +93,7 @@ export function createUiRequestHandler(options: UiRequestHandlerOptions) {
         if (schedule === undefined)
           throw new UiError("UI_NOT_FOUND", `schedule "${name}" is not in namespace "${ns}" (or was deleted)`);
         if (action === "run")
+          // Unlabelled: the controller counts only the runs it started against the schedule's policy and history.
           return client.createExecution(schedule.spec.function, schedule.spec.arguments ?? null, { namespace: ns! });
         return state.scheduleClient.mergePatch(ns!, name!, { spec: { suspend: action === "suspend" } });
       },
@@ -216,7 +218,10 @@ function statusOf(error: unknown): number {
   if (error instanceof UiError) return error.status;
   const api = apiStatus(error);
   if (api !== undefined) return api;
+  // The client library's own errors (client/client-errors.ts), once it replaces ui-client.ts.
   if (isKontinueError(error, "CLIENT_NOT_FOUND")) return 404;
+  if (isKontinueError(error, "CLIENT_FORBIDDEN")) return 403;
+  if (isKontinueError(error, "CLIENT_UNREACHABLE")) return 502;
   if (isKontinueError(error) && error.terminal) return 409;
   return 500;
 }
