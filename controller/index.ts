@@ -33,7 +33,6 @@ export {
   scheduleReconciler,
   scheduledExecutionFor,
   ownedRuns,
-  SCHEDULED_EXECUTION_LABEL,
   SCHEDULED_AT_ANNOTATION,
 } from "./schedule-reconciler.ts";
 export { planSchedule, scheduledExecutionName, MAX_MISSED_SLOTS } from "./schedule-plan.ts";

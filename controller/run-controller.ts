@@ -4,6 +4,7 @@ import type { KubeConfig, V1ObjectMeta, V1Pod } from "@kubernetes/client-node";
 import { hostname } from "node:os";
 import {
   PLURALS,
+  SCHEDULED_EXECUTION_LABEL,
   type Execution,
   type FunctionResource,
   type ScheduledExecution,
@@ -25,7 +26,7 @@ import { projectExecution } from "./execution-projection.ts";
 import { controllerResources } from "./hydrating-execution-client.ts";
 import { startLeaderElection, type LeaderElectionOptions } from "./leader-election.ts";
 import { eventRecorder } from "./object-event.ts";
-import { SCHEDULED_EXECUTION_LABEL, scheduleReconciler } from "./schedule-reconciler.ts";
+import { scheduleReconciler } from "./schedule-reconciler.ts";
 import { ttlReconciler } from "./ttl-reconciler.ts";
 import { createWorkloadReconcilers } from "./workload-reconcilers.ts";
 import { labelReconciler } from "./label-reconciler.ts";

@@ -5,6 +5,7 @@
 import {
   API_VERSION,
   FUNCTION_LABEL,
+  SCHEDULED_EXECUTION_LABEL,
   toResourceName,
   type Condition,
   type Execution,
@@ -18,8 +19,6 @@ import { parseCronSchedule, type CronSchedule } from "./schedule-cron.ts";
 import { planSchedule, type ScheduledRun } from "./schedule-plan.ts";
 import { splitKey, type Reconciler } from "./work-queue.ts";
 
-/** On every execution a schedule starts: the ScheduledExecution's name. */
-export const SCHEDULED_EXECUTION_LABEL = "kontinue.cloud/scheduled-execution";
 /** A label value's limit: the schedule's name is one on every execution it starts. */
 const MAX_NAME_LENGTH = 63;
 /** On every execution a schedule starts: the slot it was started for (RFC 3339). */

@@ -12,6 +12,7 @@ export {
   PARENT_UID_LABEL,
   PARENT_CLOSE_LABEL,
   RETRY_OF_ANNOTATION,
+  SCHEDULED_EXECUTION_LABEL,
 } from "./labels.ts";
 export { toResourceName } from "./resource.ts";
 export type { Resource } from "./resource.ts";

@@ -22,3 +22,6 @@ export const PARENT_CLOSE_LABEL = "kontinue.cloud/parent-close";
 
 /** On an Execution started by `kontinue retry`: the name of the failed Execution it retries. */
 export const RETRY_OF_ANNOTATION = "kontinue.cloud/retry-of";
+
+/** On every execution a schedule starts: the ScheduledExecution's name. */
+export const SCHEDULED_EXECUTION_LABEL = "kontinue.cloud/scheduled-execution";

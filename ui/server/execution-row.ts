@@ -1,14 +1,10 @@
 // What a list shows of an Execution: a few fields, never the journal, arguments or result.
-import type { Execution, ExecutionPhase } from "../../crds/index.ts";
-
-/** On an Execution started by a retry: the execution it retries (the client library sets it). */
-export const RETRY_OF_ANNOTATION = "kontinue.cloud/retry-of";
-
-/**
- * On an Execution a schedule started: the ScheduledExecution's name. The controller's SCHEDULED_EXECUTION_LABEL;
- * the same string until it moves to crds/labels.ts, where both can import it.
- */
-export const SCHEDULE_LABEL = "kontinue.cloud/scheduled-execution";
+import {
+  RETRY_OF_ANNOTATION,
+  SCHEDULED_EXECUTION_LABEL,
+  type Execution,
+  type ExecutionPhase,
+} from "../../crds/index.ts";
 
 export interface ExecutionRow {
   namespace: string;
@@ -42,7 +38,7 @@ export function executionRow(execution: Execution): ExecutionRow {
     completedAt: status?.completedAt,
     parent: spec.parent?.name,
     retryOf: metadata.annotations?.[RETRY_OF_ANNOTATION],
-    schedule: metadata.labels?.[SCHEDULE_LABEL],
+    schedule: metadata.labels?.[SCHEDULED_EXECUTION_LABEL],
   };
 }
 

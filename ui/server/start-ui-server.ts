@@ -1,12 +1,12 @@
 // Starts the web UI: informers on the cluster, the prebuilt app and its API on 127.0.0.1, behind a per-run token.
 import type { KubeConfig } from "@kubernetes/client-node";
+import { createClient, type KontinueClient } from "../../client/index.ts";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createKubeHttp, systemClock, type Clock, type KubeHttp } from "../../runtime/index.ts";
 import { defaultAppDir, loadAppAssets } from "./app-assets.ts";
 import { createClusterState } from "./cluster-state.ts";
-import { createUiClient, type UiClient } from "./ui-client.ts";
 import { UiError } from "./ui-error.ts";
 import { createUiRequestHandler } from "./ui-request-handler.ts";
 
@@ -22,7 +22,7 @@ export interface UiServerOptions {
   /** Default: ui/dist/ of this package (`npm run build:ui`). */
   appDir?: string;
   /** Default: the client library's actions over `http`. */
-  client?: UiClient;
+  client?: KontinueClient;
   http?: KubeHttp;
   clock?: Clock;
   /** The least time between two batches to the browsers (a quiet stream sends at once). Default 20 ms. */
@@ -66,7 +66,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     token,
     origins: () => [`http://${host}:${port}`, `http://localhost:${port}`],
     state,
-    client: options.client ?? createUiClient(state.executionClient, options.namespace),
+    client: options.client ?? uiClient(options.kubeConfig, options.namespace),
     assets,
     namespace: options.namespace,
     heartbeatMs: options.heartbeatMs ?? 5_000,
@@ -104,4 +104,10 @@ function listen(server: Server, port: number): Promise<number> {
     );
     server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+/** The client library on the UI's kubeconfig and namespace: its actions run with the user's credentials. */
+function uiClient(kubeConfig: KubeConfig, namespace: string): KontinueClient {
+  const server = kubeConfig.getCurrentCluster()?.server ?? "the cluster";
+  return createClient({ kubeConfig, namespace, description: `${server} (the UI's kubeconfig)`, source: "flag" });
 }

@@ -6,7 +6,7 @@ import type { AppAssets } from "./app-assets.ts";
 import type { ClusterState } from "./cluster-state.ts";
 import { executionDetail, fullValue } from "./execution-detail.ts";
 import type { StreamMessage } from "./resource-stream.ts";
-import type { UiClient } from "./ui-client.ts";
+import type { KontinueClient } from "../../client/index.ts";
 import { UiError } from "./ui-error.ts";
 
 export interface UiRequestHandlerOptions {
@@ -14,7 +14,7 @@ export interface UiRequestHandlerOptions {
   /** The origins a write may come from, e.g. `http://127.0.0.1:7420`. */
   origins(): readonly string[];
   state: ClusterState;
-  client: UiClient;
+  client: KontinueClient;
   assets: AppAssets;
   namespace: string;
   heartbeatMs: number;
@@ -218,7 +218,7 @@ function statusOf(error: unknown): number {
   if (error instanceof UiError) return error.status;
   const api = apiStatus(error);
   if (api !== undefined) return api;
-  // The client library's own errors (client/client-errors.ts), once it replaces ui-client.ts.
+  // The client library's own errors (client/client-errors.ts).
   if (isKontinueError(error, "CLIENT_NOT_FOUND")) return 404;
   if (isKontinueError(error, "CLIENT_FORBIDDEN")) return 403;
   if (isKontinueError(error, "CLIENT_UNREACHABLE")) return 502;
