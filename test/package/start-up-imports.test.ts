@@ -33,6 +33,10 @@ describe("what each command loads", () => {
     ({ metafile } = await buildDist({ emit: "js" }));
   });
 
+  it("sees the packages a chunk loads (devcluster's needs better-sqlite3)", () => {
+    expect(staticPackages(metafile, outputOf(metafile, "devcluster/index.ts"))).toContain("better-sqlite3");
+  });
+
   it("starts the CLI (--version, --help, parsing) with no package from node_modules", () => {
     expect(staticPackages(metafile, outputOf(metafile, "cli/index.ts"))).toEqual([]);
   });
@@ -44,7 +48,6 @@ describe("what each command loads", () => {
     ["build", "builder/index.ts"],
   ])("runs %s without devcluster's native sqlite module or a TypeScript loader", (_command, entryPoint) => {
     const packages = staticPackages(metafile, outputOf(metafile, entryPoint));
-    expect(packages.length).toBeGreaterThan(0);
     expect(packages).not.toContain("better-sqlite3");
     expect(packages).not.toContain("tsx/esm/api");
   });
