@@ -1,13 +1,20 @@
 // Pod IPs on loopback: every live Pod gets its own 127.x.y.z (Linux routes all of 127/8 to lo),
-// so two Pods can each bind the same port.
+// so two Pods can each bind the same port. Addresses something already listens on are skipped: two devclusters
+// on one machine (parallel test suites) would otherwise give their first Pods the same 127.1.0.1.
+import { listeningAddresses } from "./listening-addresses.ts";
 
 export class PodIpPool {
   readonly #base: number;
   readonly #size: number;
   readonly #used = new Map<string, number>();
+  readonly #busy: () => ReadonlySet<string>;
 
-  /** Addresses from `first` (default 127.1.0.1) on, `size` of them (default 65 000). */
-  constructor(options: { first?: string; size?: number } = {}) {
+  /**
+   * Addresses from `first` (default 127.1.0.1) on, `size` of them (default 65 000), skipping those `busy`
+   * returns (default: the addresses with a listening socket on this machine).
+   */
+  constructor(options: { first?: string; size?: number; busy?: () => ReadonlySet<string> } = {}) {
+    this.#busy = options.busy ?? listeningAddresses;
     const parts = (options.first ?? "127.1.0.1").split(".").map(Number);
     this.#base = ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
     this.#size = options.size ?? 65_000;
@@ -18,9 +25,11 @@ export class PodIpPool {
     const existing = this.#used.get(uid);
     if (existing !== undefined) return this.#format(existing);
     const taken = new Set(this.#used.values());
+    const busy = this.#busy();
     for (let offset = 0; offset < this.#size; offset++) {
       const address = this.#base + offset;
       if ((address & 0xff) === 0 || (address & 0xff) === 0xff || taken.has(address)) continue;
+      if (busy.has(this.#format(address))) continue;
       this.#used.set(uid, address);
       return this.#format(address);
     }
