@@ -5,7 +5,7 @@ import { PodIpPool } from "./pod-ip-pool.ts";
 
 describe("PodIpPool with another devcluster on the machine", () => {
   it("skips addresses something already listens on", () => {
-    const pool = new PodIpPool({ busy: () => new Set(["127.1.0.1", "127.1.0.2"]) });
+    const pool = new PodIpPool({ first: "127.1.0.1", busy: () => new Set(["127.1.0.1", "127.1.0.2"]) });
     expect(pool.allocate("a")).toBe("127.1.0.3");
   });
 
@@ -19,5 +19,11 @@ describe("PodIpPool with another devcluster on the machine", () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it("starts each devcluster at its own random block, so two hand out different first addresses", () => {
+    const firsts = new Set(Array.from({ length: 20 }, () => new PodIpPool({ busy: () => new Set() }).allocate("a")));
+    expect(firsts.size).toBeGreaterThan(15);
+    for (const address of firsts) expect(address).toMatch(/^127\.([1-9]|[1-9]\d|1\d\d|200)\.\d{1,3}\.1$/);
   });
 });
