@@ -9,7 +9,7 @@ import {
   type KubernetesObject,
   type V1Deployment,
 } from "@kubernetes/client-node";
-import { extname } from "node:path";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
 import { buildControllerImage, parsePushTarget } from "../builder/index.ts";
@@ -55,9 +55,7 @@ export async function runInstall(
   }
   log(`building the controller image and pushing it to ${options.registry}`);
   const image = await buildControllerImage({
-    entry: fileURLToPath(
-      new URL(`./install-controller-entry${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
-    ),
+    entry: controllerEntry(),
     target: settings.target,
     ...(options.base === undefined ? {} : { base: options.base }),
     ...(settings.platforms === undefined ? {} : { platforms: settings.platforms }),
@@ -185,4 +183,12 @@ async function waitAvailable(kubeConfig: KubeConfig, namespace: string, deadline
     }
     await clock.sleep(250);
   }
+}
+
+/** The controller image's entry: its source in a checkout, else the published package's prebuilt one. */
+function controllerEntry(): string {
+  const source = fileURLToPath(new URL("./install-controller-entry.ts", import.meta.url));
+  return existsSync(source)
+    ? source
+    : fileURLToPath(new URL("../dist/cli/install-controller-entry.js", import.meta.url));
 }

@@ -9,7 +9,13 @@ import { build, transform, type Metafile, type Plugin } from "esbuild";
 import type ts from "typescript";
 
 /** Entries as `<folder>/index.ts`; each lands at `dist/<folder>/index.js`. A missing one is skipped. */
-export const DIST_ENTRIES = ["cli/index.ts", "runtime/index.ts", "client/index.ts"] as const;
+export const DIST_ENTRIES = [
+  "cli/index.ts",
+  "runtime/index.ts",
+  "client/index.ts",
+  // What `kontinue install` bundles into the controller image, from dist/ where no sources are published.
+  "cli/install-controller-entry.ts",
+] as const;
 
 /** The entries whose types are published (the CLI has none). */
 const TYPED_ENTRIES = ["runtime/index.ts", "client/index.ts"] as const;

@@ -12,8 +12,8 @@ export class PodIpPool {
   readonly #busy: () => ReadonlySet<string>;
 
   /**
-   * Addresses from `first` (default 127.x.y.1 with x.y a random block in 127.1.0.0–127.200.255.0) on, `size` of them (default 65 000), skipping those `busy`
-   * returns (default: the addresses with a listening socket on this machine).
+   * Addresses from `first` (default 127.x.y.1, x.y a random block in 127.1.0.0–127.200.255.0) on, `size` of them
+   * (default 65 000), skipping those `busy` returns (default: the addresses with a listening socket on this machine).
    */
   constructor(options: { first?: string; size?: number; busy?: () => ReadonlySet<string> } = {}) {
     this.#busy = options.busy ?? listeningAddresses;
