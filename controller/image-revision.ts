@@ -27,8 +27,8 @@ export function imageRevision(image: string | undefined): ImageRevision {
     return {
       problem: "SourceImage",
       message:
-        `spec.image "${image}" names sources, not an image: "kontinue dev" runs this function's workers from ` +
-        `source, so no Deployment is created; build and push an image with "kontinue deploy" to run it on the cluster`,
+        `spec.image "${image}" names sources, not an image (workers run from source with "kontinue worker"), so ` +
+        `no Deployment is created; build and push an image with "kontinue deploy" to run it on the cluster`,
     };
   }
   const match = digestPattern.exec(image);
