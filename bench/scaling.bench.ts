@@ -10,7 +10,7 @@ import { CoreV1Api, type V1Deployment, type V1ObjectMeta, type V1Pod } from "@ku
 import { readFileSync, rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { startController } from "../controller/index.ts";
+import { finishedSteps, startController } from "../controller/index.ts";
 import { API_VERSION, FUNCTION_LABEL, type Execution, type FunctionResource } from "../crds/index.ts";
 import { ResourceClient, createKubeHttp, createResourceInformer, kontinueResources } from "../runtime/index.ts";
 import { applyCrds, loadKubeConfig, serveDevCluster, temporaryDataDir } from "../test/fixtures/devcluster-fixture.ts";
@@ -374,7 +374,9 @@ async function measureWorkloads(mode: RunnerMode): Promise<void> {
     const victim = await until("one worker holding all 10", async () => {
       const all = (await executions.list(ns, `${FUNCTION_LABEL}=worker-crash`)).items;
       const pods = new Set(all.map((e) => e.status?.lease?.pod));
-      return all.length === 10 && all.every((e) => e.status?.phase === "Executing") && pods.size === 1
+      // Each has checkpointed a step: killed mid-run after progress, so no crash-loop backoff delays the handback.
+      const progressed = all.every((e) => e.status?.phase === "Executing" && finishedSteps(e) >= 1);
+      return all.length === 10 && progressed && pods.size === 1
         ? { pod: [...pods][0]!, holders: new Set(all.map((e) => e.status?.lease?.holder)) }
         : undefined;
     });
