@@ -1,19 +1,23 @@
 // `npm run bench:scaling`: the workload controller on devcluster — first Pending execution of a Function
 // at zero → Deployment replicas written, reconcile latency p50/p99, and the controller's resident memory
 // with 100,000 Executions stored. devcluster runs as its own process, and so does the controller for the
-// memory figure (`kontinue controller`). The Pod figures of the issue (Pod Running, worker Ready, drain
-// speed-up, SIGKILL recovery) need devcluster's local runner, which does not run Pods yet.
+// memory figure (`kontinue controller`). Then, per runner mode (process, Docker), with real images from the
+// builder on devcluster's node agent (test/workloads' rig): first Pending execution → replicas written → Pod
+// Running → worker Ready → execution Completed; 100 × 3-step executions drained with maxReplicas 1, 2 and 4;
+// a worker SIGKILLed while it holds 10 executions → all running again elsewhere → all completed.
 import { spawn } from "node:child_process";
-import { CoreV1Api, type V1Deployment, type V1ObjectMeta } from "@kubernetes/client-node";
+import { CoreV1Api, type V1Deployment, type V1ObjectMeta, type V1Pod } from "@kubernetes/client-node";
 import { readFileSync, rmSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { startController } from "../controller/index.ts";
+import { finishedSteps, startController } from "../controller/index.ts";
 import { API_VERSION, FUNCTION_LABEL, type Execution, type FunctionResource } from "../crds/index.ts";
 import { ResourceClient, createKubeHttp, createResourceInformer, kontinueResources } from "../runtime/index.ts";
 import { applyCrds, loadKubeConfig, serveDevCluster, temporaryDataDir } from "../test/fixtures/devcluster-fixture.ts";
+import { removeTemporaryDirs } from "../test/fixtures/temporary-dirs.ts";
+import { startWorkloadsRig, type RunnerMode } from "../test/workloads/workloads-rig.ts";
 
-const targets = { replicasWrittenMs: 200, controllerMegabytes: 200 };
+const targets = { replicasWrittenMs: 200, controllerMegabytes: 200, workerReadyMs: 1000, recoveryMs: 500 };
 const stored = Number(process.env.KONTINUE_BENCH_EXECUTIONS ?? 100_000);
 const repository = fileURLToPath(new URL("..", import.meta.url));
 
@@ -213,11 +217,198 @@ try {
     await new Promise((resolve) => child.once("exit", resolve));
   }
   await watch.stop();
-  console.log(
-    "not measured: Pod Running, worker Ready, drain speed-up per replica, SIGKILL recovery — devcluster runs no Pods " +
-      "yet",
-  );
 } finally {
   await cluster.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+for (const mode of ["process", "docker"] as const) {
+  try {
+    await measureWorkloads(mode);
+  } catch (error) {
+    console.log(`${mode} mode not measured: ${(error as Error).message}`);
+  }
+}
+await removeTemporaryDirs();
+
+/** When each Pod of a Function was first seen Running and Ready (performance.now()), as a watch sees them. */
+function podMoments() {
+  const running = new Map<string, number>();
+  const ready = new Map<string, number>();
+  return {
+    running,
+    ready,
+    see(pod: V1Pod) {
+      const name = pod.metadata?.name ?? "";
+      if (pod.status?.phase === "Running" && !running.has(name)) running.set(name, performance.now());
+      if (pod.status?.containerStatuses?.[0]?.ready && !ready.has(name)) ready.set(name, performance.now());
+    },
+    /** The first moment after `since` of any Pod in `moments` whose name starts with `prefix`. */
+    first(moments: Map<string, number>, prefix: string, since: number): number | undefined {
+      const after = [...moments].filter(([name, at]) => name.startsWith(prefix) && at >= since).map(([, at]) => at);
+      return after.length === 0 ? undefined : Math.min(...after);
+    },
+  };
+}
+
+async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 120_000) {
+  const started = performance.now();
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+async function measureWorkloads(mode: RunnerMode): Promise<void> {
+  console.log(`\n${mode} mode: builder images on devcluster's node agent`);
+  const rig = await startWorkloadsRig(mode, `bench-${mode}`);
+  const ns = rig.cluster.namespace;
+  const moments = podMoments();
+  const podWatch = createResourceInformer<V1Pod & { metadata: V1ObjectMeta }>({
+    kubeConfig: rig.cluster.kubeConfig,
+    client: rig.pods,
+    namespace: ns,
+    onChange: (pod) => moments.see(pod),
+  });
+  try {
+    await podWatch.start();
+    const manifests = await rig.build("v1");
+    const executions = rig.cluster.resources.executions;
+    const phases = async (fn: string) =>
+      (await executions.list(ns, `${FUNCTION_LABEL}=${fn}`)).items.map((e) => e.status?.phase);
+    const replicasOf = (fn: string) => rig.replicas.filter((sample) => sample.deployment.startsWith(`${fn}-`));
+    const atZero = (fn: string) =>
+      until(`${fn} back at zero with no Pods`, async () => {
+        const last = replicasOf(fn).at(-1);
+        const pods = (await rig.pods.list(ns, `${FUNCTION_LABEL}=${fn}`)).items;
+        return last?.replicas === 0 && pods.length === 0 ? true : undefined;
+      });
+
+    // 1. A Function at zero wakes: replicas written, Pod Running, worker Ready, execution Completed.
+    const wake = manifests.get("scale-out")!;
+    await rig.deploy(wake, { scaling: { maxReplicas: 1, targetPendingPerReplica: 1, cooldownSeconds: 1 } });
+    await until("the Deployment", () => (replicasOf("scale-out").length > 0 ? true : undefined));
+    const rounds: { written: number; running: number; ready: number; completed: number }[] = [];
+    for (let round = 0; round < 4; round++) {
+      await atZero("scale-out");
+      await sleep(200);
+      const created = performance.now();
+      const [execution] = await rig.createExecutions("scale-out", [`wake-${round}`], { steps: 1, stepMillis: 0 });
+      const written = await until(
+        "replicas written",
+        () => replicasOf("scale-out").find((sample) => sample.at >= created && sample.replicas >= 1)?.at,
+      );
+      const running = await until("a Pod Running", () => moments.first(moments.running, "scale-out-", created));
+      const ready = await until("a worker Ready", () => moments.first(moments.ready, "scale-out-", created));
+      await until("the execution Completed", async () => {
+        const live = await executions.get(ns, execution!.metadata.name!);
+        return live?.status?.phase === "Completed" ? true : undefined;
+      });
+      rounds.push({ written: written - created, running: running - written, ready: ready - written, completed: 0 });
+      rounds.at(-1)!.completed = performance.now() - created;
+    }
+    const [cold, ...warm] = rounds;
+    const median = (field: keyof (typeof rounds)[number]) =>
+      percentile(
+        warm.map((round) => round[field]),
+        0.5,
+      );
+    report(
+      `first Pending execution → replicas written (median of ${warm.length})`,
+      `${fmt(median("written"))} ms`,
+      `≤ ${targets.replicasWrittenMs} ms`,
+      median("written") <= targets.replicasWrittenMs,
+    );
+    report("  replicas written → Pod Running", `${fmt(median("running"))} ms`, "-", undefined);
+    report(
+      "  replicas written → first worker Ready",
+      `${fmt(median("ready"))} ms`,
+      mode === "process" ? `≤ ${targets.workerReadyMs} ms` : "-",
+      mode === "process" ? median("ready") <= targets.workerReadyMs : undefined,
+    );
+    report("  first Pending execution → execution Completed", `${fmt(median("completed"))} ms`, "-", undefined);
+    report(
+      "  the same, first time (image pulled and unpacked)",
+      `${fmt(cold!.ready)} ms Ready, ${fmt(cold!.completed)} ms done`,
+      "-",
+      undefined,
+    );
+
+    // 2. 100 × 3-step executions drained from zero with maxReplicas 1, 2 and 4.
+    const drained = new Map<number, number>();
+    for (const maxReplicas of [1, 2, 4]) {
+      await atZero("scale-out");
+      await rig.deploy(wake, { scaling: { maxReplicas, targetPendingPerReplica: 10, cooldownSeconds: 1 } });
+      await sleep(300);
+      const started = performance.now();
+      const names = Array.from({ length: 100 }, (_, n) => `drain-${maxReplicas}-${n}`);
+      await rig.createExecutions("scale-out", names, { steps: 3, stepMillis: 100 });
+      await until(
+        "100 executions drained",
+        async () => {
+          const all = (await executions.list(ns, `${FUNCTION_LABEL}=scale-out`)).items.filter((e) =>
+            e.metadata.name!.startsWith(`drain-${maxReplicas}-`),
+          );
+          return all.length === 100 && all.every((e) => e.status?.phase === "Completed") ? true : undefined;
+        },
+        300_000,
+      );
+      drained.set(maxReplicas, (performance.now() - started) / 1000);
+      const ratio = drained.get(1)! / drained.get(maxReplicas)!;
+      report(
+        `100 × 3-step executions (100 ms steps) drained, maxReplicas ${maxReplicas}`,
+        `${fmt(drained.get(maxReplicas)!, 2)} s`,
+        "-",
+        undefined,
+      );
+      if (maxReplicas > 1) report(`  speed-up over 1 replica`, `× ${fmt(ratio, 2)}`, "-", undefined);
+    }
+
+    // 3. A worker holding 10 executions is SIGKILLed while another one is Ready and idle.
+    const crash = manifests.get("worker-crash")!;
+    await rig.deploy(crash, { scaling: { minReplicas: 1, maxReplicas: 1, targetPendingPerReplica: 10 } });
+    const held = Array.from({ length: 10 }, (_, n) => `held-${n}`);
+    await rig.createExecutions("worker-crash", held, { steps: 4, stepMillis: 1000 });
+    const victim = await until("one worker holding all 10", async () => {
+      const all = (await executions.list(ns, `${FUNCTION_LABEL}=worker-crash`)).items;
+      const pods = new Set(all.map((e) => e.status?.lease?.pod));
+      // Each has checkpointed a step: killed mid-run after progress, so no crash-loop backoff delays the handback.
+      const progressed = all.every((e) => e.status?.phase === "Executing" && finishedSteps(e) >= 1);
+      return all.length === 10 && progressed && pods.size === 1
+        ? { pod: [...pods][0]!, holders: new Set(all.map((e) => e.status?.lease?.holder)) }
+        : undefined;
+    });
+    await rig.deploy(crash, { scaling: { minReplicas: 2, maxReplicas: 2, targetPendingPerReplica: 10 } });
+    await until("a second worker Ready", async () => {
+      const pods = (await rig.pods.list(ns, `${FUNCTION_LABEL}=worker-crash`)).items;
+      return pods.filter((pod) => pod.status?.containerStatuses?.[0]?.ready).length === 2 ? true : undefined;
+    });
+    const pod = (await rig.pods.get(ns, victim.pod))!;
+    const killed = performance.now();
+    await rig.killContainer(pod);
+    await until("all 10 running again elsewhere", async () => {
+      const all = (await executions.list(ns, `${FUNCTION_LABEL}=worker-crash`)).items;
+      const moved = (e: Execution) =>
+        (e.status?.phase === "Executing" && !victim.holders.has(e.status.lease?.holder)) ||
+        e.status?.phase === "Completed";
+      return all.every(moved) ? true : undefined;
+    });
+    const recovered = performance.now() - killed;
+    await until("all 10 completed", async () =>
+      (await phases("worker-crash")).every((phase) => phase === "Completed") ? true : undefined,
+    );
+    const completed = performance.now() - killed;
+    report(
+      "worker SIGKILL (10 executions held) → all running again elsewhere",
+      `${fmt(recovered)} ms`,
+      `≤ ${targets.recoveryMs} ms`,
+      recovered <= targets.recoveryMs,
+    );
+    report("  … → all 10 completed (each has up to 4 s of steps left)", `${fmt(completed)} ms`, "-", undefined);
+  } finally {
+    await podWatch.stop();
+    await rig.stop();
+  }
 }
