@@ -36,7 +36,9 @@ export const CONTROLLER_RULES: readonly V1PolicyRule[] = [
     resources: ["suspensions"],
     verbs: ["get", "list", "watch", "create", "update", "delete"],
   },
-  { apiGroups: [GROUP], resources: ["functions", "scheduledexecutions"], verbs: ["get", "list", "watch"] },
+  // patch: the drain finalizer (kontinue.cloud/drain-executions) a Function keeps until its executions finish.
+  { apiGroups: [GROUP], resources: ["functions"], verbs: ["get", "list", "watch", "patch"] },
+  { apiGroups: [GROUP], resources: ["scheduledexecutions"], verbs: ["get", "list", "watch"] },
   { apiGroups: [GROUP], resources: ["functions/status", "scheduledexecutions/status"], verbs: ["update"] },
   {
     apiGroups: ["apps"],
