@@ -10,7 +10,7 @@ import { jsonBlob } from "./blob.ts";
 import { BuildCache } from "./build-cache.ts";
 import { BuildError } from "./build-error.ts";
 import { DEFAULT_BASE_IMAGE, isLoopbackRegistry } from "./build-functions.ts";
-import type { FunctionImage, PlatformImage } from "./function-image.ts";
+import { imageRoot, type FunctionImage, type PlatformImage } from "./function-image.ts";
 import { formatImageReference, parseImageReference, type PushTarget } from "./image-reference.ts";
 import { createLayer, sourceDateEpoch, type Layer } from "./layer.ts";
 import { nodeBundleOptions } from "./node-bundle-options.ts";
@@ -162,19 +162,7 @@ function assembleControllerImage(base: BaseImage, layer: Layer, mtime: number): 
     };
     return { platform, manifest: jsonBlob(imageManifest, manifestType), config: configBlob, layers };
   });
-  const indexType = images.every((i) => i.manifest.descriptor.mediaType === MEDIA_TYPES.dockerManifest)
-    ? MEDIA_TYPES.dockerManifestList
-    : MEDIA_TYPES.ociIndex;
-  const root = base.multiPlatform
-    ? jsonBlob(
-        {
-          schemaVersion: 2,
-          mediaType: indexType,
-          manifests: images.map((i) => ({ ...i.manifest.descriptor, platform: i.platform })),
-        },
-        indexType,
-      )
-    : images[0]!.manifest;
+  const root = imageRoot(base, images);
   return {
     functionName: CONTROLLER_IMAGE_NAME,
     resourceName: CONTROLLER_IMAGE_NAME,

@@ -88,21 +88,22 @@ export function assembleFunctionImage(options: AssembleFunctionImageOptions): Fu
     };
     return { platform, manifest: jsonBlob(imageManifest, types.manifest), config: configBlob, layers };
   });
+  const root = imageRoot(base, images);
+  const localBlobs = new Map([runtimeLayer.blob, functionLayer.blob].map((b) => [b.descriptor.digest, b]));
+  return { functionName: options.functionName, resourceName: options.resourceName, root, images, localBlobs, base };
+}
+
+/**
+ * What a reference names: an index of the per-platform images when the base is multi-platform (a Docker manifest
+ * list when every image is a Docker manifest, else an OCI index), else the single image's manifest.
+ */
+export function imageRoot(base: BaseImage, images: readonly PlatformImage[]): Blob {
   const indexType = images.every((i) => i.manifest.descriptor.mediaType === MEDIA_TYPES.dockerManifest)
     ? MEDIA_TYPES.dockerManifestList
     : MEDIA_TYPES.ociIndex;
-  const root = base.multiPlatform
-    ? jsonBlob(
-        {
-          schemaVersion: 2,
-          mediaType: indexType,
-          manifests: images.map((i) => ({ ...i.manifest.descriptor, platform: i.platform })),
-        },
-        indexType,
-      )
-    : images[0]!.manifest;
-  const localBlobs = new Map([runtimeLayer.blob, functionLayer.blob].map((b) => [b.descriptor.digest, b]));
-  return { functionName: options.functionName, resourceName: options.resourceName, root, images, localBlobs, base };
+  if (!base.multiPlatform) return images[0]!.manifest;
+  const manifests = images.map((i) => ({ ...i.manifest.descriptor, platform: i.platform }));
+  return jsonBlob({ schemaVersion: 2, mediaType: indexType, manifests }, indexType);
 }
 
 /**
