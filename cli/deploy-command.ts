@@ -2,20 +2,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
-
-interface DeployCommandOptions {
-  registry?: string;
-  base?: string;
-  platform?: string;
-  context?: string;
-  namespace?: string;
-  kubeconfig?: string;
-  timeout: number;
-  dryRun?: boolean;
-  prune?: boolean;
-  yes?: boolean;
-  insecureRegistry?: boolean;
-}
+import type { DeployOptions } from "./deploy.ts";
 
 function positiveSeconds(value: string): number {
   const seconds = Number(value);
@@ -45,7 +32,7 @@ export function registerDeployCommand(program: Command): void {
     .option("--prune", "delete Functions this command deployed that are no longer in the folder")
     .option("-y, --yes", "do not ask before --prune deletes")
     .option("--insecure-registry", "plain HTTP for the target registry (loopback registries always are)")
-    .action(async (dir: string, options: DeployCommandOptions) => {
+    .action(async (dir: string, options: DeployOptions) => {
       const { runDeploy } = await import("./deploy.ts");
       await runDeploy(resolve(dir), options, {
         stdout: (text) => void process.stdout.write(text),
