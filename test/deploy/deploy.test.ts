@@ -13,6 +13,7 @@ import { isKontinueError } from "../../runtime/index.ts";
 import { nodeBaseImage } from "../fixtures/node-base-image.ts";
 import { registryFixture } from "../fixtures/services.ts";
 import { removeTemporaryDirs, temporaryDir } from "../fixtures/temporary-dirs.ts";
+import { waitFor } from "../fixtures/wait-for.ts";
 import { repository, testCluster, type TestCluster } from "../runtime/runtime-harness.ts";
 
 const run = promisify(execFile);
@@ -139,6 +140,8 @@ describe("kontinue deploy", () => {
     const { outcome, stdout } = await deploy({ prune: true, yes: true });
     expect(outcome.pruned).toEqual(["farewell"]);
     expect(stdout).toMatch(/^farewell\s.*pruned$/m);
+    // The Function keeps the controller's drain finalizer until its executions (none here) are finished.
+    await waitFor("the pruned Function to be gone", async () => !(await resourceVersions()).has("farewell"));
     expect([...(await resourceVersions()).keys()]).toEqual(["greet"]);
   });
 
