@@ -1,4 +1,4 @@
-// `kontinue retry <execution>`: starts a new execution with a Failed one's arguments, annotated retry-of it.
+// `kontinue retry <execution>`: a new execution with a Failed or Cancelled one's arguments, annotated retry-of.
 import { type Command, Option } from "commander";
 import { addKubeOptions, type KubeOptions } from "./kube-flags.ts";
 
@@ -10,7 +10,9 @@ export function registerRetryCommand(program: Command): void {
   addKubeOptions(
     program
       .command("retry")
-      .description("retry a Failed execution: a new one with the same arguments, annotated kontinue.cloud/retry-of")
+      .description(
+        "retry a Failed or Cancelled execution: a new one with the same arguments, annotated kontinue.cloud/retry-of",
+      )
       .argument("<execution>", "the Failed Execution's name")
       .addOption(
         new Option("-o, --output <format>", "what to print of the new execution")

@@ -278,12 +278,12 @@ export class KontinueClient {
     const namespace = options.namespace ?? this.namespace;
     const old = await this.getExecution(name, { namespace });
     const phase = old.status?.phase ?? "Pending";
-    if (phase !== "Failed")
+    if (phase !== "Failed" && phase !== "Cancelled")
       throw new KontinueError(
         "CLIENT_NOT_RETRYABLE",
-        `cannot retry execution "${name}" in namespace "${namespace}": it is ${phase}, and only a Failed execution ` +
-          `is retried` +
-          (phase === "Completed" || phase === "Cancelled" ? '; start a new one with "kontinue execute"' : ""),
+        `cannot retry execution "${name}" in namespace "${namespace}": it is ${phase}, and only a Failed or ` +
+          `Cancelled execution is retried` +
+          (phase === "Completed" ? '; start a new one with "kontinue execute"' : " (cancel it first)"),
         { terminal: true },
       );
     const labels = Object.fromEntries(

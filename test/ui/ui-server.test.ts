@@ -145,7 +145,7 @@ describe.skipIf(chromiumMissing())("the UI server in Chromium", () => {
       await page.getByRole("button", { name: "Cancel", exact: true }).click();
       const message = page.getByTestId("action-message");
       await message.waitFor();
-      expect(await message.textContent()).toMatch(/403.*is forbidden: User "ui-viewer" cannot patch/);
+      expect(await message.textContent()).toMatch(/not allowed to patch .*is forbidden: User "ui-viewer" cannot patch/);
       await waitFor("nothing changed", async () => (await cluster.get("relist-kept"))?.spec.cancelRequested !== true);
     } finally {
       await readOnly.close();

@@ -141,6 +141,8 @@ describe.skipIf(chromiumMissing())("kontinue ui in Chromium", () => {
 
     await page.getByRole("button", { name: "Cancel", exact: true }).click();
     await waitFor("cancelRequested", async () => (await cluster.get("acted-on"))?.spec.cancelRequested === true);
+    // What the controller does with a cancel request for a parked execution (none runs here).
+    await cluster.setStatus("acted-on", { phase: "Cancelled", attempt: 1, completedAt: new Date().toISOString() });
 
     await page.getByRole("button", { name: "Retry", exact: true }).click();
     await page.waitForURL((url) => url.pathname.startsWith("/executions/process-order-"));
