@@ -2,22 +2,20 @@
 // with a Function file. Plain node imports `kontinue`; commands that run no Function from source start
 // without tsx or devcluster's native sqlite module; `build`, `dev` and `execute --wait` work from the
 // install; a consumer's `tsc` type-checks against the published `.d.ts`.
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { buildDist } from "../../scripts/build-dist.ts";
+import { buildUiApp } from "../../ui/index.ts";
 import { nodeBaseImage } from "../fixtures/node-base-image.ts";
 import { removeTemporaryDirs, temporaryDir } from "../fixtures/temporary-dirs.ts";
 import { waitFor } from "../fixtures/wait-for.ts";
 
 const repository = fileURLToPath(new URL("../..", import.meta.url));
-const kubeconfig = inject("kubeconfig");
-const namespace = `packed-${process.pid}`;
 /** `kontinue/client` is published once client/index.ts exists (another part of the package). */
 const hasClient = existsSync(join(repository, "client/index.ts"));
 
@@ -59,6 +57,7 @@ describe("the packed kontinue package, installed from its tarball", () => {
     app = join(work, "app");
     xdgCache = join(work, "cache");
     await buildDist({ emit: "all" });
+    await buildUiApp();
     // The build above is prepack's; --ignore-scripts keeps npm from running it twice more.
     const packed = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], repository);
     expect(packed.code, packed.stderr).toBe(0);
@@ -143,14 +142,17 @@ describe("the packed kontinue package, installed from its tarball", () => {
     let output = "";
 
     beforeAll(async () => {
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromFile(kubeconfig);
-      await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
-      dev = spawn(
-        join(app, "node_modules/.bin/kontinue"),
-        ["dev", "functions", "--kubeconfig", kubeconfig, "-n", namespace],
-        { cwd: app, stdio: ["ignore", "pipe", "pipe"] },
-      );
+      // The install ran no scripts, so better-sqlite3 has no native module: this checkout's (same version, same
+      // Node) stands in for the one its install script would have compiled, as a prebuilt binary would.
+      const release = "node_modules/better-sqlite3/build/Release";
+      await mkdir(join(app, release), { recursive: true });
+      await copyFile(join(repository, release, "better_sqlite3.node"), join(app, release, "better_sqlite3.node"));
+      // No kubeconfig at all: dev starts the project's own devcluster, registry, controller and runner.
+      dev = spawn(join(app, "node_modules/.bin/kontinue"), ["dev", "functions"], {
+        cwd: app,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, KUBECONFIG: join(app, "no-kubeconfig"), HOME: app },
+      });
       dev.stdout!.on("data", (chunk: Buffer) => (output += chunk));
       dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
       await waitFor(
@@ -166,26 +168,21 @@ describe("the packed kontinue package, installed from its tarball", () => {
         dev.kill("SIGTERM");
         await new Promise((resolve) => dev.once("exit", resolve));
       }
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromFile(kubeconfig);
-      await kubeConfig
-        .makeApiClient(CoreV1Api)
-        .deleteNamespace({ name: namespace })
-        .catch(() => undefined);
     });
 
-    it("runs the folder's Function file from source, and execute --wait prints its result", async () => {
-      const executed = await kontinue(
-        "execute",
-        "hello",
-        '{"name":"ada"}',
-        "--wait",
-        "--kubeconfig",
-        kubeconfig,
-        "-n",
-        namespace,
+    it("runs the folder's Function in a worker Pod, and execute --wait finds the project's devcluster", async () => {
+      const executed = await run(
+        join(app, "node_modules/.bin/kontinue"),
+        ["execute", "hello", '{"name":"ada"}', "--wait"],
+        app,
+        {
+          XDG_CACHE_HOME: xdgCache,
+          KUBECONFIG: join(app, "no-kubeconfig"),
+          HOME: app,
+        },
       );
-      expect(executed.stderr, output).toBe("");
+      expect(executed.code, `${executed.stderr}\n${output}`).toBe(0);
+      expect(executed.stderr).toContain("the devcluster of this project");
       expect(JSON.parse(executed.stdout)).toEqual({ greeting: "hello, ada" });
     }, 120_000);
   });
