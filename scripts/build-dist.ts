@@ -30,8 +30,10 @@ const REQUIRE_SHIM =
  * 2-core machine): commander, which every command loads first, starts without Node's CommonJS loader
  * (about 20 ms of `kontinue --version`); @kubernetes/client-node's KubeConfig alone imports some thousand
  * files, 1.4–2.5 s, and bundled (tree-shaken, one file) about 0.6 s. Both stay dependencies for the types.
+ * tar-stream too: client-node's bundled CommonJS requires it, and a `require` left in dist is one that the image
+ * builder's runtime bundle (made from dist) cannot follow, so the image would lack it (see requiresLeftIn).
  */
-const BUNDLED_DEPENDENCIES = new Set(["commander", "@kubernetes/client-node"]);
+const BUNDLED_DEPENDENCIES = new Set(["commander", "@kubernetes/client-node", "tar-stream"]);
 
 const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -79,6 +81,12 @@ export async function buildDist(options: BuildDistOptions = {}): Promise<BuildDi
     plugins: [sourceLocatedImportMeta(root)],
   });
   const files = result.outputFiles.map((file) => file.path);
+  const left = requiresLeftIn(result.outputFiles, externalDependencies(root));
+  if (left.length > 0)
+    throw new Error(
+      `dist/ would require ${left.join(", ")} at run time from bundled CommonJS, which a Function image's runtime ` +
+        "bundle cannot follow; add them to BUNDLED_DEPENDENCIES in scripts/build-dist.ts",
+    );
   await Promise.all(result.outputFiles.map((file) => writeAtomically(file.path, file.contents)));
   await removeStale(outdir, new Set(files));
   const jsMs = performance.now() - started;
@@ -87,6 +95,17 @@ export async function buildDist(options: BuildDistOptions = {}): Promise<BuildDi
   const typesStarted = performance.now();
   files.push(...(await emitDeclarations(root, outdir)));
   return { files, metafile, jsMs, typesMs: performance.now() - typesStarted };
+}
+
+/** External packages that bundled CommonJS code loads through esbuild's `__require` (invisible to a later bundle). */
+function requiresLeftIn(outputs: readonly { path: string; text: string }[], external: readonly string[]): string[] {
+  const names = new Set(external);
+  const found = new Set<string>();
+  for (const output of outputs) {
+    if (!output.path.endsWith(".js")) continue;
+    for (const [, name] of output.text.matchAll(/__require\("([^"]+)"\)/g)) if (names.has(name!)) found.add(name!);
+  }
+  return [...found].sort();
 }
 
 function externalDependencies(root: string): string[] {
