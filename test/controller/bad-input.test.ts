@@ -101,7 +101,7 @@ it(
 );
 
 it(
-  "a Function kontinue dev wrote (a source image) gets no Deployment, and says its workers run from " + "source",
+  "a Function naming a source image gets no Deployment, and says its workers run from source",
   async () => {
     await applyFunction(cluster, "dev-fn", { image: `source:sha256:${"1".repeat(64)}` });
     await createExecutions(cluster, "dev-fn", ["dev-1"]);
@@ -110,7 +110,9 @@ it(
       () => getFunction("dev-fn"),
       (f) => condition(f, "Ready")?.reason === "SourceImage",
     );
-    expect(condition(fn, "Ready")!.message).toContain('"kontinue dev" runs this function\'s workers from source');
+    expect(condition(fn, "Ready")!.message).toContain(
+      'names sources, not an image (workers run from source with "kontinue worker")',
+    );
     await settle();
     const execution = await cluster.resources.executions.get(cluster.namespace, "dev-1");
     expect(execution!.metadata.labels?.[REVISION_LABEL]).toBeUndefined();
