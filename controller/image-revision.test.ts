@@ -12,10 +12,10 @@ describe("imageRevision", () => {
     expect(revisionOf(`ghcr.io/acme/fn:v1@sha256:${hex}`)).toBe("0123456789abcdef");
   });
 
-  it("names what kontinue dev writes a source image, with no revision", () => {
+  it("names a source image (workers from source) as such, with no revision", () => {
     const found = imageRevision(`source:sha256:${hex}`);
     expect(found).toMatchObject({ problem: "SourceImage" });
-    expect("message" in found && found.message).toContain('"kontinue dev" runs this function\'s workers from source');
+    expect("message" in found && found.message).toContain('workers run from source with "kontinue worker"');
   });
 
   it("refuses tags, short digests and empty images with a message that says what to write", () => {
