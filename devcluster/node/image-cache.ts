@@ -1,6 +1,7 @@
 // Images pulled for process mode: manifest, config and layers read from the registry with the builder's
 // client, each layer unpacked once under the cache, each image's root filesystem assembled from hard links.
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -54,6 +55,11 @@ async function applyWhiteouts(rootfs: string, directory = rootfs): Promise<void>
 export class ImageCache {
   readonly #options: ImageCacheOptions;
   readonly #pending = new Map<string, Promise<CachedImage>>();
+  /**
+   * Layers being unpacked, by digest: Function images share their runtime layer, and two pulls unpacking it at once
+   * (into one temporary folder, then each replacing the other's result) left images without it.
+   */
+  readonly #unpacking = new Map<string, Promise<string>>();
 
   constructor(options: ImageCacheOptions) {
     this.#options = options;
@@ -94,24 +100,16 @@ export class ImageCache {
     if (existsSync(`${rootfs}.done`)) return { rootfs, config, imageID };
     const layers: string[] = [];
     for (const layer of manifest.layers) {
-      const directory = join(this.#options.directory, "layers", layer.digest.replace(":", "-"));
-      if (!existsSync(`${directory}.done`)) {
-        const temporary = `${directory}.${process.pid}.tmp`;
-        await rm(temporary, { recursive: true, force: true });
-        await mkdir(temporary, { recursive: true });
-        const gzip = layer.mediaType.endsWith("gzip");
-        await run(
-          "tar",
-          [gzip ? "-xzf" : "-xf", "-", "-C", temporary, "--no-same-owner"],
-          await client.openBlob(parsed.repository, layer.digest),
-        );
-        await rm(directory, { recursive: true, force: true });
-        await rename(temporary, directory);
-        await writeFile(`${directory}.done`, "");
+      let unpacked = this.#unpacking.get(layer.digest);
+      if (!unpacked) {
+        unpacked = this.#unpack(layer, () => client.openBlob(parsed.repository, layer.digest));
+        this.#unpacking.set(layer.digest, unpacked);
+        const forget = () => this.#unpacking.delete(layer.digest);
+        unpacked.then(forget, forget);
       }
-      layers.push(directory);
+      layers.push(await unpacked);
     }
-    const temporary = `${rootfs}.${process.pid}.tmp`;
+    const temporary = `${rootfs}.${process.pid}.${randomUUID()}.tmp`;
     await rm(temporary, { recursive: true, force: true });
     await mkdir(temporary, { recursive: true });
     for (const layer of layers) {
@@ -123,5 +121,22 @@ export class ImageCache {
     await rename(temporary, rootfs);
     await writeFile(`${rootfs}.done`, "");
     return { rootfs, config, imageID };
+  }
+
+  /** A layer's folder, unpacked once (a `.done` marker says it is whole). */
+  async #unpack(
+    layer: { digest: string; mediaType: string },
+    open: () => Promise<NodeJS.ReadableStream>,
+  ): Promise<string> {
+    const directory = join(this.#options.directory, "layers", layer.digest.replace(":", "-"));
+    if (existsSync(`${directory}.done`)) return directory;
+    const temporary = `${directory}.${process.pid}.${randomUUID()}.tmp`;
+    await mkdir(temporary, { recursive: true });
+    const gzip = layer.mediaType.endsWith("gzip");
+    await run("tar", [gzip ? "-xzf" : "-xf", "-", "-C", temporary, "--no-same-owner"], await open());
+    await rm(directory, { recursive: true, force: true });
+    await rename(temporary, directory);
+    await writeFile(`${directory}.done`, "");
+    return directory;
   }
 }
