@@ -100,29 +100,26 @@ it(
   },
 );
 
-it(
-  "a Function naming a source image gets no Deployment, and says its workers run from source",
-  async () => {
-    await applyFunction(cluster, "dev-fn", { image: `source:sha256:${"1".repeat(64)}` });
-    await createExecutions(cluster, "dev-fn", ["dev-1"]);
-    const fn = await waitFor(
-      "SourceImage",
-      () => getFunction("dev-fn"),
-      (f) => condition(f, "Ready")?.reason === "SourceImage",
-    );
-    expect(condition(fn, "Ready")!.message).toContain(
-      'names sources, not an image (workers run from source with "kontinue worker")',
-    );
-    await settle();
-    const execution = await cluster.resources.executions.get(cluster.namespace, "dev-1");
-    expect(execution!.metadata.labels?.[REVISION_LABEL]).toBeUndefined();
-    expect(
-      (await clients.deployments.list(cluster.namespace)).items.filter(
-        (d) => d.metadata.labels?.["kontinue.cloud/function"] === "dev-fn",
-      ),
-    ).toEqual([]);
-  },
-);
+it("a Function naming a source image gets no Deployment, and says its workers run from source", async () => {
+  await applyFunction(cluster, "dev-fn", { image: `source:sha256:${"1".repeat(64)}` });
+  await createExecutions(cluster, "dev-fn", ["dev-1"]);
+  const fn = await waitFor(
+    "SourceImage",
+    () => getFunction("dev-fn"),
+    (f) => condition(f, "Ready")?.reason === "SourceImage",
+  );
+  expect(condition(fn, "Ready")!.message).toContain(
+    'names sources, not an image (workers run from source with "kontinue worker")',
+  );
+  await settle();
+  const execution = await cluster.resources.executions.get(cluster.namespace, "dev-1");
+  expect(execution!.metadata.labels?.[REVISION_LABEL]).toBeUndefined();
+  expect(
+    (await clients.deployments.list(cluster.namespace)).items.filter(
+      (d) => d.metadata.labels?.["kontinue.cloud/function"] === "dev-fn",
+    ),
+  ).toEqual([]);
+});
 
 it(
   "invalid scaling: min > max is reported and replicas are left alone; negative values are refused by the " + "API",
