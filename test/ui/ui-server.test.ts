@@ -5,7 +5,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildUiApp, startUiServer, type UiServer } from "../../ui/index.ts";
 import { waitFor } from "../fixtures/wait-for.ts";
-import { chromiumMissing, launchChromium, TestCluster } from "./ui-harness.ts";
+import { launchChromium, TestCluster } from "./ui-harness.ts";
 
 const namespace = `ui-server-${Date.now().toString(36)}`;
 
@@ -71,7 +71,7 @@ describe("the UI server", () => {
   });
 });
 
-describe.skipIf(chromiumMissing())("the UI server in Chromium", () => {
+describe("the UI server in Chromium", () => {
   let browser: Browser;
   let page: Page;
   beforeAll(async () => {

@@ -7,15 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { API_VERSION, PLURALS } from "../../crds/index.ts";
 import { buildUiApp } from "../../ui/index.ts";
 import { waitFor } from "../fixtures/wait-for.ts";
-import {
-  chromiumMissing,
-  launchChromium,
-  seriousViolations,
-  startUiProcess,
-  step,
-  TestCluster,
-  type UiProcess,
-} from "./ui-harness.ts";
+import { launchChromium, seriousViolations, startUiProcess, step, TestCluster, type UiProcess } from "./ui-harness.ts";
 
 const namespace = `ui-views-${Date.now().toString(36)}`;
 const screenshots = fileURLToPath(new URL("./screenshots/", import.meta.url));
@@ -90,7 +82,7 @@ async function seed(cluster: TestCluster): Promise<void> {
   });
 }
 
-describe.skipIf(chromiumMissing())("the UI's views", () => {
+describe("the UI's views", () => {
   let cluster: TestCluster;
   let ui: UiProcess;
   let browser: Browser;

@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildUiApp } from "../../ui/index.ts";
 import { Kubectl } from "../fixtures/kubectl.ts";
 import { waitFor } from "../fixtures/wait-for.ts";
-import { chromiumMissing, launchChromium, startUiProcess, step, TestCluster, type UiProcess } from "./ui-harness.ts";
+import { launchChromium, startUiProcess, step, TestCluster, type UiProcess } from "./ui-harness.ts";
 
 const namespace = `ui-${Date.now().toString(36)}`;
 
-describe.skipIf(chromiumMissing())("kontinue ui in Chromium", () => {
+describe("kontinue ui in Chromium", () => {
   let cluster: TestCluster;
   let kubectl: Kubectl;
   let ui: UiProcess;
