@@ -262,10 +262,13 @@ export async function startDevCluster(options: DevClusterOptions): Promise<DevCl
         workloads?.close();
         const stopped = node?.close() ?? Promise.resolve();
         server.close(() => {
-          void stopped.then(() => {
-            store.close();
-            resolve();
-          });
+          // A node agent that failed to stop a Pod has logged it; the close goes on, or `cluster serve` never exits.
+          void stopped
+            .catch((error: unknown) => log(`devcluster: stopping the node agent failed: ${String(error)}`))
+            .then(() => {
+              store.close();
+              resolve();
+            });
         });
         for (const socket of sockets) socket.destroy();
       });

@@ -88,6 +88,8 @@ export class ClusterObjects {
 
   /**
    * A v1 Event about `object`, as client-go's recorder writes it (shown by `kubectl describe` and `kubectl events`).
+   * Best effort, as that recorder is: an Event the API refuses (its namespace is being terminated, the store is
+   * closing) is dropped, never an error for the caller, whose real work (stopping a container) must go on.
    */
   recordEvent(
     object: KubeObject,
@@ -99,7 +101,7 @@ export class ClusterObjects {
     const now = kubeTime(this.#options.clock());
     const namespace = object.metadata.namespace ?? "default";
     const name = `${object.metadata.name ?? ""}.${randomBytes(8).toString("hex")}`;
-    this.create("Event", namespace, {
+    const event: KubeObject = {
       apiVersion: "v1",
       kind: "Event",
       metadata: { name, namespace },
@@ -120,7 +122,12 @@ export class ClusterObjects {
       count: 1,
       reportingComponent: source.component,
       reportingInstance: source.host ?? "",
-    });
+    };
+    try {
+      this.create("Event", namespace, event);
+    } catch {
+      // Dropped, as above.
+    }
   }
 
   #context() {

@@ -139,8 +139,8 @@ export class PodWorker {
       for (const container of this.#containers) {
         if (!container.running) continue;
         container.killing = "stop";
-        this.#event("Normal", "Killing", `Stopping container ${container.spec.name}`);
         container.running.signal("SIGTERM");
+        this.#event("Normal", "Killing", `Stopping container ${container.spec.name}`);
       }
     }
     const deadlineMillis = deadline.getTime();

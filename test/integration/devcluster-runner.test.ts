@@ -164,4 +164,43 @@ describe.each(["process", "docker"] as const)("the node agent in %s mode", (mode
     expect(restarted.status!.containerStatuses![0]!.lastState?.terminated).toMatchObject({ exitCode: 137 });
     expect(restarted.status!.podIP).toBe(pod.status!.podIP);
   });
+
+  // Regression (CI hang): the kubelet's "Killing" Event could not be written in a terminating namespace, and that
+  // error stopped the Pod's containers from being signalled; they ran on, the namespace never went, and
+  // devcluster's close never ended.
+  it("stops and removes the Pods of a deleted namespace, which takes no more Events", async () => {
+    const doomed = `doomed-${mode}`;
+    await core.createNamespace({ body: { metadata: { name: doomed } } });
+    const { reference } = await webImage("v1");
+    await apps.createNamespacedDeployment({
+      namespace: doomed,
+      body: webDeployment({ name, image: reference, terminationGracePeriodSeconds: 2 }) as k8s.V1Deployment,
+    });
+    const pod = await waitFor(
+      "the doomed namespace's Pod Ready",
+      async () =>
+        (await core.listNamespacedPod({ namespace: doomed })).items.find(
+          (candidate) => candidate.status?.containerStatuses?.[0]?.ready,
+        ),
+      60_000,
+      50,
+    );
+    const id = pod.status!.containerStatuses![0]!.containerID!;
+    await core.deleteNamespace({ name: doomed });
+    await waitFor(
+      "the namespace to be gone",
+      async () => !(await core.listNamespace()).items.some((namespace) => namespace.metadata?.name === doomed),
+      30_000,
+      100,
+    );
+    if (engine) {
+      const container = await engine.docker
+        .getContainer(id.replace("docker://", ""))
+        .inspect()
+        .catch(() => undefined);
+      expect(container?.State.Running ?? false).toBe(false);
+    } else {
+      expect(() => process.kill(Number(id.replace("process://", "")), 0)).toThrow();
+    }
+  });
 });

@@ -228,7 +228,14 @@ export function workloadScenarios(mode: RunnerMode): void {
       (items) => items.length === 1 && items[0]!.metadata.labels?.[REVISION_LABEL] === newRevision,
       30_000,
     );
-    expect((await getFunction("redeploy"))!.status?.liveRevisions?.map((r) => r.id)).toEqual([newRevision]);
+    // The controller writes status last, after removing the Deployment: wait for it rather than read at once.
+    const drained = await waitFor(
+      "the old revision gone from the Function's live revisions",
+      () => getFunction("redeploy"),
+      (f) => f?.status?.liveRevisions?.length === 1,
+      30_000,
+    );
+    expect(drained!.status?.liveRevisions?.map((r) => r.id)).toEqual([newRevision]);
   });
 
   it("keeps a deleted Function's workers until its executions finish, then removes all it owns", async () => {
