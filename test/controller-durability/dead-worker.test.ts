@@ -26,7 +26,12 @@ afterAll(async () => {
 async function workerPod(name: string): Promise<void> {
   await core.createNamespacedPod({
     namespace: cluster.namespace,
-    body: { metadata: { name }, spec: { containers: [{ name: "worker", image: "kontinue-worker" }] } },
+    // Bound to a node no agent runs, so only this test writes the Pod's status (devcluster's node agent would
+    // otherwise pull the image and race these writes).
+    body: {
+      metadata: { name },
+      spec: { nodeName: "elsewhere", containers: [{ name: "worker", image: "kontinue-worker" }] },
+    },
   });
   await setContainer(name, {
     name: "worker",
