@@ -176,7 +176,11 @@ it("a Pod that cannot pull its image turns Ready False with ImageNotPullable", a
         [REVISION_LABEL]: revision,
       },
     },
-    spec: { containers: [{ name: "worker", image: pinnedImage("c", "127.0.0.1:5000/kontinue-test/ghost") }] },
+    // On a node no agent runs: only this test writes the Pod's status.
+    spec: {
+      nodeName: "elsewhere",
+      containers: [{ name: "worker", image: pinnedImage("c", "127.0.0.1:5000/kontinue-test/ghost") }],
+    },
   });
   await clients.pods.replaceStatus({
     ...pod,
