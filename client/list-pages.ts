@@ -1,5 +1,6 @@
 // A whole list read a page at a time, as client-go's pager reads it: `limit` + `continue`, and when a continue
 // token has expired (410 Expired: its resourceVersion left the server's history) one full list instead.
+import { KontinueError } from "../runtime/kontinue-error.ts";
 import { apiStatus, type KubeApiError } from "../runtime/kube-http.ts";
 
 /** kubectl's `--chunk-size` default. */
@@ -33,7 +34,11 @@ export async function listAll<T>(
 ): Promise<{ items: T[]; resourceVersion: string }> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize < 0)
-    throw new RangeError(`the chunk size ${chunkSize} is not a whole number of objects (0 for no paging)`);
+    throw new KontinueError(
+      "CLIENT_BAD_ARGUMENT",
+      `the chunk size ${chunkSize} is not a whole number of objects; use 0 or more (0 lists all in one request)`,
+      { terminal: true },
+    );
   if (chunkSize === 0) return unpaged(await fetchPage({}));
   const first = await fetchPage({ limit: chunkSize });
   const items = [...first.items];
