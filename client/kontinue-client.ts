@@ -392,7 +392,7 @@ export class KontinueClient {
   /** Finds a Function by its logical name (processOrder) or resource name; UnknownFunctionError lists the known. */
   async findFunction(fn: string, options: { namespace?: string } = {}): Promise<ObjectKinds["functions"]> {
     const namespace = options.namespace ?? this.namespace;
-    const { items } = await this.listObjects("functions", { namespace });
+    const { items } = await this.listAllObjects("functions", { namespace });
     const found = items.find((item) => item.spec.functionName === fn || item.metadata.name === fn);
     if (found !== undefined) return found;
     const known = items.map((item) => item.spec.functionName).sort();
