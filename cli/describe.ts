@@ -10,7 +10,7 @@ import {
   RETRY_OF_ANNOTATION,
   type Suspension,
 } from "../crds/index.ts";
-import { isKontinueError } from "../runtime/index.ts";
+import { isKontinueError } from "../runtime/kontinue-error.ts";
 import { connect } from "./connect.ts";
 import type { DescribeOptions } from "./describe-command.ts";
 import { age, humanDuration } from "./human-duration.ts";
@@ -44,7 +44,7 @@ async function describeExecution(client: KontinueClient, name: string): Promise<
     execution.metadata.uid === undefined
       ? Promise.resolve([])
       : client
-          .listObjects("executions", { labelSelector: `${PARENT_UID_LABEL}=${execution.metadata.uid}` })
+          .listAllObjects("executions", { labelSelector: `${PARENT_UID_LABEL}=${execution.metadata.uid}` })
           .then((list) => list.items),
     eventsOf(client, "Execution", name),
   ]);
@@ -103,7 +103,7 @@ async function describeFunction(client: KontinueClient, name: string): Promise<s
   const now = Date.now();
   const resourceName = fn.metadata.name!;
   const [deployments, executions, events] = await Promise.all([
-    client.listObjects("deployments", { labelSelector: `${FUNCTION_LABEL}=${resourceName}` }).then((l) => l.items),
+    client.listAllObjects("deployments", { labelSelector: `${FUNCTION_LABEL}=${resourceName}` }).then((l) => l.items),
     client.list({ labelSelector: `${FUNCTION_LABEL}=${resourceName}` }).then((l) => l.items),
     eventsOf(client, "Function", resourceName),
   ]);
@@ -215,10 +215,11 @@ async function eventsOf(client: KontinueClient, kind: string, name: string): Pro
   try {
     const list = await client.listObjects("events", {
       fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}`,
+      limit: 500,
     });
     return list.items;
   } catch (error) {
-    // As kubectl describe: events it cannot read are shown as none.
+    // As kubectl describe: one page of 500 events; events it cannot read are shown as none.
     if (isKontinueError(error)) return [];
     throw error;
   }

@@ -1,5 +1,5 @@
 // `kontinue get functions|executions|schedules|revisions [name]`: kubectl-style tables, -o yaml|json|name, -w.
-import { type Command, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { addKubeOptions, type KubeOptions } from "./kube-flags.ts";
 
 export type GetOutput = "wide" | "yaml" | "json" | "name";
@@ -8,6 +8,15 @@ export interface GetOptions extends KubeOptions {
   watch?: boolean;
   selector?: string;
   output?: GetOutput;
+  /** Objects per list request (kubectl's --chunk-size); 0: all in one. */
+  chunkSize: number;
+}
+
+function chunkSize(value: string): number {
+  const size = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(size))
+    throw new InvalidArgumentError(`"${value}" is not a number of objects; use 0 or more (0 lists all in one request)`);
+  return size;
 }
 
 export function registerGetCommand(program: Command): void {
@@ -19,6 +28,7 @@ export function registerGetCommand(program: Command): void {
       .argument("[name]", "one object (for revisions: a function's)")
       .option("-w, --watch", "after listing, print each change until interrupted")
       .option("-l, --selector <selector>", "only objects whose labels match, e.g. kontinue.cloud/function=greet")
+      .option("--chunk-size <n>", "list this many objects per request (0: all in one request)", chunkSize, 500)
       .addOption(
         new Option(
           "-o, --output <format>",

@@ -3,8 +3,7 @@ import { createClient, type KontinueClient, type ObjectKind, type ObjectKinds } 
 import { FUNCTION_LABEL, type FunctionResource } from "../crds/index.ts";
 import { connect } from "./connect.ts";
 import type { GetOptions } from "./get-command.ts";
-import { printObjects } from "./print-objects.ts";
-import { renderTable } from "./render-table.ts";
+import { GetPrinter } from "./get-printer.ts";
 import {
   executionView,
   functionView,
@@ -70,21 +69,62 @@ async function showKind<K extends ObjectKind>(
 ): Promise<void> {
   const kind = view.kind as K;
   const shown: Shown<ObjectKinds[K]> =
-    name === undefined
-      ? await client.listObjects(kind, options.selector === undefined ? {} : { labelSelector: options.selector })
-      : await one(client, kind, name);
-  print(view, shown.items, options, name !== undefined, client.namespace);
-  if (options.watch !== true) return;
+    name === undefined ? await client.listAllObjects(kind, listOptions(options)) : await one(client, kind, name);
+  const printer = new GetPrinter(view, options.output);
+  const watching = options.watch === true;
+  printer.list(shown.items, { single: name !== undefined, namespace: client.namespace, watching });
+  if (!watching) return;
+  const printed = new PrintedVersions(shown.items);
   await client.watch(kind, {
     resourceVersion: shown.resourceVersion,
-    ...(options.selector === undefined ? {} : { labelSelector: options.selector }),
+    ...listOptions(options),
     ...(name === undefined ? {} : { fieldSelector: `metadata.name=${name}` }),
     signal,
     onEvent: (_type, object) => {
-      printChange(view, [object], options);
+      printed.saw(object);
+      printer.changed([object]);
+      return false;
+    },
+    onRelist: (items) => {
+      printer.changed(printed.changedIn(items));
       return false;
     },
   });
+}
+
+/** The list flags: `-l` and `--chunk-size`. */
+function listOptions(options: GetOptions): { labelSelector?: string; chunkSize: number } {
+  return {
+    ...(options.selector === undefined ? {} : { labelSelector: options.selector }),
+    chunkSize: options.chunkSize,
+  };
+}
+
+interface Versioned {
+  metadata?: { namespace?: string; name?: string; resourceVersion?: string };
+}
+
+/** The resourceVersion printed last for each object, so that a re-list (after a 410) prints only what changed. */
+class PrintedVersions {
+  readonly #versions = new Map<string, string | undefined>();
+
+  constructor(items: readonly Versioned[]) {
+    for (const item of items) this.saw(item);
+  }
+
+  saw(item: Versioned): void {
+    this.#versions.set(`${item.metadata?.namespace}/${item.metadata?.name}`, item.metadata?.resourceVersion);
+  }
+
+  /** The items of a re-list not printed at their current version; they count as printed from now on. */
+  changedIn<T extends Versioned>(items: readonly T[]): T[] {
+    const changed = items.filter(
+      (item) =>
+        this.#versions.get(`${item.metadata?.namespace}/${item.metadata?.name}`) !== item.metadata?.resourceVersion,
+    );
+    for (const item of changed) this.saw(item);
+    return changed;
+  }
 }
 
 async function one<K extends ObjectKind>(
@@ -104,58 +144,30 @@ async function showRevisions(
 ): Promise<void> {
   const functions: Shown<FunctionResource> =
     name === undefined
-      ? await client.listObjects("functions", options.selector === undefined ? {} : { labelSelector: options.selector })
+      ? await client.listAllObjects("functions", listOptions(options))
       : await client.findFunction(name).then((fn) => ({ items: [fn], resourceVersion: fn.metadata.resourceVersion! }));
   const names = functions.items.map((fn) => fn.metadata.name!);
   const deployments =
     names.length === 0
       ? []
-      : (await client.listObjects("deployments", { labelSelector: `${FUNCTION_LABEL} in (${names.join(",")})` })).items;
-  print(revisionView, revisionsOf(functions.items, deployments), options, false, client.namespace);
-  if (options.watch !== true) return;
+      : (
+          await client.listAllObjects("deployments", {
+            labelSelector: `${FUNCTION_LABEL} in (${names.join(",")})`,
+            chunkSize: options.chunkSize,
+          })
+        ).items;
+  const printer = new GetPrinter(revisionView, options.output);
+  const watching = options.watch === true;
+  printer.list(revisionsOf(functions.items, deployments), { single: false, namespace: client.namespace, watching });
+  if (!watching) return;
   await client.watch("functions", {
     resourceVersion: functions.resourceVersion,
-    ...(options.selector === undefined ? {} : { labelSelector: options.selector }),
+    ...listOptions(options),
     ...(name === undefined ? {} : { fieldSelector: `metadata.name=${functions.items[0]!.metadata.name}` }),
     signal,
     onEvent: (_type, fn) => {
-      printChange(revisionView, revisionsOf([fn], deployments), options);
+      printer.changed(revisionsOf([fn], deployments));
       return false;
     },
   });
-}
-
-function print<T extends object>(
-  view: View<T>,
-  items: readonly T[],
-  options: GetOptions,
-  single: boolean,
-  namespace: string,
-): void {
-  const output = options.output;
-  if (output === "json" || output === "yaml" || output === "name") {
-    process.stdout.write(printObjects(items, { output, single }));
-    return;
-  }
-  if (items.length === 0) {
-    process.stderr.write(`No resources found in ${namespace} namespace.\n`);
-    return;
-  }
-  process.stdout.write(table(view, items, output === "wide", true));
-}
-
-/** One change of `get -w`: rows without headers, or the object (YAML documents separated by ---). */
-function printChange<T extends object>(view: View<T>, items: readonly T[], options: GetOptions): void {
-  const output = options.output;
-  if (output === "json" || output === "name") process.stdout.write(printObjects(items, { output, single: true }));
-  else if (output === "yaml")
-    for (const item of items) process.stdout.write(`---\n${printObjects([item], { output, single: true })}`);
-  else if (items.length > 0) process.stdout.write(table(view, items, output === "wide", false));
-}
-
-function table<T>(view: View<T>, items: readonly T[], wide: boolean, headers: boolean): string {
-  const now = Date.now();
-  const columns = wide ? [...view.columns, ...view.wideColumns] : [...view.columns];
-  const rows = items.map((item) => (wide ? [...view.row(item, now), ...view.wideRow(item, now)] : view.row(item, now)));
-  return renderTable(columns, rows, { headers });
 }

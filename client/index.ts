@@ -8,12 +8,15 @@ export type {
   CreateExecutionOptions,
   ListOptions,
   ObjectListOptions,
+  ObjectSelection,
   ObjectList,
   WatchOptions,
 } from "./kontinue-client.ts";
-export type { ArgsOf, ResultOf } from "../runtime/index.ts";
+export type { ArgsOf, ResultOf } from "../runtime/context.ts";
 export { isFinished, finalPhases } from "./execution-phase.ts";
 export { idempotentName } from "./idempotent-name.ts";
+export { listAll, DEFAULT_CHUNK_SIZE } from "./list-pages.ts";
+export type { ListAllOptions, Page, PageRequest } from "./list-pages.ts";
 export { kinds, collectionPath } from "./object-kinds.ts";
 export type { ObjectKind, ObjectKinds, KindInfo } from "./object-kinds.ts";
 export type { WatchEventType } from "./watch-objects.ts";

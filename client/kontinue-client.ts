@@ -12,15 +12,11 @@ import {
   REVISION_LABEL,
   toResourceName,
 } from "../crds/index.ts";
-import {
-  apiStatus,
-  createKubeHttp,
-  KontinueError,
-  KubeApiError,
-  type KubeHttp,
-  kontinueResources,
-  sendSignal,
-} from "../runtime/index.ts";
+import type { ArgsOf, ResultOf } from "../runtime/context.ts";
+import { KontinueError } from "../runtime/kontinue-error.ts";
+import { apiStatus, createKubeHttp, KubeApiError, type KubeHttp } from "../runtime/kube-http.ts";
+import { kontinueResources } from "../runtime/resource-client.ts";
+import { sendSignal } from "../runtime/send-signal.ts";
 import {
   ExecutionConflictError,
   ExecutionFailedError,
@@ -30,8 +26,8 @@ import {
   WaitTimeoutError,
 } from "./client-errors.ts";
 import { explainFailure } from "./explain-failure.ts";
-import type { ArgsOf, ResultOf } from "../runtime/index.ts";
 import { idempotentName } from "./idempotent-name.ts";
+import { type ListAllOptions, listAll } from "./list-pages.ts";
 import { collectionPath, kinds, type ObjectKind, type ObjectKinds } from "./object-kinds.ts";
 import { type ClusterOptions, type ResolvedCluster, resolveCluster } from "./resolve-cluster.ts";
 import { isFinished } from "./execution-phase.ts";
@@ -55,21 +51,23 @@ export interface CreateExecutionOptions {
   retryOf?: string;
 }
 
-export interface ListOptions {
+export interface ListOptions extends ListAllOptions {
   namespace?: string;
   labelSelector?: string;
   /** Executions of this function only (its logical name, e.g. processOrder). */
   function?: string;
   /** Executions in this phase only (filtered here: the API cannot select on status). */
   phase?: string;
-  limit?: number;
-  continue?: string;
 }
 
-export interface ObjectListOptions {
+export interface ObjectSelection {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+}
+
+/** One page: at most `limit` objects, from where `continue` (the previous page's token) left off. */
+export interface ObjectListOptions extends ObjectSelection {
   limit?: number;
   continue?: string;
 }
@@ -80,8 +78,8 @@ export interface ObjectList<T> {
   continue?: string;
 }
 
-export interface WatchOptions<K extends ObjectKind> extends ObjectListOptions {
-  /** Changes after this version (a list's resourceVersion). */
+export interface WatchOptions<K extends ObjectKind> extends ObjectSelection, ListAllOptions {
+  /** Changes after this version (a list's resourceVersion). After a 410 the re-list is read `chunkSize` at a time. */
   resourceVersion: string;
   /** Each change (after a 410, each object of the re-list as MODIFIED); returning true ends the watch. */
   onEvent(type: WatchEventType, object: ObjectKinds[K]): boolean | undefined;
@@ -296,22 +294,37 @@ export class KontinueClient {
     });
   }
 
-  /** Lists executions, a page at a time with `limit` and `continue`. */
-  async list(options: ListOptions = {}): Promise<{ items: Execution[]; continue?: string }> {
+  /** Every execution that matches (read `chunkSize` at a time, see listAllObjects). */
+  async list(options: ListOptions = {}): Promise<{ items: Execution[]; resourceVersion: string }> {
+    const { function: fn, phase, labelSelector, ...rest } = options;
     const selectors = [
-      ...(options.labelSelector ? [options.labelSelector] : []),
-      ...(options.function ? [`${FUNCTION_LABEL}=${toResourceName(options.function)}`] : []),
+      ...(labelSelector ? [labelSelector] : []),
+      ...(fn ? [`${FUNCTION_LABEL}=${toResourceName(fn)}`] : []),
     ];
-    const page = await this.listObjects("executions", {
-      ...options,
+    const listed = await this.listAllObjects("executions", {
+      ...rest,
       ...(selectors.length === 0 ? {} : { labelSelector: selectors.join(",") }),
     });
-    const items =
-      options.phase === undefined ? page.items : page.items.filter((item) => item.status?.phase === options.phase);
-    return { items, ...(page.continue ? { continue: page.continue } : {}) };
+    const items = phase === undefined ? listed.items : listed.items.filter((item) => item.status?.phase === phase);
+    return { items, resourceVersion: listed.resourceVersion };
   }
 
-  /** Lists objects of a kind in a namespace. */
+  /**
+   * Every object of a kind that matches, read `chunkSize` (default 500, as kubectl) at a time with `limit` and
+   * `continue`; when a continue token expires on the way, the list restarts as one unpaged request (client-go's
+   * pager), so the items are always one consistent snapshot at the returned resourceVersion.
+   */
+  async listAllObjects<K extends ObjectKind>(
+    kind: K,
+    options: ObjectSelection & ListAllOptions = {},
+  ): Promise<{ items: ObjectKinds[K][]; resourceVersion: string }> {
+    const { chunkSize, ...selection } = options;
+    return listAll((page) => this.listObjects(kind, { ...selection, ...page }), {
+      ...(chunkSize === undefined ? {} : { chunkSize }),
+    });
+  }
+
+  /** One page of the objects of a kind in a namespace (all of them without `limit`). */
   async listObjects<K extends ObjectKind>(
     kind: K,
     options: ObjectListOptions = {},
@@ -362,10 +375,11 @@ export class KontinueClient {
         signal: AbortSignal.any([this.#closing.signal, ...(options.signal ? [options.signal] : [])]),
         ...(this.#watchTimeoutSeconds === undefined ? {} : { watchTimeoutSeconds: this.#watchTimeoutSeconds }),
         list: () =>
-          this.listObjects(kind, {
+          this.listAllObjects(kind, {
             namespace,
             ...(options.labelSelector ? { labelSelector: options.labelSelector } : {}),
             ...(options.fieldSelector ? { fieldSelector: options.fieldSelector } : {}),
+            ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
           }),
         onEvent: options.onEvent,
         onRelist: relisted,
@@ -378,7 +392,7 @@ export class KontinueClient {
   /** Finds a Function by its logical name (processOrder) or resource name; UnknownFunctionError lists the known. */
   async findFunction(fn: string, options: { namespace?: string } = {}): Promise<ObjectKinds["functions"]> {
     const namespace = options.namespace ?? this.namespace;
-    const { items } = await this.listObjects("functions", { namespace });
+    const { items } = await this.listAllObjects("functions", { namespace });
     const found = items.find((item) => item.spec.functionName === fn || item.metadata.name === fn);
     if (found !== undefined) return found;
     const known = items.map((item) => item.spec.functionName).sort();

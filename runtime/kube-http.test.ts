@@ -29,6 +29,7 @@ beforeAll(async () => {
             status: "Failure",
             reason: "Conflict",
             message: 'Operation cannot be fulfilled on executions.kontinue.cloud "taken"',
+            details: { name: "taken", group: "kontinue.cloud", kind: "executions" },
             code: 409,
           }),
         );
@@ -77,12 +78,17 @@ describe("createKubeHttp", () => {
   });
 
   it(
-    "turns a Status answer into a KubeApiError with its code and reason; 5xx and network failures are " + "transient",
+    "turns a Status answer into a KubeApiError with its code, reason and details; 5xx and network failures are " +
+      "transient",
     async () => {
       const send = createKubeHttp(kubeConfigFor(`http://127.0.0.1:${port}`));
       const conflict = await send({ method: "PUT", path: "/x/taken", body: {} }).catch((error: unknown) => error);
       expect(apiStatus(conflict)).toBe(409);
       expect(isTransientFailure(conflict)).toBe(false);
+      expect(conflict).toMatchObject({
+        reason: "Conflict",
+        details: { name: "taken", group: "kontinue.cloud", kind: "executions" },
+      });
       expect((conflict as Error).message).toBe(
         'PUT /x/taken failed: 409 Conflict: Operation cannot be fulfilled on executions.kontinue.cloud "taken"',
       );

@@ -18,10 +18,22 @@ export interface KubeRequest {
 /** Sends one request and resolves to the parsed JSON answer; a non-2xx answer rejects with `KubeApiError`. */
 export type KubeHttp = (request: KubeRequest) => Promise<unknown>;
 
+/** A metav1.Status's `details`: which object the failure is about, and why field by field. */
+export interface KubeStatusDetails {
+  name?: string;
+  group?: string;
+  kind?: string;
+  uid?: string;
+  causes?: { reason?: string; message?: string; field?: string }[];
+  retryAfterSeconds?: number;
+}
+
 export class KubeApiError extends KontinueError {
   readonly status: number;
+  /** The Status's reason (NotFound, Conflict, Expired…), "Unknown" when the answer was not a Status. */
   readonly reason: string;
-  constructor(request: KubeRequest, status: number, reason: string, message: string) {
+  readonly details: KubeStatusDetails | undefined;
+  constructor(request: KubeRequest, status: number, reason: string, message: string, details?: KubeStatusDetails) {
     super(
       "RUNTIME_KUBE_API",
       `${request.method} ${request.path.split("?")[0]} failed: ${status} ${reason}: ${message}`,
@@ -30,6 +42,7 @@ export class KubeApiError extends KontinueError {
     this.name = "KubeApiError";
     this.status = status;
     this.reason = reason;
+    this.details = details;
   }
 }
 
@@ -139,8 +152,10 @@ export function createKubeHttp(kubeConfig: KubeConfig, options: KubeHttpOptions 
             }
             const status = res.statusCode ?? 0;
             if (status >= 200 && status < 300) return resolve(parsed);
-            const failure = (parsed ?? {}) as { reason?: string; message?: string };
-            reject(new KubeApiError(request, status, failure.reason ?? "Unknown", failure.message ?? text));
+            const failure = (parsed ?? {}) as { reason?: string; message?: string; details?: KubeStatusDetails };
+            reject(
+              new KubeApiError(request, status, failure.reason ?? "Unknown", failure.message ?? text, failure.details),
+            );
           });
         },
       );

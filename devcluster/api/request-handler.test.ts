@@ -205,7 +205,7 @@ describe("cluster-scoped and namespaced paths", () => {
 });
 
 describe("expired continue tokens", () => {
-  it("answer 410 Expired once the token's resourceVersion is compacted", async () => {
+  it("answer 410 Expired once compacted, with a token that goes on at the latest version", async () => {
     const short = await startDevClusterHttp({ historyMillis: 50 });
     try {
       for (const name of ["a", "b"])
@@ -218,6 +218,14 @@ describe("expired continue tokens", () => {
         `/api/v1/namespaces/default/configmaps?limit=1&continue=${encodeURIComponent(first.metadata.continue)}`,
       );
       expect(next.body).toMatchObject({ kind: "Status", code: 410, reason: "Expired" });
+      // kube-apiserver's handleCompactedErrorForPaging: metadata.continue resumes after "a" at the latest version.
+      const resumed = await short.call(
+        "GET",
+        `/api/v1/namespaces/default/configmaps?continue=${encodeURIComponent(next.body.metadata.continue)}`,
+      );
+      expect(resumed.code).toBe(200);
+      expect(resumed.body.items.map((item: { metadata: { name: string } }) => item.metadata.name)).toEqual(["b", "c"]);
+      expect(Number(resumed.body.metadata.resourceVersion)).toBeGreaterThan(Number(first.metadata.resourceVersion));
     } finally {
       await short.close();
     }

@@ -16,10 +16,15 @@ export interface StatusDetails {
   retryAfterSeconds?: number;
 }
 
+/** A Status's ListMeta: kube-apiserver sets `continue` on a 410 for an expired continue token. */
+export interface StatusListMeta {
+  continue?: string;
+}
+
 export interface Status {
   kind: "Status";
   apiVersion: "v1";
-  metadata: Record<string, never>;
+  metadata: StatusListMeta;
   status: "Failure" | "Success";
   message: string;
   reason: string;
@@ -38,20 +43,22 @@ export class ApiError extends Error {
   readonly code: number;
   readonly reason: string;
   readonly details: StatusDetails | undefined;
+  readonly listMeta: StatusListMeta;
 
-  constructor(code: number, reason: string, message: string, details?: StatusDetails) {
+  constructor(code: number, reason: string, message: string, details?: StatusDetails, listMeta: StatusListMeta = {}) {
     super(message);
     this.name = "ApiError";
     this.code = code;
     this.reason = reason;
     this.details = details;
+    this.listMeta = listMeta;
   }
 
   toStatus(): Status {
     return {
       kind: "Status",
       apiVersion: "v1",
-      metadata: {},
+      metadata: this.listMeta,
       status: "Failure",
       message: this.message,
       reason: this.reason,
@@ -116,8 +123,15 @@ export function conflict(
   );
 }
 
-export function gone(message: string): ApiError {
-  return new ApiError(410, "Expired", message);
+/** 410 Expired; for an expired continue token, `continueToken` goes on from there at the latest version. */
+export function gone(message: string, continueToken?: string): ApiError {
+  return new ApiError(
+    410,
+    "Expired",
+    message,
+    undefined,
+    continueToken === undefined ? {} : { continue: continueToken },
+  );
 }
 
 export function unsupportedMediaType(contentType: string, what: string): ApiError {

@@ -28,9 +28,13 @@ export interface ListPage {
 }
 
 interface ContinueState {
+  /** The list's resourceVersion; -1 (the token of an expired-token 410): whatever is latest. */
   rv: number;
   start: { namespace: string; name: string };
 }
+
+/** kube-apiserver's rv for "continue at the latest version" (0 would be a bad token). */
+const latestRevision = -1;
 
 const expiredMessage =
   "The provided continue parameter is too old to display a consistent list result. You can start a new list without " +
@@ -52,12 +56,15 @@ function decodeContinue(token: string, compacted: number): ContinueState {
   if (
     state.v !== "meta.k8s.io/v1" ||
     typeof state.rv !== "number" ||
+    state.rv === 0 ||
     typeof state.start?.name !== "string" ||
     typeof state.start.namespace !== "string"
   ) {
     throw badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
   }
-  if (state.rv < compacted) throw gone(expiredMessage);
+  // As kube-apiserver: the 410 carries a token that continues after the same key at the latest version.
+  if (state.rv !== latestRevision && state.rv < compacted)
+    throw gone(expiredMessage, encodeContinue({ rv: latestRevision, start: state.start }));
   return state as ContinueState;
 }
 
@@ -73,7 +80,7 @@ export function matchesSelectors(selectors: Selectors, object: KubeObject): bool
 export function listObjects(store: Store, info: ResourceInfo, query: ListQuery): ListPage {
   const resource = storageResource(info);
   const state = query.continueToken ? decodeContinue(query.continueToken, store.compactedRevision) : undefined;
-  const revision = state?.rv ?? store.revision;
+  const revision = state === undefined || state.rv === latestRevision ? store.revision : state.rv;
   const scope = {
     ...(query.namespace !== undefined ? { namespace: query.namespace } : {}),
     ...(state ? { after: state.start } : {}),
