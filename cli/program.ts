@@ -69,7 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     const debug = program.opts<{ debug?: boolean }>().debug === true;
-    const { describeErrorChain } = await import("../runtime/index.ts");
+    const { describeErrorChain } = await import("../runtime/client-entry.ts");
     process.stderr.write(
       `kontinue: ${debug && error instanceof Error ? (error.stack ?? error.message) : describeErrorChain(error)}\n`,
     );

@@ -11,7 +11,7 @@ export type {
   ObjectList,
   WatchOptions,
 } from "./kontinue-client.ts";
-export type { ArgsOf, ResultOf } from "../runtime/index.ts";
+export type { ArgsOf, ResultOf } from "../runtime/client-entry.ts";
 export { isFinished, finalPhases } from "./execution-phase.ts";
 export { idempotentName } from "./idempotent-name.ts";
 export { kinds, collectionPath } from "./object-kinds.ts";

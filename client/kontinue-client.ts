@@ -20,7 +20,7 @@ import {
   type KubeHttp,
   kontinueResources,
   sendSignal,
-} from "../runtime/index.ts";
+} from "../runtime/client-entry.ts";
 import {
   ExecutionConflictError,
   ExecutionFailedError,
@@ -30,7 +30,7 @@ import {
   WaitTimeoutError,
 } from "./client-errors.ts";
 import { explainFailure } from "./explain-failure.ts";
-import type { ArgsOf, ResultOf } from "../runtime/index.ts";
+import type { ArgsOf, ResultOf } from "../runtime/client-entry.ts";
 import { idempotentName } from "./idempotent-name.ts";
 import { collectionPath, kinds, type ObjectKind, type ObjectKinds } from "./object-kinds.ts";
 import { type ClusterOptions, type ResolvedCluster, resolveCluster } from "./resolve-cluster.ts";
