@@ -7,8 +7,8 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, transform, type Metafile, type Plugin } from "esbuild";
-import type ts from "typescript";
 import { flattenBarrelImports, type ResolveImport } from "./barrel-imports.ts";
+import { emitDeclarations } from "./emit-declarations.ts";
 
 /** Entries as `<folder>/index.ts`; each lands at `dist/<folder>/index.js`. A missing one is skipped. */
 export const DIST_ENTRIES = [
@@ -96,7 +96,7 @@ export async function buildDist(options: BuildDistOptions = {}): Promise<BuildDi
   const { metafile } = result;
   if (options.emit !== "all") return { files, metafile, jsMs };
   const typesStarted = performance.now();
-  files.push(...(await emitDeclarations(root, outdir)));
+  files.push(...(await emitDeclarations({ root, outdir, entries: TYPED_ENTRIES })));
   return { files, metafile, jsMs, typesMs: performance.now() - typesStarted };
 }
 
@@ -231,96 +231,6 @@ async function removeStale(outdir: string, current: Set<string>): Promise<void> 
     .map((entry) => join(entry.parentPath, entry.name))
     .filter((path) => !current.has(path));
   await Promise.all(stale.map((path) => rm(path, { force: true })));
-}
-
-/**
- * `.d.ts` files beside the bundles (dist/runtime/index.d.ts, dist/crds/…), from the checkout's own
- * compiler options. Relative `.ts` specifiers become `.js`, so any consumer's `tsc` resolves them.
- */
-async function emitDeclarations(root: string, outdir: string): Promise<string[]> {
-  const { default: ts } = await import("typescript");
-  const configPath = join(root, "tsconfig.json");
-  const config = ts.getParsedCommandLineOfConfigFile(configPath, undefined, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
-    },
-  })!;
-  const rootNames = TYPED_ENTRIES.map((entry) => join(root, entry)).filter((path) => existsSync(path));
-  const program = ts.createProgram({
-    rootNames,
-    options: {
-      ...config.options,
-      noEmit: false,
-      declaration: true,
-      emitDeclarationOnly: true,
-      noUnusedLocals: false,
-      rootDir: root,
-      outDir: outdir,
-    },
-  });
-  const written: string[] = [];
-  const emitted = program.emit(
-    undefined,
-    (path, text) => {
-      ts.sys.writeFile(path, text);
-      written.push(path);
-    },
-    undefined,
-    true,
-    { afterDeclarations: [jsSpecifiers(ts)] },
-  );
-  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
-  if (diagnostics.length > 0) {
-    const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" };
-    throw new Error(`cannot emit the package's types:\n${ts.formatDiagnostics(diagnostics, host)}`);
-  }
-  return written;
-}
-
-/** Rewrites `"./x.ts"` to `"./x.js"` in imports, exports and `import("./x.ts")` types of a declaration file. */
-function jsSpecifiers(
-  ts: typeof import("typescript"),
-): (context: ts.TransformationContext) => (node: ts.SourceFile | ts.Bundle) => ts.SourceFile {
-  return (context) => {
-    const { factory } = context;
-    const rewrite = (specifier: ts.Expression | undefined): ts.Expression | undefined =>
-      specifier && ts.isStringLiteral(specifier) && /^\.\.?\/.*\.ts$/.test(specifier.text)
-        ? factory.createStringLiteral(specifier.text.replace(/\.ts$/, ".js"))
-        : specifier;
-    const visit = (node: ts.Node): ts.Node => {
-      if (ts.isImportDeclaration(node))
-        return factory.updateImportDeclaration(
-          node,
-          node.modifiers,
-          node.importClause,
-          rewrite(node.moduleSpecifier)!,
-          node.attributes,
-        );
-      if (ts.isExportDeclaration(node))
-        return factory.updateExportDeclaration(
-          node,
-          node.modifiers,
-          node.isTypeOnly,
-          node.exportClause,
-          rewrite(node.moduleSpecifier),
-          node.attributes,
-        );
-      if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-        const literal = rewrite(node.argument.literal as ts.Expression) as ts.StringLiteral;
-        return factory.updateImportTypeNode(
-          ts.visitEachChild(node, visit, context),
-          factory.updateLiteralTypeNode(node.argument, literal),
-          node.attributes,
-          node.qualifier,
-          node.typeArguments,
-          node.isTypeOf,
-        );
-      }
-      return ts.visitEachChild(node, visit, context);
-    };
-    return (node) => ts.visitEachChild(node as ts.SourceFile, visit, context);
-  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
