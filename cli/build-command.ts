@@ -25,7 +25,6 @@ const LOCAL_REGISTRY = "kontinue.local";
 export function registerBuildCommand(program: Command): void {
   program
     .command("build")
-    .description("build one container image per Function file (no Docker needed) and print the Function manifests")
     .argument("<dir>", "folder of Function files")
     .option("--registry <host[:port]/prefix>", "push images to <registry>/<prefix>/<function-resource-name>")
     .option(

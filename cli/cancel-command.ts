@@ -11,7 +11,6 @@ export function registerCancelCommand(program: Command): void {
   addKubeOptions(
     program
       .command("cancel")
-      .description("cancel an execution (and the children it started); ctx.signal fires in its code")
       .argument("<execution>", "the Execution's name")
       .option("--wait", "wait until it has stopped")
       .option("--timeout <seconds>", "with --wait: how long to wait", "60"),

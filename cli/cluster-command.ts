@@ -39,7 +39,7 @@ interface ServeFlags {
 }
 
 export function registerClusterCommand(program: Command): void {
-  const cluster = program.command("cluster").description("the embedded Kubernetes-API-compatible cluster (devcluster)");
+  const cluster = program.command("cluster");
   cluster
     .command("serve")
     .description("serve devcluster in the foreground; writes <dir>/kubeconfig once it accepts requests")

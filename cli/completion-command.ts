@@ -5,7 +5,6 @@ import { completionScript, SHELLS, type Shell } from "./shell-completion.ts";
 export function registerCompletionCommand(program: Command): void {
   program
     .command("completion")
-    .description("print shell completion: source <(kontinue completion bash), or zsh")
     .addArgument(new Argument("<shell>", "the shell").choices(SHELLS))
     .action((shell: Shell) => {
       process.stdout.write(completionScript(program, shell));

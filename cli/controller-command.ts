@@ -18,9 +18,6 @@ export function registerControllerCommand(program: Command): void {
   addKubeOptions(
     program
       .command("controller")
-      .description(
-        "run the controller: worker Deployments per Function and revision, scaling, suspensions, leases, cancellation",
-      )
       .option("-A, --all-namespaces", "watch every namespace instead of one")
       .option(
         "--leader-elect [enabled]",

@@ -14,9 +14,6 @@ function positiveSeconds(value: string): number {
 export function registerDeployCommand(program: Command): void {
   program
     .command("deploy")
-    .description(
-      "build and push one image per Function file, server-side apply the Functions, and wait until each is Ready",
-    )
     .argument("<dir>", "the folder of Function files")
     .option(
       "--registry <host[:port]/prefix>",

@@ -9,7 +9,6 @@ export function registerDescribeCommand(program: Command): void {
   addKubeOptions(
     program
       .command("describe")
-      .description("show one execution (its steps, children, suspension, events) or function (revisions, workers)")
       .argument("<kind>", "execution or function")
       .argument("<name>", "the execution's name, or the function's (processOrder or process-order)"),
   ).action(async (kind: string, name: string, options: DescribeOptions) => {

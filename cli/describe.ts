@@ -10,7 +10,7 @@ import {
   RETRY_OF_ANNOTATION,
   type Suspension,
 } from "../crds/index.ts";
-import { isKontinueError } from "../runtime/kontinue-error.ts";
+import { isKontinueError } from "../runtime/client-entry.ts";
 import { connect } from "./connect.ts";
 import type { DescribeOptions } from "./describe-command.ts";
 import { age, humanDuration } from "./human-duration.ts";

@@ -15,10 +15,6 @@ export interface DevOptions extends KubeOptions {
 export function registerDevCommand(program: Command): void {
   program
     .command("dev")
-    .description(
-      "deploy a folder of Functions to a local cluster (devcluster, a loopback registry, the controller) and " +
-        "redeploy on save",
-    )
     .argument("[dir]", "the folder of Function files", "functions")
     .option(
       "--data <dir>",

@@ -17,7 +17,6 @@ export function registerExecuteCommand(program: Command): void {
   addKubeOptions(
     program
       .command("execute")
-      .description("start an execution of a function; with --wait, wait for it and print its result")
       .argument("<function>", "the function's name, e.g. processOrder")
       .argument("[arguments]", 'the arguments, as JSON (default: null), e.g. \'{"orderId":"12345"}\'')
       .option("-f, --file <file>", "read the arguments (JSON) from this file instead")

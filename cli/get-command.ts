@@ -23,7 +23,6 @@ export function registerGetCommand(program: Command): void {
   addKubeOptions(
     program
       .command("get")
-      .description("list functions, executions, schedules or revisions (a Function's image digests and their workers)")
       .argument("<kind>", "functions, executions, schedules or revisions (singular and short names work too)")
       .argument("[name]", "one object (for revisions: a function's)")
       .option("-w, --watch", "after listing, print each change until interrupted")

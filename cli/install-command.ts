@@ -16,10 +16,6 @@ export interface InstallCommandOptions {
 export function registerInstallCommand(program: Command): void {
   program
     .command("install")
-    .description(
-      "install Kontinue into a cluster: the CRDs, a namespace, the controller's ServiceAccount and least-privilege " +
-        "RBAC, and the controller Deployment (its image built and pushed to --registry)",
-    )
     .option("--registry <host[:port]/prefix>", "where to push the controller image (<registry>/<prefix>/controller)")
     .option("--print", "print the manifests (YAML, --- separated) instead of applying them; the image is still pushed")
     .option("-n, --namespace <namespace>", "the controller's namespace", "kontinue-system")

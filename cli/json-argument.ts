@@ -1,6 +1,6 @@
 // JSON given on the command line or in a file (arguments, payloads), with an error that says where it breaks
 // and how to quote it.
-import { KontinueError } from "../runtime/index.ts";
+import { KontinueError } from "../runtime/client-entry.ts";
 
 /** Parses `text`; `source` names where it came from in the error (default: the command line). */
 export function parseJsonArgument(what: string, text: string, source?: string): unknown {

@@ -12,7 +12,6 @@ export function registerLogsCommand(program: Command): void {
   addKubeOptions(
     program
       .command("logs")
-      .description("print the logs of a function's workers, or the lines naming one execution")
       .argument("<name>", "a function (processOrder or process-order) or an execution's name")
       .option("-f, --follow", "keep printing new lines until interrupted")
       .option("--tail <lines>", "only the last lines of each Pod's log (default: all)"),

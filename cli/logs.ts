@@ -2,7 +2,7 @@
 import { Writable } from "node:stream";
 import { createClient, type KontinueClient } from "../client/index.ts";
 import { type Execution, FUNCTION_LABEL, toResourceName } from "../crds/index.ts";
-import { isKontinueError, KontinueError } from "../runtime/index.ts";
+import { isKontinueError, KontinueError } from "../runtime/client-entry.ts";
 import { connect } from "./connect.ts";
 import type { LogsOptions } from "./logs-command.ts";
 import { UsageError } from "./usage-error.ts";

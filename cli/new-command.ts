@@ -11,7 +11,6 @@ export interface NewCommandOptions {
 export function registerNewCommand(program: Command): void {
   program
     .command("new")
-    .description("scaffold a Function file from a template (see --list)")
     .argument("[name]", "the function's name, e.g. processOrder (the file is <dir>/<name>.ts)")
     .option("-t, --template <template>", "the template to start from", "basic")
     .option("--dir <dir>", "the folder of Function files to write to", "functions")

@@ -10,9 +10,6 @@ export function registerRetryCommand(program: Command): void {
   addKubeOptions(
     program
       .command("retry")
-      .description(
-        "retry a Failed or Cancelled execution: a new one with the same arguments, annotated kontinue.cloud/retry-of",
-      )
       .argument("<execution>", "the Failed Execution's name")
       .addOption(
         new Option("-o, --output <format>", "what to print of the new execution")

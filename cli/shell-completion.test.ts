@@ -1,7 +1,7 @@
 // `kontinue completion bash|zsh`: the scripts follow the command tree, and bash completes with them.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createProgram } from "./program.ts";
 import { completionScript } from "./shell-completion.ts";
 
@@ -19,7 +19,10 @@ async function bashCompletes(script: string, ...line: string[]): Promise<string[
 }
 
 describe("shell completion", () => {
-  const script = completionScript(createProgram(), "bash");
+  let script: string;
+  beforeAll(async () => {
+    script = completionScript(await createProgram(), "bash");
+  });
 
   it("completes subcommands, nested ones too", async () => {
     expect(await bashCompletes(script, "kontinue", "ex")).toEqual(["execute"]);
@@ -41,10 +44,10 @@ describe("shell completion", () => {
     expect(await bashCompletes(script, "kontinue", "dev", "--kubeconfig", "")).toEqual([]);
   });
 
-  it("writes a zsh script that describes every command and flag of the tree", () => {
-    const zsh = completionScript(createProgram(), "zsh");
+  it("writes a zsh script that describes every command and flag of the tree", async () => {
+    const program = await createProgram();
+    const zsh = completionScript(program, "zsh");
     expect(zsh.startsWith("#compdef kontinue\n")).toBe(true);
-    const program = createProgram();
     for (const command of program.commands) {
       expect(zsh).toContain(`'${command.name()}:${command.description().replaceAll("'", "'\\''")}'`);
       for (const option of command.options) expect(zsh).toContain(`'${option.long}:`);

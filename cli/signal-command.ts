@@ -10,7 +10,6 @@ export function registerSignalCommand(program: Command): void {
   addKubeOptions(
     program
       .command("signal")
-      .description("send a signal to an execution (ctx.waitForSignal receives its payload)")
       .argument("<execution>", "the Execution's name")
       .argument("<name>", "the signal's name")
       .argument("[payload]", "the payload, as JSON", "null")

@@ -12,7 +12,6 @@ export function registerUiCommand(program: Command): void {
   addKubeOptions(
     program
       .command("ui")
-      .description("serve the web UI (executions, functions, schedules, live) on 127.0.0.1 and print its URL")
       .option("--port <port>", "the port to listen on (0: any free one)", "7420")
       .option("--open", "open the URL in the default browser")
       .option("--token <token>", "the token the URL carries (default: a new random one per run)"),

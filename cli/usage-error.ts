@@ -1,5 +1,5 @@
 // A command used wrongly (a bad flag, a missing file): nothing was done; the message says what to change.
-import { KontinueError } from "../runtime/kontinue-error.ts";
+import { KontinueError } from "../runtime/client-entry.ts";
 
 export class UsageError extends KontinueError {
   constructor(message: string, cause?: unknown) {

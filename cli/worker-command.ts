@@ -13,7 +13,6 @@ export function registerWorkerCommand(program: Command): void {
   addKubeOptions(
     program
       .command("worker")
-      .description("run a worker for one function from its source file, against the current kubeconfig")
       .argument(
         "<function-file>",
         "the Function file; its base name is the function's name (processOrder.ts → processOrder)",

@@ -1,6 +1,6 @@
 // The errors the client throws on purpose, each with a stable code and a message that says what to do.
 import type { Execution } from "../crds/index.ts";
-import { KontinueError } from "../runtime/kontinue-error.ts";
+import { KontinueError } from "../runtime/client-entry.ts";
 
 /** One API operation, as a message names it: `create executions.kontinue.cloud "x" in namespace "ns"`. */
 export interface Operation {

@@ -1,7 +1,7 @@
 // Turns a failed API call into the error a user can act on: not found, forbidden (which verb on which
 // resource), the CRDs not installed, or the cluster not reachable.
 import { API_VERSION } from "../crds/index.ts";
-import { apiStatus, type KubeHttp } from "../runtime/kube-http.ts";
+import { apiStatus, type KubeHttp } from "../runtime/client-entry.ts";
 import { ForbiddenError, NoCrdsError, NotFoundError, type Operation, UnreachableError } from "./client-errors.ts";
 
 export interface FailureContext {

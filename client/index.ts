@@ -12,7 +12,7 @@ export type {
   ObjectList,
   WatchOptions,
 } from "./kontinue-client.ts";
-export type { ArgsOf, ResultOf } from "../runtime/context.ts";
+export type { ArgsOf, ResultOf } from "../runtime/client-entry.ts";
 export { isFinished, finalPhases } from "./execution-phase.ts";
 export { idempotentName } from "./idempotent-name.ts";
 export { listAll, DEFAULT_CHUNK_SIZE } from "./list-pages.ts";

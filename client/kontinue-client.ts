@@ -12,11 +12,15 @@ import {
   REVISION_LABEL,
   toResourceName,
 } from "../crds/index.ts";
-import type { ArgsOf, ResultOf } from "../runtime/context.ts";
-import { KontinueError } from "../runtime/kontinue-error.ts";
-import { apiStatus, createKubeHttp, KubeApiError, type KubeHttp } from "../runtime/kube-http.ts";
-import { kontinueResources } from "../runtime/resource-client.ts";
-import { sendSignal } from "../runtime/send-signal.ts";
+import {
+  apiStatus,
+  createKubeHttp,
+  KontinueError,
+  KubeApiError,
+  type KubeHttp,
+  kontinueResources,
+  sendSignal,
+} from "../runtime/client-entry.ts";
 import {
   ExecutionConflictError,
   ExecutionFailedError,
@@ -26,6 +30,7 @@ import {
   WaitTimeoutError,
 } from "./client-errors.ts";
 import { explainFailure } from "./explain-failure.ts";
+import type { ArgsOf, ResultOf } from "../runtime/client-entry.ts";
 import { idempotentName } from "./idempotent-name.ts";
 import { type ListAllOptions, listAll } from "./list-pages.ts";
 import { collectionPath, kinds, type ObjectKind, type ObjectKinds } from "./object-kinds.ts";

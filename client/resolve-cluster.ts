@@ -4,7 +4,7 @@ import { KubeConfig } from "@kubernetes/client-node";
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
-import { KontinueError } from "../runtime/kontinue-error.ts";
+import { KontinueError } from "../runtime/client-entry.ts";
 
 export interface ClusterOptions {
   /** A kubeconfig file (kubectl's --kubeconfig); relative to `cwd`. */

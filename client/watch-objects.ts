@@ -1,7 +1,7 @@
 // A watch that keeps going, as client-go's reflector does: from a resourceVersion, resumed from the last one
 // seen when the server ends the stream, re-listed on 410 Gone, retried with backoff when the connection fails.
 import { type KubeConfig, Watch } from "@kubernetes/client-node";
-import { KubeApiError } from "../runtime/kube-http.ts";
+import { KubeApiError } from "../runtime/client-entry.ts";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
 

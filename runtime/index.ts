@@ -9,8 +9,8 @@
 //   suspension  why and until when an execution is parked (a `Suspension` resource)
 //   schedule    a cron rule that starts executions (a `ScheduledExecution` resource)
 
-export { KontinueError, isKontinueError, describeErrorChain } from "./kontinue-error.ts";
-export type { KontinueErrorOptions } from "./kontinue-error.ts";
+// Errors, the API transport, resource and signal clients: also the client library's entry.
+export * from "./client-entry.ts";
 
 // The SDK a Function file uses.
 export { defineFunction, isFunctionDefinition, InvalidFunctionDefinitionError } from "./define-function.ts";
@@ -52,15 +52,9 @@ export { systemClock, ManualClock, MAX_TIMER_MS } from "./clock.ts";
 export { ServerClock } from "./server-clock.ts";
 export type { ServerClockOptions } from "./server-clock.ts";
 export type { Clock } from "./clock.ts";
-export { createKubeHttp, apiStatus, isTransientFailure, KubeApiError } from "./kube-http.ts";
-export type { KubeHttp, KubeRequest, KubeHttpOptions } from "./kube-http.ts";
-export { ResourceClient, kontinueResources } from "./resource-client.ts";
-export type { KontinueResources, ResourceList } from "./resource-client.ts";
 export { createResourceInformer } from "./resource-informer.ts";
 export type { ResourceInformer, ResourceInformerOptions, ChangeKind } from "./resource-informer.ts";
 export { LeaseLostError, isClaimable, isPending, claimableIn, leaseExpired, holdsLease } from "./lease.ts";
 export { cancelChildren, childrenToCancel, unfinishedChildren } from "./cancel-children.ts";
-export { sendSignal, SignalRefusedError } from "./send-signal.ts";
-export type { SendSignalOptions, SendSignalResult } from "./send-signal.ts";
 export { recordEvent, eventFor } from "./event-recorder.ts";
 export type { KubeEvent, EventOptions, EventSubject } from "./event-recorder.ts";

@@ -3,10 +3,12 @@
 // Dynamic imports stay separate chunks, so each command loads only what it uses.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, transform, type Metafile, type Plugin } from "esbuild";
-import type ts from "typescript";
+import { flattenBarrelImports, type ResolveImport } from "./barrel-imports.ts";
+import { emitDeclarations } from "./emit-declarations.ts";
 
 /** Entries as `<folder>/index.ts`; each lands at `dist/<folder>/index.js`. A missing one is skipped. */
 export const DIST_ENTRIES = [
@@ -32,8 +34,9 @@ const REQUIRE_SHIM =
  * files, 1.4–2.5 s, and bundled (tree-shaken, one file) about 0.6 s. Both stay dependencies for the types.
  * tar-stream too: client-node's bundled CommonJS requires it, and a `require` left in dist is one that the image
  * builder's runtime bundle (made from dist) cannot follow, so the image would lack it (see requiresLeftIn).
+ * yaml as its ES module build (ESM_BUILDS): Node's `yaml` is CommonJS, some 60 files through the CommonJS loader.
  */
-const BUNDLED_DEPENDENCIES = new Set(["commander", "@kubernetes/client-node", "tar-stream"]);
+const BUNDLED_DEPENDENCIES = new Set(["commander", "@kubernetes/client-node", "tar-stream", "yaml"]);
 
 const PACKAGE_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -78,7 +81,7 @@ export async function buildDist(options: BuildDistOptions = {}): Promise<BuildDi
     write: false,
     logLevel: "silent",
     metafile: true,
-    plugins: [sourceLocatedImportMeta(root)],
+    plugins: [standIns(), sourceTransforms(root)],
   });
   const files = result.outputFiles.map((file) => file.path);
   const left = requiresLeftIn(result.outputFiles, externalDependencies(root));
@@ -93,7 +96,7 @@ export async function buildDist(options: BuildDistOptions = {}): Promise<BuildDi
   const { metafile } = result;
   if (options.emit !== "all") return { files, metafile, jsMs };
   const typesStarted = performance.now();
-  files.push(...(await emitDeclarations(root, outdir)));
+  files.push(...(await emitDeclarations({ root, outdir, entries: TYPED_ENTRIES })));
   return { files, metafile, jsMs, typesMs: performance.now() - typesStarted };
 }
 
@@ -118,29 +121,95 @@ function externalDependencies(root: string): string[] {
 }
 
 /**
- * Every output file sits two folders below the package root (dist/cli/index.js, dist/chunks/…), so a
- * source's `import.meta.url` becomes its own location in the package: `new URL("../package.json",
- * import.meta.url)` in cli/program.ts still names the package's package.json once bundled.
+ * Stand-ins for modules bundled code imports but never calls on Node: node-fetch takes `URL` from Node's `url`
+ * module and whatwg-url (with tr46's 300 kB table, some 40 ms of every cluster command) only where that lacks it.
  */
-function sourceLocatedImportMeta(root: string): Plugin {
+const STAND_INS: readonly { module: RegExp; importer: RegExp; contents: string }[] = [
+  {
+    module: /^whatwg-url$/,
+    importer: /[\\/]node_modules[\\/]node-fetch[\\/]/,
+    contents: "module.exports = { URL: globalThis.URL, URLSearchParams: globalThis.URLSearchParams };",
+  },
+];
+
+/** Packages bundled from their ES module build, which their `exports` give only to bundlers for browsers. */
+const ESM_BUILDS: Record<string, string> = { yaml: "browser/index.js" };
+
+/** The STAND_INS, for the importers they name, and the ESM_BUILDS. */
+function standIns(): Plugin {
   return {
-    name: "source-located-import-meta",
+    name: "stand-ins",
     setup(pluginBuild) {
-      pluginBuild.onLoad({ filter: /\.ts$/ }, async ({ path }) => {
-        if (path.includes(`${sep}node_modules${sep}`)) return undefined;
-        const source = await readFile(path, "utf8");
-        if (!source.includes("import.meta.url")) return undefined;
-        const fromOutput = `../../${relative(root, path).split(sep).join("/")}`;
-        const { code } = await transform(source, {
-          loader: "ts",
-          format: "esm",
-          sourcefile: path,
-          sourcemap: "inline",
-          define: { "import.meta.url": "__kontinueSourceUrl" },
+      for (const [index, { module, importer }] of STAND_INS.entries()) {
+        pluginBuild.onResolve({ filter: module }, (args) =>
+          importer.test(args.importer) ? { path: String(index), namespace: "stand-in" } : undefined,
+        );
+      }
+      const packageRequire = createRequire(join(pluginBuild.initialOptions.absWorkingDir!, "package.json"));
+      for (const [name, file] of Object.entries(ESM_BUILDS)) {
+        const path = join(dirname(packageRequire.resolve(`${name}/package.json`)), file);
+        pluginBuild.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path }));
+      }
+      pluginBuild.onLoad({ filter: /.*/, namespace: "stand-in" }, ({ path }) => ({
+        contents: STAND_INS[Number(path)]!.contents,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/** client-node's own files, whose imports of one another are flattened too (its index re-exports its barrels). */
+const CLIENT_NODE_FILE = /[\\/]node_modules[\\/]@kubernetes[\\/]client-node[\\/]/;
+
+/**
+ * What the bundler reads: client-node imports flattened (scripts/barrel-imports.ts), and `import.meta.url`
+ * located at the source. Every output file sits two folders below the package root (dist/cli/index.js,
+ * dist/chunks/…), so a source's `import.meta.url` becomes its own location in the package: `new URL(
+ * "../package.json", import.meta.url)` in cli/program.ts still names the package's package.json once bundled.
+ */
+function sourceTransforms(root: string): Plugin {
+  return {
+    name: "source-transforms",
+    setup(pluginBuild) {
+      // client-node's files import one another by relative path, with the extension.
+      const resolveImport: ResolveImport = async (specifier, importer) => {
+        if (specifier.startsWith(".")) return resolve(dirname(importer), specifier);
+        if (specifier !== "@kubernetes/client-node") return undefined;
+        const found = await pluginBuild.resolve(specifier, {
+          kind: "import-statement",
+          importer,
+          resolveDir: dirname(importer),
         });
-        if (!code.includes("__kontinueSourceUrl")) return undefined;
-        const header = `const __kontinueSourceUrl = new URL(${JSON.stringify(fromOutput)}, import.meta.url).href;`;
-        return { contents: `${header}${code}`, loader: "js", resolveDir: dirname(path) };
+        return found.errors.length > 0 || found.external ? undefined : found.path;
+      };
+      pluginBuild.onLoad({ filter: /\.[jt]s$/ }, async ({ path }) => {
+        const inClientNode = CLIENT_NODE_FILE.test(path);
+        if (path.includes(`${sep}node_modules${sep}`) && !inClientNode) return undefined;
+        const source = await readFile(path, "utf8");
+        const loader = path.endsWith(".ts") ? "ts" : "js";
+        let code = source;
+        if (inClientNode || source.includes("@kubernetes/client-node"))
+          code = await flattenBarrelImports({
+            path,
+            source,
+            inScope: (file) => CLIENT_NODE_FILE.test(file),
+            resolveImport,
+          });
+        if (!inClientNode && code.includes("import.meta.url")) {
+          const fromOutput = `../../${relative(root, path).split(sep).join("/")}`;
+          const transformed = await transform(code, {
+            loader,
+            format: "esm",
+            sourcefile: path,
+            sourcemap: "inline",
+            define: { "import.meta.url": "__kontinueSourceUrl" },
+          });
+          if (transformed.code.includes("__kontinueSourceUrl")) {
+            const header = `const __kontinueSourceUrl = new URL(${JSON.stringify(fromOutput)}, import.meta.url).href;`;
+            return { contents: `${header}${transformed.code}`, loader: "js", resolveDir: dirname(path) };
+          }
+        }
+        return code === source ? undefined : { contents: code, loader, resolveDir: dirname(path) };
       });
     },
   };
@@ -162,96 +231,6 @@ async function removeStale(outdir: string, current: Set<string>): Promise<void> 
     .map((entry) => join(entry.parentPath, entry.name))
     .filter((path) => !current.has(path));
   await Promise.all(stale.map((path) => rm(path, { force: true })));
-}
-
-/**
- * `.d.ts` files beside the bundles (dist/runtime/index.d.ts, dist/crds/…), from the checkout's own
- * compiler options. Relative `.ts` specifiers become `.js`, so any consumer's `tsc` resolves them.
- */
-async function emitDeclarations(root: string, outdir: string): Promise<string[]> {
-  const { default: ts } = await import("typescript");
-  const configPath = join(root, "tsconfig.json");
-  const config = ts.getParsedCommandLineOfConfigFile(configPath, undefined, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
-    },
-  })!;
-  const rootNames = TYPED_ENTRIES.map((entry) => join(root, entry)).filter((path) => existsSync(path));
-  const program = ts.createProgram({
-    rootNames,
-    options: {
-      ...config.options,
-      noEmit: false,
-      declaration: true,
-      emitDeclarationOnly: true,
-      noUnusedLocals: false,
-      rootDir: root,
-      outDir: outdir,
-    },
-  });
-  const written: string[] = [];
-  const emitted = program.emit(
-    undefined,
-    (path, text) => {
-      ts.sys.writeFile(path, text);
-      written.push(path);
-    },
-    undefined,
-    true,
-    { afterDeclarations: [jsSpecifiers(ts)] },
-  );
-  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
-  if (diagnostics.length > 0) {
-    const host = { getCanonicalFileName: (f: string) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" };
-    throw new Error(`cannot emit the package's types:\n${ts.formatDiagnostics(diagnostics, host)}`);
-  }
-  return written;
-}
-
-/** Rewrites `"./x.ts"` to `"./x.js"` in imports, exports and `import("./x.ts")` types of a declaration file. */
-function jsSpecifiers(
-  ts: typeof import("typescript"),
-): (context: ts.TransformationContext) => (node: ts.SourceFile | ts.Bundle) => ts.SourceFile {
-  return (context) => {
-    const { factory } = context;
-    const rewrite = (specifier: ts.Expression | undefined): ts.Expression | undefined =>
-      specifier && ts.isStringLiteral(specifier) && /^\.\.?\/.*\.ts$/.test(specifier.text)
-        ? factory.createStringLiteral(specifier.text.replace(/\.ts$/, ".js"))
-        : specifier;
-    const visit = (node: ts.Node): ts.Node => {
-      if (ts.isImportDeclaration(node))
-        return factory.updateImportDeclaration(
-          node,
-          node.modifiers,
-          node.importClause,
-          rewrite(node.moduleSpecifier)!,
-          node.attributes,
-        );
-      if (ts.isExportDeclaration(node))
-        return factory.updateExportDeclaration(
-          node,
-          node.modifiers,
-          node.isTypeOnly,
-          node.exportClause,
-          rewrite(node.moduleSpecifier),
-          node.attributes,
-        );
-      if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-        const literal = rewrite(node.argument.literal as ts.Expression) as ts.StringLiteral;
-        return factory.updateImportTypeNode(
-          ts.visitEachChild(node, visit, context),
-          factory.updateLiteralTypeNode(node.argument, literal),
-          node.attributes,
-          node.qualifier,
-          node.typeArguments,
-          node.isTypeOf,
-        );
-      }
-      return ts.visitEachChild(node, visit, context);
-    };
-    return (node) => ts.visitEachChild(node as ts.SourceFile, visit, context);
-  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

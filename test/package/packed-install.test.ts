@@ -187,7 +187,7 @@ describe("the packed kontinue package, installed from its tarball", () => {
     }, 120_000);
   });
 
-  it("type-checks a consumer's file against the published types (strict, NodeNext, skipLibCheck off)", async () => {
+  it("type-checks a consumer's Function file and client script (strict, skipLibCheck off)", async () => {
     const clientImport = hasClient ? 'import type { KontinueClient } from "kontinue/client";\n' : "";
     const clientUse = hasClient ? "export type Client = KontinueClient;\n" : "";
     await writeFile(
@@ -205,17 +205,34 @@ export const twice = defineFunction({
 export const helloDefinition: typeof hello = hello;
 ${clientUse}`,
     );
+    // A client script, typed from the Function file: its arguments checked, its result typed.
+    await writeFile(
+      join(app, "start-hello.ts"),
+      hasClient
+        ? `import { createClient } from "kontinue/client";
+import type hello from "./functions/hello.ts";
+const client = createClient({ namespace: "default" });
+const execution = await client.createExecution<typeof hello>("hello", { name: "ada" });
+const result = await client.waitForResult<typeof hello>(execution.metadata!.name!);
+const greeting: string = result.greeting;
+// @ts-expect-error: hello's arguments need a name
+await client.createExecution<typeof hello>("hello", { nom: "ada" });
+export { greeting };
+`
+        : "export {};\n",
+    );
     await writeFile(
       join(app, "tsconfig.json"),
       JSON.stringify({
         compilerOptions: {
           strict: true,
           module: "nodenext",
+          target: "es2022",
           noEmit: true,
           allowImportingTsExtensions: true,
           skipLibCheck: false,
         },
-        files: ["consumer.ts"],
+        files: ["consumer.ts", "start-hello.ts"],
       }),
     );
     const checked = await run(process.execPath, [join(repository, "node_modules/typescript/bin/tsc"), "-p", "."], app);
