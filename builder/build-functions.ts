@@ -4,7 +4,6 @@
 // options were read (blobs without a manifest reference nothing).
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { version as esbuildVersion } from "esbuild";
 import type { Dispatcher } from "undici";
 import { fetchBaseImage, type BaseImage } from "./base-image.ts";
 import { inspectBaseNode } from "./base-node.ts";
@@ -31,6 +30,8 @@ const CACHE_FORMAT = "kontinue-build-3";
 
 const PACKAGE = createRequire(import.meta.url)("../package.json") as { version: string; engines: { node: string } };
 const KONTINUE_VERSION = PACKAGE.version;
+/** Read from esbuild's package.json: importing esbuild to learn it would cost a no-change build ~0.2 s of start-up. */
+const esbuildVersion = (createRequire(import.meta.url)("esbuild/package.json") as { version: string }).version;
 /** What besides its input files decides a bundle: the tools' versions, the target Node, the timestamp. */
 export interface BundleKeyParts {
   kontinueVersion: string;

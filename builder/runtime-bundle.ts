@@ -4,7 +4,6 @@
 // file `node_modules/<package>/<file>` and each runtime file `src/<file>`, not where the install put them.
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { hashFile, resolutionInputs } from "./bundle-inputs.ts";
 import { nodeBundleOptions } from "./node-bundle-options.ts";
 import type { LayerEntry } from "./layer.ts";
@@ -31,6 +30,7 @@ export interface BundleRuntimeOptions {
 export async function bundleRuntime(options: BundleRuntimeOptions): Promise<RuntimeBundle> {
   const entry = options.entry ?? RUNTIME_ENTRY;
   const packageRoot = options.entry === undefined ? PACKAGE_ROOT : dirname(dirname(entry));
+  const { build } = await import("esbuild");
   const result = await build({
     entryPoints: [entry],
     absWorkingDir: packageRoot,

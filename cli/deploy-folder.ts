@@ -47,6 +47,7 @@ export async function deployFolder(options: DeployFolderOptions): Promise<Deploy
     insecureRegistry: options.insecureRegistry,
     mode: "push",
     progress,
+    deployed: options.existing,
     ...(options.cache ? { cache: options.cache } : {}),
   });
   const current = new Map(options.existing.map((fn) => [fn.metadata.name ?? "", fn]));
