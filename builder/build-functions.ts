@@ -18,7 +18,7 @@ import { createLayer, sourceDateEpoch, type Layer } from "./layer.ts";
 import { readFunctionOptions, type FunctionSettings } from "./read-function-options.ts";
 import { RegistryClient } from "./registry-client.ts";
 import { registryDispatcher } from "./registry-dispatcher.ts";
-import { bundleRuntime, runtimeLayerEntries, RUNTIME_ENTRY } from "./runtime-bundle.ts";
+import { loadRuntimeBundle, runtimeLayerEntries, RUNTIME_ENTRY, RUNTIME_NODE_MAJOR } from "./runtime-bundle.ts";
 import { MEDIA_TYPES } from "./oci-types.ts";
 import { createBlob } from "./blob.ts";
 
@@ -155,7 +155,7 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   ]);
   const base = await withBaseNode(fetched, cache);
   const nodeMajor = Math.min(...base.images.map((i) => Number.parseInt(i.node!.version, 10)));
-  const runtime = await runtimeLayer(cache, nodeMajor, mtime);
+  const runtime = await runtimeLayer(cache, mtime);
   const functions = await functionLayers(cache, sources, nodeMajor, mtime, runtime.code);
 
   const images = sources.map((source) =>
@@ -215,16 +215,15 @@ function layerFromCache(cached: { layer: string; diffId: string }): Layer {
   return { blob: createBlob(Buffer.from(cached.layer, "base64"), MEDIA_TYPES.ociLayerGzip), diffId: cached.diffId };
 }
 
-/** The shared runtime layer, cached by the runtime's inputs; `code` is loaded lazily for the options probe. */
-async function runtimeLayer(
-  cache: BuildCache,
-  nodeMajor: number,
-  mtime: number,
-): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
+/**
+ * The shared runtime layer (one bundle for every base: it targets the runtime's minimum Node), cached by the runtime's
+ * inputs; `code` is loaded lazily for the options probe.
+ */
+async function runtimeLayer(cache: BuildCache, mtime: number): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
   const key = bundleCacheKey(`runtime|${RUNTIME_ENTRY}`, {
     kontinueVersion: KONTINUE_VERSION,
     esbuildVersion,
-    nodeMajor,
+    nodeMajor: RUNTIME_NODE_MAJOR,
     mtime,
   });
   const codeKey = `${key}|code`;
@@ -232,11 +231,11 @@ async function runtimeLayer(
   if (cached) {
     const code = async () => {
       const stored = await cache.load<{ code: string }>(codeKey);
-      return stored ? Buffer.from(stored.code, "base64") : (await bundleRuntime({ nodeMajor })).code;
+      return stored ? Buffer.from(stored.code, "base64") : (await loadRuntimeBundle()).code;
     };
     return { layer: layerFromCache(cached), code };
   }
-  const bundle = await bundleRuntime({ nodeMajor });
+  const bundle = await loadRuntimeBundle();
   const layer = await createLayer(runtimeLayerEntries(bundle, KONTINUE_VERSION), { mtime });
   await cache.store<CachedRuntime>(key, bundle.inputs, {
     layer: layer.blob.data.toString("base64"),
