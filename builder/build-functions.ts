@@ -20,7 +20,7 @@ import { RegistryClient } from "./registry-client.ts";
 import { registryDispatcher } from "./registry-dispatcher.ts";
 import { loadRuntimeBundle, runtimeLayerEntries, RUNTIME_ENTRY, RUNTIME_NODE_MAJOR } from "./runtime-bundle.ts";
 import { MEDIA_TYPES } from "./oci-types.ts";
-import { createBlob } from "./blob.ts";
+import { createBlob, sha256Digest } from "./blob.ts";
 
 /** Node 24 (Active LTS) on Debian 12 slim: official, multi-arch, glibc, `node` on PATH, patched weekly. */
 export const DEFAULT_BASE_IMAGE = "docker.io/library/node:24-bookworm-slim";
@@ -156,7 +156,7 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   const base = await withBaseNode(fetched, cache);
   const nodeMajor = Math.min(...base.images.map((i) => Number.parseInt(i.node!.version, 10)));
   const runtime = await runtimeLayer(cache, mtime);
-  const functions = await functionLayers(cache, sources, nodeMajor, mtime, runtime.code);
+  const functions = await functionLayers(cache, sources, nodeMajor, mtime, runtime);
 
   const images = sources.map((source) =>
     assembleFunctionImage({
@@ -253,17 +253,20 @@ interface FunctionLayers {
 
 /**
  * Each Function's layer: cached ones reused, the rest bundled in parallel; their options are read in one child process
- * meanwhile.
+ * meanwhile, except for bundles whose code was probed before with this runtime (the options are a product of the two:
+ * a save that changes only comments or formatting, or goes back to an earlier version, starts no child).
  */
 async function functionLayers(
   cache: BuildCache,
   sources: readonly FunctionSource[],
   nodeMajor: number,
   mtime: number,
-  runtimeCode: () => Promise<Buffer>,
+  runtime: { layer: Layer; code: () => Promise<Buffer> },
 ): Promise<FunctionLayers> {
   const parts: BundleKeyParts = { kontinueVersion: KONTINUE_VERSION, esbuildVersion, nodeMajor, mtime };
   const keyOf = (source: FunctionSource) => bundleCacheKey(`function|${source.file}`, parts);
+  const settingsKeyOf = (bundle: { code: Buffer }) =>
+    bundleCacheKey(`settings|${sha256Digest(bundle.code)}|${runtime.layer.diffId}`, parts);
   const layers = new Map<string, Layer>();
   const known = new Map<string, FunctionSettings>();
   const cached = await Promise.all(sources.map((source) => cache.load<CachedFunction>(keyOf(source))));
@@ -283,11 +286,18 @@ async function functionLayers(
     bundles.map(async (bundle) => ({ bundle, layer: await createLayer(functionLayerEntries(bundle), { mtime }) })),
   );
   for (const { bundle, layer } of built) layers.set(bundle.source.functionName, layer);
+  const probedBefore = await Promise.all(bundles.map((bundle) => cache.load<FunctionSettings>(settingsKeyOf(bundle))));
+  const unprobed = bundles.filter((_, i) => probedBefore[i] === undefined);
   const settings = (async () => {
-    const read = await readFunctionOptions({ functions: bundles, runtimeCode: await runtimeCode() });
+    const read =
+      unprobed.length === 0
+        ? new Map<string, FunctionSettings>()
+        : await readFunctionOptions({ functions: unprobed, runtimeCode: await runtime.code() });
     await Promise.all(
-      built.map(async ({ bundle, layer }) => {
-        const fnSettings = read.get(bundle.source.functionName)!;
+      built.map(async ({ bundle, layer }, i) => {
+        const fnSettings = probedBefore[i] ?? read.get(bundle.source.functionName)!;
+        // Keyed by content alone: valid whatever the files, so no inputs to check.
+        if (probedBefore[i] === undefined) await cache.store(settingsKeyOf(bundle), {}, fnSettings);
         known.set(bundle.source.functionName, fnSettings);
         await cache.store<CachedFunction>(keyOf(bundle.source), bundle.inputs, {
           layer: layer.blob.data.toString("base64"),
