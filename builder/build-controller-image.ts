@@ -1,7 +1,7 @@
 // The controller's image for `kontinue install`, built as Function images are (ko-style, no Docker): one esbuild
 // bundle of an entry that runs `kontinue controller`, in one layer on a Node base image, pushed with the registry
 // client. The caller names the entry (cli/ owns it), so the builder knows nothing of the controller.
-import { build } from "esbuild";
+import type { build } from "esbuild";
 import { basename, dirname } from "node:path";
 import type { Dispatcher } from "undici";
 import { fetchBaseImage, type BaseImage } from "./base-image.ts";
@@ -98,9 +98,10 @@ export async function buildControllerImage(options: BuildControllerImageOptions)
 }
 
 async function bundleLayer(entry: string, nodeMajor: number, mtime: number): Promise<Layer> {
+  const esbuild = await import("esbuild");
   let result: Awaited<ReturnType<typeof build<ReturnType<typeof nodeBundleOptions>>>>;
   try {
-    result = await build({
+    result = await esbuild.build({
       entryPoints: [entry],
       absWorkingDir: dirname(entry),
       ...nodeBundleOptions(nodeMajor),

@@ -4,7 +4,6 @@
 // options were read (blobs without a manifest reference nothing).
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { version as esbuildVersion } from "esbuild";
 import type { Dispatcher } from "undici";
 import { fetchBaseImage, type BaseImage } from "./base-image.ts";
 import { inspectBaseNode } from "./base-node.ts";
@@ -19,9 +18,9 @@ import { createLayer, sourceDateEpoch, type Layer } from "./layer.ts";
 import { readFunctionOptions, type FunctionSettings } from "./read-function-options.ts";
 import { RegistryClient } from "./registry-client.ts";
 import { registryDispatcher } from "./registry-dispatcher.ts";
-import { bundleRuntime, runtimeLayerEntries, RUNTIME_ENTRY } from "./runtime-bundle.ts";
+import { loadRuntimeBundle, runtimeLayerEntries, RUNTIME_ENTRY, RUNTIME_NODE_MAJOR } from "./runtime-bundle.ts";
 import { MEDIA_TYPES } from "./oci-types.ts";
-import { createBlob } from "./blob.ts";
+import { createBlob, sha256Digest } from "./blob.ts";
 
 /** Node 24 (Active LTS) on Debian 12 slim: official, multi-arch, glibc, `node` on PATH, patched weekly. */
 export const DEFAULT_BASE_IMAGE = "docker.io/library/node:24-bookworm-slim";
@@ -31,6 +30,8 @@ const CACHE_FORMAT = "kontinue-build-3";
 
 const PACKAGE = createRequire(import.meta.url)("../package.json") as { version: string; engines: { node: string } };
 const KONTINUE_VERSION = PACKAGE.version;
+/** Read from esbuild's package.json: importing esbuild to learn it would cost a no-change build ~0.2 s of start-up. */
+const esbuildVersion = (createRequire(import.meta.url)("esbuild/package.json") as { version: string }).version;
 /** What besides its input files decides a bundle: the tools' versions, the target Node, the timestamp. */
 export interface BundleKeyParts {
   kontinueVersion: string;
@@ -154,8 +155,8 @@ export async function buildFunctions(options: BuildFunctionsOptions): Promise<Bu
   ]);
   const base = await withBaseNode(fetched, cache);
   const nodeMajor = Math.min(...base.images.map((i) => Number.parseInt(i.node!.version, 10)));
-  const runtime = await runtimeLayer(cache, nodeMajor, mtime);
-  const functions = await functionLayers(cache, sources, nodeMajor, mtime, runtime.code);
+  const runtime = await runtimeLayer(cache, mtime);
+  const functions = await functionLayers(cache, sources, nodeMajor, mtime, runtime);
 
   const images = sources.map((source) =>
     assembleFunctionImage({
@@ -214,16 +215,15 @@ function layerFromCache(cached: { layer: string; diffId: string }): Layer {
   return { blob: createBlob(Buffer.from(cached.layer, "base64"), MEDIA_TYPES.ociLayerGzip), diffId: cached.diffId };
 }
 
-/** The shared runtime layer, cached by the runtime's inputs; `code` is loaded lazily for the options probe. */
-async function runtimeLayer(
-  cache: BuildCache,
-  nodeMajor: number,
-  mtime: number,
-): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
+/**
+ * The shared runtime layer (one bundle for every base: it targets the runtime's minimum Node), cached by the runtime's
+ * inputs; `code` is loaded lazily for the options probe.
+ */
+async function runtimeLayer(cache: BuildCache, mtime: number): Promise<{ layer: Layer; code: () => Promise<Buffer> }> {
   const key = bundleCacheKey(`runtime|${RUNTIME_ENTRY}`, {
     kontinueVersion: KONTINUE_VERSION,
     esbuildVersion,
-    nodeMajor,
+    nodeMajor: RUNTIME_NODE_MAJOR,
     mtime,
   });
   const codeKey = `${key}|code`;
@@ -231,11 +231,11 @@ async function runtimeLayer(
   if (cached) {
     const code = async () => {
       const stored = await cache.load<{ code: string }>(codeKey);
-      return stored ? Buffer.from(stored.code, "base64") : (await bundleRuntime({ nodeMajor })).code;
+      return stored ? Buffer.from(stored.code, "base64") : (await loadRuntimeBundle()).code;
     };
     return { layer: layerFromCache(cached), code };
   }
-  const bundle = await bundleRuntime({ nodeMajor });
+  const bundle = await loadRuntimeBundle();
   const layer = await createLayer(runtimeLayerEntries(bundle, KONTINUE_VERSION), { mtime });
   await cache.store<CachedRuntime>(key, bundle.inputs, {
     layer: layer.blob.data.toString("base64"),
@@ -253,17 +253,20 @@ interface FunctionLayers {
 
 /**
  * Each Function's layer: cached ones reused, the rest bundled in parallel; their options are read in one child process
- * meanwhile.
+ * meanwhile, except for bundles whose code was probed before with this runtime (the options are a product of the two:
+ * a save that changes only comments or formatting, or goes back to an earlier version, starts no child).
  */
 async function functionLayers(
   cache: BuildCache,
   sources: readonly FunctionSource[],
   nodeMajor: number,
   mtime: number,
-  runtimeCode: () => Promise<Buffer>,
+  runtime: { layer: Layer; code: () => Promise<Buffer> },
 ): Promise<FunctionLayers> {
   const parts: BundleKeyParts = { kontinueVersion: KONTINUE_VERSION, esbuildVersion, nodeMajor, mtime };
   const keyOf = (source: FunctionSource) => bundleCacheKey(`function|${source.file}`, parts);
+  const settingsKeyOf = (bundle: { code: Buffer }) =>
+    bundleCacheKey(`settings|${sha256Digest(bundle.code)}|${runtime.layer.diffId}`, parts);
   const layers = new Map<string, Layer>();
   const known = new Map<string, FunctionSettings>();
   const cached = await Promise.all(sources.map((source) => cache.load<CachedFunction>(keyOf(source))));
@@ -283,11 +286,18 @@ async function functionLayers(
     bundles.map(async (bundle) => ({ bundle, layer: await createLayer(functionLayerEntries(bundle), { mtime }) })),
   );
   for (const { bundle, layer } of built) layers.set(bundle.source.functionName, layer);
+  const probedBefore = await Promise.all(bundles.map((bundle) => cache.load<FunctionSettings>(settingsKeyOf(bundle))));
+  const unprobed = bundles.filter((_, i) => probedBefore[i] === undefined);
   const settings = (async () => {
-    const read = await readFunctionOptions({ functions: bundles, runtimeCode: await runtimeCode() });
+    const read =
+      unprobed.length === 0
+        ? new Map<string, FunctionSettings>()
+        : await readFunctionOptions({ functions: unprobed, runtimeCode: await runtime.code() });
     await Promise.all(
-      built.map(async ({ bundle, layer }) => {
-        const fnSettings = read.get(bundle.source.functionName)!;
+      built.map(async ({ bundle, layer }, i) => {
+        const fnSettings = probedBefore[i] ?? read.get(bundle.source.functionName)!;
+        // Keyed by content alone: valid whatever the files, so no inputs to check.
+        if (probedBefore[i] === undefined) await cache.store(settingsKeyOf(bundle), {}, fnSettings);
         known.set(bundle.source.functionName, fnSettings);
         await cache.store<CachedFunction>(keyOf(bundle.source), bundle.inputs, {
           layer: layer.blob.data.toString("base64"),

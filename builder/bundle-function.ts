@@ -1,6 +1,6 @@
 // Bundles one Function: the worker entry plus the user's file and its node_modules, `kontinue` kept external.
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { build, type BuildFailure, type BuildResult, type Plugin } from "esbuild";
+import type { BuildFailure, BuildResult, Plugin } from "esbuild";
 import { BuildError } from "./build-error.ts";
 import { bundleFailure } from "./bundle-diagnostics.ts";
 import { hashFile, resolutionInputs } from "./bundle-inputs.ts";
@@ -50,6 +50,8 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Fu
       });
     },
   };
+  // esbuild loads on the first bundle: a build whose bundles are all cached never needs it.
+  const { build } = await import("esbuild");
   let result: BuildResult<{ metafile: true; write: false }>;
   try {
     result = await build({

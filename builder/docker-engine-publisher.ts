@@ -1,6 +1,7 @@
 // Loads Function images into a Docker engine (dockerode's /images/load), tagged `<name>:<build tag>` and
-// `<name>:latest`.
-import Docker from "dockerode";
+// `<name>:latest`. dockerode (and the gRPC stack under it) loads only when a load happens: most builds and every
+// deploy never touch a Docker engine, and importing it costs about half a second.
+import type Docker from "dockerode";
 import { BuildError } from "./build-error.ts";
 import { defaultBuildTag } from "./build-tag.ts";
 import { DockerArchive } from "./docker-archive.ts";
@@ -17,13 +18,11 @@ export interface DockerEnginePublisherOptions {
 
 export class DockerEnginePublisher implements ImagePublisher {
   private readonly options: DockerEnginePublisherOptions;
-  private readonly docker: Docker;
   private readonly archive = new DockerArchive();
   private readonly names: string[] = [];
 
   constructor(options: DockerEnginePublisherOptions) {
     this.options = options;
-    this.docker = options.docker ?? new Docker();
   }
 
   async publish(image: FunctionImage): Promise<PublishedImage> {
@@ -37,7 +36,8 @@ export class DockerEnginePublisher implements ImagePublisher {
   async finish(): Promise<void> {
     const tarball = await this.archive.toBuffer();
     try {
-      const stream = await this.docker.loadImage(tarball as unknown as NodeJS.ReadableStream);
+      const docker = this.options.docker ?? new (await import("dockerode")).default();
+      const stream = await docker.loadImage(tarball as unknown as NodeJS.ReadableStream);
       const output = await new Promise<string>((resolve, reject) => {
         const chunks: Buffer[] = [];
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));

@@ -2,7 +2,7 @@
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { bundleRuntime } from "./runtime-bundle.ts";
+import { bundleRuntime, loadRuntimeBundle, writePrebuiltRuntime } from "./runtime-bundle.ts";
 import { removeTemporaryDirs, temporaryDir } from "../test/fixtures/temporary-dirs.ts";
 
 afterAll(removeTemporaryDirs);
@@ -42,5 +42,28 @@ describe("bundleRuntime", () => {
       "node_modules/dep/lib.js",
       "src/runtime/index.ts",
     ]);
+  });
+});
+
+describe("the runtime bundle made at npm run build", () => {
+  it("is used while dist/runtime/index.js is the one it was made from, and equals a fresh bundle", async () => {
+    const root = await temporaryDir("runtime-prebuilt");
+    await write(join(root, "dist/runtime/index.js"), 'export function hello() { return "v1"; }\n');
+    const written = await writePrebuiltRuntime(root);
+    const loaded = await loadRuntimeBundle({ packageRoot: root });
+    expect(Object.keys(loaded.inputs)).toContain(written[0]);
+    const fresh = await bundleRuntime({ nodeMajor: 20, entry: join(root, "dist/runtime/index.js"), packageRoot: root });
+    expect(loaded.code.equals(fresh.code)).toBe(true);
+    expect(loaded.map.toString()).toBe(fresh.map.toString());
+  });
+
+  it("is not used once dist/runtime/index.js changed without it (a stale bundle would ship old code)", async () => {
+    const root = await temporaryDir("runtime-prebuilt-stale");
+    await write(join(root, "dist/runtime/index.js"), 'export function hello() { return "v1"; }\n');
+    await writePrebuiltRuntime(root);
+    await write(join(root, "dist/runtime/index.js"), 'export function hello() { return "v2"; }\n');
+    const loaded = await loadRuntimeBundle({ packageRoot: root });
+    expect(loaded.code.toString()).toContain('"v2"');
+    expect(loaded.code.toString()).not.toContain('"v1"');
   });
 });

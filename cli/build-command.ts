@@ -118,10 +118,7 @@ export function registerBuildCommand(program: Command): void {
       }
       if (options.ociLayout) publishers.push(new builder.OciLayoutPublisher({ dir: options.ociLayout, imageName }));
       if (options.tarball) publishers.push(new builder.TarballPublisher({ file: options.tarball, imageName, tag }));
-      if (options.docker) {
-        const { default: Docker } = await import("dockerode");
-        publishers.push(new builder.DockerEnginePublisher({ docker: new Docker(), imageName, tag }));
-      }
+      if (options.docker) publishers.push(new builder.DockerEnginePublisher({ imageName, tag }));
       const built = await builder.buildFunctions({
         dir,
         base: options.base,

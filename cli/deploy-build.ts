@@ -13,8 +13,11 @@ import {
   parsePushTarget,
   registryDispatcher,
   type BuiltFunction,
+  type ImagePublisher,
   type PushProgress,
 } from "../builder/index.ts";
+import type { FunctionResource } from "../crds/index.ts";
+import { DeployedImagePublisher } from "./deployed-image-publisher.ts";
 
 export interface DeployBuildOptions {
   dir: string;
@@ -27,6 +30,8 @@ export interface DeployBuildOptions {
   /** "push" sends the images; "dry-run" only builds them, to print their digests. */
   mode: "push" | "dry-run";
   progress?: PushProgress;
+  /** The Functions in the namespace now: an image one of them runs Ready is not pushed again. */
+  deployed?: readonly FunctionResource[];
   /** Default: the user's build cache. */
   cache?: BuildCache;
 }
@@ -46,17 +51,20 @@ export async function buildForDeploy(options: DeployBuildOptions): Promise<Built
     }
     return client;
   };
-  const publishers =
-    options.mode === "push"
-      ? [
-          new RegistryPublisher({
-            client: registryClient(target.registry),
-            target,
-            locations: await BlobLocations.load(join(cache.dir, "blob-locations.json")),
-            ...(options.progress ? { progress: options.progress } : {}),
-          }),
-        ]
-      : [];
+  const publishers: ImagePublisher[] = [];
+  if (options.mode === "push") {
+    const registryPublisher = new RegistryPublisher({
+      client: registryClient(target.registry),
+      target,
+      locations: await BlobLocations.load(join(cache.dir, "blob-locations.json")),
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
+    publishers.push(
+      options.deployed
+        ? new DeployedImagePublisher({ publisher: registryPublisher, target, deployed: options.deployed })
+        : registryPublisher,
+    );
+  }
   return buildFunctions({
     dir: options.dir,
     ...(options.base !== undefined ? { base: options.base } : {}),

@@ -26,7 +26,14 @@ export interface DeployFolderOptions {
   now?: () => number;
   /** Adjusts each manifest before it is applied (dev keeps a worker up). */
   shape?: (manifest: FunctionResource) => FunctionResource;
+  /** The images of this deploy, already being built by buildFolder (dev starts that while its cluster starts). */
+  built?: Promise<BuiltFunction[]>;
 }
+
+export type BuildFolderOptions = Pick<
+  DeployFolderOptions,
+  "dir" | "registry" | "base" | "platforms" | "insecureRegistry" | "cache" | "progress" | "existing"
+>;
 
 export interface DeployedFolder {
   /** resource name → whether it was applied or already as wanted. */
@@ -36,19 +43,25 @@ export interface DeployedFolder {
   built: BuiltFunction[];
 }
 
-export async function deployFolder(options: DeployFolderOptions): Promise<DeployedFolder> {
-  const { progress, namespace } = options;
-  for (const source of await discoverFunctions(options.dir)) progress.update(source.functionName, "building");
-  const built = await buildForDeploy({
+/** Builds and pushes every image of the folder; one a Function of `existing` runs Ready is not pushed again. */
+export async function buildFolder(options: BuildFolderOptions): Promise<BuiltFunction[]> {
+  for (const source of await discoverFunctions(options.dir)) options.progress.update(source.functionName, "building");
+  return buildForDeploy({
     dir: options.dir,
     registry: options.registry,
     ...(options.base !== undefined ? { base: options.base } : {}),
     ...(options.platforms !== undefined ? { platforms: options.platforms } : {}),
     insecureRegistry: options.insecureRegistry,
     mode: "push",
-    progress,
+    progress: options.progress,
+    deployed: options.existing,
     ...(options.cache ? { cache: options.cache } : {}),
   });
+}
+
+export async function deployFolder(options: DeployFolderOptions): Promise<DeployedFolder> {
+  const { progress, namespace } = options;
+  const built = await (options.built ?? buildFolder(options));
   const current = new Map(options.existing.map((fn) => [fn.metadata.name ?? "", fn]));
   const generations = new Map<string, number>();
   const functions = new Map<string, "applied" | "unchanged">();

@@ -1,6 +1,5 @@
 // `kontinue deploy <dir>` as a library: discover → bundle → build → push (skipping unchanged) → server-side apply the
 // Functions → wait until each is Ready; --prune deletes this tool's Functions that left the folder.
-import { stringify } from "yaml";
 import { discoverFunctions, type BuildCache } from "../builder/index.ts";
 import { MANAGED_BY, MANAGED_BY_LABEL } from "../crds/index.ts";
 import { KontinueError, createKubeHttp, kontinueResources } from "../runtime/index.ts";
@@ -59,6 +58,7 @@ export async function runDeploy(dir: string, options: DeployOptions, io: DeployI
       ...(io.cache ? { cache: io.cache } : {}),
     });
     const manifests = built.map((b) => manifestOf(b, options.namespace));
+    const { stringify } = await import("yaml");
     io.stdout(manifests.map((manifest) => stringify(manifest)).join("---\n"));
     return { functions: new Map(), pruned: [] };
   }

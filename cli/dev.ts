@@ -1,9 +1,10 @@
 // The inner loop on the embedded default (`kontinue dev`): devcluster with its local runner, a loopback registry, the
 // controller, and the folder deployed through the same Function → Deployment → Pod path a cluster uses; redeployed on
-// save. Each Function keeps one worker up, so the first execution starts at once.
+// save. Each Function keeps one worker up, so the first execution starts at once, and an old revision's workers go as
+// soon as nothing runs on them.
 import { watch } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { DEFAULT_BASE_IMAGE, RegistryClient, discoverFunctions } from "../builder/index.ts";
+import { DEFAULT_BASE_IMAGE, RegistryClient, discoverFunctions, type BuiltFunction } from "../builder/index.ts";
 import { startController } from "../controller/index.ts";
 import type { FunctionResource } from "../crds/index.ts";
 import { startDevCluster } from "../devcluster/index.ts";
@@ -13,7 +14,7 @@ import { connect } from "./connect.ts";
 import type { DevOptions } from "./dev-command.ts";
 import { hostNodeBase } from "./dev-host-base.ts";
 import { startDevRegistry } from "./dev-registry.ts";
-import { deployFolder } from "./deploy-folder.ts";
+import { buildFolder, deployFolder } from "./deploy-folder.ts";
 import { DeployProgress } from "./deploy-progress.ts";
 
 /** How long after the last change in the folder a redeploy starts (editors write a file in several steps). */
@@ -27,36 +28,46 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
   const dataDir = resolve(options.data);
   const dockerHost = options.dockerHost ?? (process.env.DOCKER_HOST || undefined);
   const runner = dockerHost ? "docker" : "process";
-  const [cluster, registry] = await Promise.all([
-    options.kubeconfig
-      ? undefined
-      : startDevCluster({ dataDir, port: Number(options.port), runner, ...(dockerHost ? { dockerHost } : {}) }),
-    options.registry ? undefined : startDevRegistry({ dir: join(dirname(dataDir), "registry") }),
-  ]);
+  const registryStarted = options.registry
+    ? Promise.resolve(undefined)
+    : startDevRegistry({ dir: join(dirname(dataDir), "registry") });
+  const targetFound = registryStarted.then((registry) => options.registry ?? `${registry!.host}/fns`);
+  const baseFound = registryStarted.then(
+    (registry) =>
+      options.base ?? (runner === "docker" || registry === undefined ? DEFAULT_BASE_IMAGE : devBase(registry.host)),
+  );
+  // The first images are built and pushed while devcluster and the controller start: they need only the registry.
+  const newProgress = () =>
+    new DeployProgress({ write: (text) => void process.stdout.write(text), interactive: false });
+  const firstProgress = newProgress();
+  const firstBuild = Promise.all([targetFound, baseFound]).then(([registry, base]) =>
+    buildFolder({ dir, registry, base, insecureRegistry: false, progress: firstProgress, existing: [] }),
+  );
+  firstBuild.catch(() => undefined);
+  const cluster = options.kubeconfig
+    ? undefined
+    : await startDevCluster({ dataDir, port: Number(options.port), runner, ...(dockerHost ? { dockerHost } : {}) });
+  const registry = await registryStarted;
   const kubeconfigPath = options.kubeconfig ? resolve(options.kubeconfig) : cluster!.kubeconfigPath;
   const { kubeConfig, namespace } = connect({
     kubeconfig: kubeconfigPath,
     ...(options.namespace ? { namespace: options.namespace } : {}),
   });
-  const registryHost = registry?.host;
-  const target = options.registry ?? `${registryHost}/fns`;
-  const [controller, base] = await Promise.all([
-    applyCrds(kubeConfig).then(() =>
-      // One developer's loop: no standby to elect against, and a restarted `kontinue dev` must not wait out a Lease.
-      startController({
-        kubeConfig,
-        namespace,
-        leaderElection: "disabled",
-        log: (line) => say(`[controller] ${line}`),
-      }),
-    ),
-    options.base ?? (runner === "docker" || registryHost === undefined ? DEFAULT_BASE_IMAGE : devBase(registryHost)),
-  ]);
+  await applyCrds(kubeConfig);
+  // One developer's loop: no standby to elect against, and a restarted `kontinue dev` must not wait out a Lease.
+  const controller = await startController({
+    kubeConfig,
+    namespace,
+    leaderElection: "disabled",
+    log: (line) => say(`[controller] ${line}`),
+  });
+  const [target, base] = await Promise.all([targetFound, baseFound]);
   const http = createKubeHttp(kubeConfig);
   const { functions } = kontinueResources(http);
 
-  const deploy = async (): Promise<void> => {
-    const progress = new DeployProgress({ write: (text) => void process.stdout.write(text), interactive: false });
+  /** Deploys the folder; `first` are the images built during start-up, else they are built now. */
+  const deploy = async (first?: { built: Promise<BuiltFunction[]>; progress: DeployProgress }): Promise<void> => {
+    const progress = first?.progress ?? newProgress();
     const existing = (await functions.list(namespace)).items;
     const deployed = await deployFolder({
       dir,
@@ -69,7 +80,8 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
       progress,
       existing,
       timeoutMs: readyTimeoutMs,
-      shape: keepOneWorker,
+      shape: devFunction,
+      ...(first ? { built: first.built } : {}),
     });
     for (const [name, what] of deployed.functions) {
       const before = existing.find((fn) => fn.metadata.name === name)?.status?.activeRevision;
@@ -79,7 +91,7 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
     }
   };
 
-  await deploy();
+  await deploy({ built: firstBuild, progress: firstProgress });
   say(`ready in ${((Date.now() - startedAt) / 1000).toFixed(1)}s`);
   const server = cluster ? cluster.url : kubeConfig.getCurrentCluster()?.server;
   say(`devcluster: ${server} (namespace "${namespace}"), images in ${target}`);
@@ -125,11 +137,19 @@ function devBase(registryHost: string): Promise<string> {
   return hostNodeBase(new RegistryClient({ registry: registryHost, insecure: true }), registryHost);
 }
 
-/** In dev every Function keeps a worker up (at least minReplicas 1), so an execution starts without a cold start. */
-function keepOneWorker(manifest: FunctionResource): FunctionResource {
+/**
+ * In dev every Function keeps a worker up (at least minReplicas 1), so an execution starts without a cold start, and
+ * a revision with nothing unfinished is removed at once (drainGraceSeconds 0 unless the file sets it): on a save the
+ * old worker would otherwise hold a process, or a container, for a minute while the new one starts.
+ */
+function devFunction(manifest: FunctionResource): FunctionResource {
   const scaling = manifest.spec.scaling ?? {};
   return {
     ...manifest,
-    spec: { ...manifest.spec, scaling: { ...scaling, minReplicas: Math.max(1, scaling.minReplicas ?? 0) } },
+    spec: {
+      ...manifest.spec,
+      scaling: { ...scaling, minReplicas: Math.max(1, scaling.minReplicas ?? 0) },
+      revisions: { drainGraceSeconds: 0, ...manifest.spec.revisions },
+    },
   };
 }

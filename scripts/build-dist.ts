@@ -92,6 +92,10 @@ export async function buildDist(options: BuildDistOptions = {}): Promise<BuildDi
     );
   await Promise.all(result.outputFiles.map((file) => writeAtomically(file.path, file.contents)));
   await removeStale(outdir, new Set(files));
+  // After dist/runtime/index.js is written: Function images carry a bundle of it, made once here rather than at the
+  // first build of every machine's empty cache.
+  const { writePrebuiltRuntime } = await import("../builder/runtime-bundle.ts");
+  files.push(...(await writePrebuiltRuntime(root)));
   const jsMs = performance.now() - started;
   const { metafile } = result;
   if (options.emit !== "all") return { files, metafile, jsMs };

@@ -97,11 +97,12 @@ describe("kontinue deploy", () => {
     expect(stdout).toMatch(/^greet\s+[0-9a-f]{16}\s+[\d.]+ KB\s+[\d.]+s\s+Ready$/m);
   });
 
-  it("no change: nothing is pushed or applied", async () => {
+  it("no change: nothing is pushed (not even HEADed: the Ready Functions run these images) or applied", async () => {
     const before = await resourceVersions();
     const { outcome, stderr } = await deploy();
     expect(Object.fromEntries(outcome.functions)).toEqual({ greet: "unchanged", farewell: "unchanged" });
-    expect(stderr).toContain("greet: pushed (nothing to send)");
+    expect(stderr).not.toContain("pushed");
+    expect(stderr).toContain("greet: unchanged");
     expect(stderr).toContain("farewell: unchanged");
     expect(await resourceVersions()).toEqual(before);
   });
@@ -112,7 +113,7 @@ describe("kontinue deploy", () => {
     const { outcome, stderr } = await deploy();
     expect(Object.fromEntries(outcome.functions)).toEqual({ greet: "applied", farewell: "unchanged" });
     expect(stderr).toMatch(/greet: pushed \([\d.]+ (B|KB) sent\)/);
-    expect(stderr).toContain("farewell: pushed (nothing to send)");
+    expect(stderr).not.toContain("farewell: pushed");
     const after = (await cluster.resources.functions.get(cluster.namespace, "greet"))!;
     expect(after.spec.image).not.toBe(before.spec.image);
     expect(after.status?.activeRevision).toBe(after.spec.image.split("@sha256:")[1]!.slice(0, 16));

@@ -94,7 +94,7 @@ describe("kontinue dev", () => {
     expect(JSON.parse(run.stdout)).toEqual({ greeting: "hello, ada" });
   });
 
-  it("a save deploys a new revision, and new executions run it", async () => {
+  it("a save deploys a new revision, new executions run it, and the old revision's worker goes at once", async () => {
     await writeFile(join(project, "functions/greet.ts"), greetSource("bonjour"));
     await waitFor(
       "the new revision to be Ready",
@@ -107,6 +107,17 @@ describe("kontinue dev", () => {
     const state = run.stderr === "" ? "" : await clusterState();
     expect(run.stderr, `${output}\n${state}`).toBe("");
     expect(JSON.parse(run.stdout)).toEqual({ greeting: "bonjour, ada" });
+    // dev's drainGraceSeconds is 0: the default 60 s would keep the first revision's Deployment past this wait.
+    const kubectl = new Kubectl(kubeconfigOf());
+    try {
+      await waitFor(
+        "only the new revision's Deployment to be left",
+        async () => (await kubectl.run(["get", "deployments", "-o", "name"])).stdout.trim().split("\n").length === 1,
+        30_000,
+      );
+    } finally {
+      kubectl.dispose();
+    }
   }, 120_000);
 
   it("stops cleanly on SIGTERM and removes its kubeconfig", async () => {
