@@ -11,3 +11,5 @@ export type { ExecutionRow } from "./server/execution-row.ts";
 export type { FunctionRow } from "./server/function-row.ts";
 export type { ScheduleRow } from "./server/schedule-row.ts";
 export type { ExecutionDetail } from "./server/execution-detail.ts";
+export type { WaitBreakdown } from "./server/wait-breakdown.ts";
+export type { HistoryPoint } from "./server/function-history.ts";

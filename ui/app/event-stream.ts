@@ -37,7 +37,7 @@ export function connectStream(): void {
   const onData = (reset: boolean) => (event: MessageEvent<string>) => {
     alive();
     if (event.lastEventId) lastId = event.lastEventId;
-    applyChanges(JSON.parse(event.data) as StreamChange[], reset, Date.now());
+    applyChanges(JSON.parse(event.data) as StreamChange[], reset);
   };
   const open = () => {
     source?.close();

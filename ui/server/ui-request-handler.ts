@@ -40,7 +40,18 @@ export function createUiRequestHandler(options: UiRequestHandlerOptions) {
       /^\/api\/executions\/([^/]+)\/([^/]+)$/,
       async (_, __, [, ns, name]) => {
         const execution = executionOf(ns!, name!);
-        return executionDetail(execution, state.suspensionOf(ns!, name!), state.childrenOf(ns!, name!));
+        const { suspensionOf, childrenOf, waitInputs } = state;
+        return executionDetail(execution, suspensionOf(ns!, name!), childrenOf(ns!, name!), waitInputs(execution));
+      },
+    ],
+    [
+      "GET",
+      /^\/api\/functions\/([^/]+)\/([^/]+)\/history$/,
+      async (_, __, [, ns, name]) => {
+        const points = state.historyOf(ns!, name!);
+        if (points === undefined)
+          throw new UiError("UI_NOT_FOUND", `function "${name}" is not in namespace "${ns}" (or was deleted)`);
+        return { points };
       },
     ],
     [
