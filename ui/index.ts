@@ -5,6 +5,8 @@ export { buildUiApp } from "./server/build-ui-app.ts";
 export type { BuildUiAppOptions, BuiltUiApp } from "./server/build-ui-app.ts";
 export { UiError } from "./server/ui-error.ts";
 export type { UiErrorCode } from "./server/ui-error.ts";
+export { loadUiToken, uiTokenFile } from "./server/ui-token.ts";
+export type { UiToken, UiTokenOptions } from "./server/ui-token.ts";
 export { ResourceStream } from "./server/resource-stream.ts";
 export type { StreamChange, StreamKind, StreamMessage, ResourceStreamOptions } from "./server/resource-stream.ts";
 export type { ExecutionRow } from "./server/execution-row.ts";
