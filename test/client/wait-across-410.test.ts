@@ -1,12 +1,13 @@
 // On a devcluster that keeps one second of watch history: a client without CRDs says "kontinue install", and
 // waitForResult, whose watch starts from a resourceVersion already compacted (410 Gone), re-lists and goes on.
-import { KubeConfig, Watch } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../client/index.ts";
-import { API_VERSION, PLURALS } from "../../crds/index.ts";
+import { API_VERSION } from "../../crds/index.ts";
 import { createKubeHttp, kontinueResources } from "../../runtime/index.ts";
 import { applyCrds, type ServedDevCluster, serveDevCluster } from "../fixtures/devcluster-fixture.ts";
 import { waitFor } from "../fixtures/wait-for.ts";
+import { watchAnswers } from "../fixtures/watch-answers.ts";
 
 describe("client on a devcluster with a short watch history", () => {
   let cluster: ServedDevCluster;
@@ -59,26 +60,3 @@ describe("client on a devcluster with a short watch history", () => {
     }
   });
 });
-
-/** The code of the ERROR event a watch from `resourceVersion` opens with, or 200 when it opens normally. */
-function watchAnswers(kubeConfig: KubeConfig, resourceVersion: string): Promise<number> {
-  return new Promise((resolve) => {
-    let controller: AbortController | undefined;
-    const timer = setTimeout(() => {
-      controller?.abort();
-      resolve(200);
-    }, 200);
-    void new Watch(kubeConfig)
-      .watch(
-        `/apis/${API_VERSION}/namespaces/default/${PLURALS.executions}`,
-        { resourceVersion },
-        (type, object: { code?: number }) => {
-          if (type !== "ERROR") return;
-          clearTimeout(timer);
-          resolve(object.code ?? 0);
-        },
-        () => undefined,
-      )
-      .then((started) => (controller = started));
-  });
-}
