@@ -79,7 +79,8 @@ export function loadUiToken(options: UiTokenOptions = {}): UiToken {
     if ((cause as NodeJS.ErrnoException).code === "EEXIST") return loadUiToken(options);
     throw new UiError(
       "UI_TOKEN_FILE",
-      `cannot write the UI token file "${file}": ${(cause as Error).message}; make its folder writable, or pass --token`,
+      `cannot write the UI token file "${file}": ${(cause as Error).message}; make its folder writable, or pass ` +
+        "--token",
       { cause },
     );
   }
