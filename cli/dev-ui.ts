@@ -15,7 +15,8 @@ export interface DevUiOptions {
 
 export async function startDevUi(options: DevUiOptions): Promise<UiServer | undefined> {
   try {
-    const server = await startPersistentUi({ ...options, token: undefined });
+    const { kubeConfig, namespace, port } = options;
+    const server = await startPersistentUi({ kubeConfig, namespace, port, token: undefined });
     options.say(`ui:         ${server.url}`);
     return server;
   } catch (error) {
