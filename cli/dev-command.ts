@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import type { KubeOptions } from "./kube-flags.ts";
+import { DEFAULT_UI_PORT, parsePort } from "./ui-command.ts";
 
 export interface DevOptions extends KubeOptions {
   data: string;
@@ -10,6 +11,9 @@ export interface DevOptions extends KubeOptions {
   registry?: string;
   base?: string;
   dockerHost?: string;
+  uiPort: string;
+  /** False with --no-ui. */
+  ui: boolean;
 }
 
 export function registerDevCommand(program: Command): void {
@@ -31,6 +35,8 @@ export function registerDevCommand(program: Command): void {
       "--docker-host <url>",
       "run workers in containers on this Docker engine (default: $DOCKER_HOST; none: processes)",
     )
+    .option("--ui-port <port>", "the web UI's port (0: any free one)", String(DEFAULT_UI_PORT))
+    .option("--no-ui", "do not start the web UI")
     .option("--kubeconfig <file>", "use this cluster instead of starting devcluster")
     .option("-n, --namespace <namespace>", 'the namespace (default: the kubeconfig context\'s, then "default")')
     .action(async (dir: string, options: DevOptions) => {
@@ -38,6 +44,8 @@ export function registerDevCommand(program: Command): void {
       const onSignal = (): void => stop.abort();
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
+      // A bad --ui-port fails before anything starts.
+      if (options.ui) await parsePort("--ui-port", options.uiPort);
       const { runDev } = await import("./dev.ts");
       await runDev(resolve(dir), options, stop.signal);
       process.off("SIGINT", onSignal);

@@ -99,6 +99,9 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
   const ns = options.namespace ? ` -n ${namespace}` : "";
   say(`run one:    npx kontinue execute ${sources[0]?.functionName ?? "<function>"} '{}' --wait${flags}${ns}`);
   say(`look:       KUBECONFIG=${kubeconfigPath} kubectl get functions,deployments,pods${ns}`);
+  const ui = options.ui
+    ? await (await import("./dev-ui.ts")).startDevUi({ kubeConfig, namespace, port: Number(options.uiPort), say })
+    : undefined;
 
   let timer: NodeJS.Timeout | undefined;
   let syncing = Promise.resolve();
@@ -127,6 +130,7 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
   watcher.close();
   clearTimeout(timer);
   await syncing;
+  await ui?.close();
   await controller.stop();
   await cluster?.close();
   await registry?.close();

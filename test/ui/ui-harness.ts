@@ -2,7 +2,9 @@
 // their own on the shared devcluster, and writes to Executions the way a worker makes them.
 import { KubeConfig } from "@kubernetes/client-node";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -46,7 +48,7 @@ export interface UiProcess {
 export async function startUiProcess(
   kubeconfig: string,
   namespace: string,
-  options: { port?: number; token?: string } = {},
+  options: { port?: number; token?: string; stateHome?: string } = {},
 ): Promise<UiProcess> {
   const child = spawn(
     process.execPath,
@@ -61,7 +63,12 @@ export async function startUiProcess(
       String(options.port ?? 0),
       ...(options.token ? ["--token", options.token] : []),
     ],
-    { cwd: repository, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: repository,
+      stdio: ["ignore", "pipe", "pipe"],
+      // The token file goes to a state folder of the test's own, not the user's.
+      env: { ...process.env, XDG_STATE_HOME: options.stateHome ?? mkdtempSync(join(tmpdir(), "kontinue-ui-state-")) },
+    },
   );
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -9,8 +9,8 @@ export type StreamState = "connecting" | "live" | "stale";
 export const streamState = signal<StreamState>("connecting");
 export const lastEventAt = signal<number | undefined>(undefined);
 export const staleSince = signal<number | undefined>(undefined);
-/** The server refused this page's token: it was restarted with a new one. */
-export const tokenRejected = signal(false);
+/** The server refused this page's token (it was restarted with a new one): its message, saying where the token is. */
+export const tokenRejected = signal<string | undefined>(undefined);
 
 /** No message (heartbeats included) for this long means the stream is dead even if its socket is open. */
 const silenceMs = 15_000;
@@ -27,7 +27,7 @@ export function connectStream(): void {
     lastEventAt.value = Date.now();
     streamState.value = "live";
     staleSince.value = undefined;
-    tokenRejected.value = false;
+    tokenRejected.value = undefined;
     clearTimeout(watchdog);
     watchdog = setTimeout(() => {
       stale();
@@ -37,7 +37,7 @@ export function connectStream(): void {
   const onData = (reset: boolean) => (event: MessageEvent<string>) => {
     alive();
     if (event.lastEventId) lastId = event.lastEventId;
-    applyChanges(JSON.parse(event.data) as StreamChange[], reset, Date.now());
+    applyChanges(JSON.parse(event.data) as StreamChange[], reset);
   };
   const open = () => {
     source?.close();
@@ -51,7 +51,10 @@ export function connectStream(): void {
       // EventSource retries by itself unless the server answered with an error; then it is closed for good.
       if (source?.readyState !== EventSource.CLOSED) return;
       void fetch("/api/session")
-        .then((answer) => (tokenRejected.value = answer.status === 401))
+        .then(async (answer) => {
+          if (answer.status !== 401) return void (tokenRejected.value = undefined);
+          tokenRejected.value = ((await answer.json()) as { error?: string }).error ?? "open the URL it printed";
+        })
         .catch(() => undefined);
       setTimeout(open, 1_000);
     };

@@ -10,6 +10,7 @@ import { now } from "./now.ts";
 import { PhaseBadge } from "./phase-badge.tsx";
 import { link, navigate } from "./router.ts";
 import { StepTimeline } from "./step-timeline.tsx";
+import { WaitBar } from "./wait-bar.tsx";
 import { executions, lastChanged, version } from "./store.ts";
 
 const finished = new Set(["Completed", "Failed", "Cancelled"]);
@@ -79,10 +80,7 @@ function Detail({ detail, row }: { detail: ExecutionDetail; row: ExecutionRow })
         <dd>{clockTime(status.completedAt) || "not yet"}</dd>
         <dt>Waited before its first step</dt>
         <dd>
-          {waited.queuedMs === undefined
-            ? "not started"
-            : `${duration(waited.queuedMs)} queued until claimed, ${duration(waited.claimToFirstStepMs)} from claim ` +
-              "to first step"}
+          <WaitBar waited={waited} />
         </dd>
         {row.parent && (
           <>

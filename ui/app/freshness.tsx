@@ -23,8 +23,8 @@ export function StaleBanner() {
   return (
     <div class="banner" role="alert" data-testid="stale-banner">
       Stale since {clockTime(new Date(since).toISOString())} UTC:{" "}
-      {tokenRejected.value
-        ? "the UI server no longer accepts this page's token (it was restarted); open the URL kontinue ui printed."
+      {tokenRejected.value !== undefined
+        ? `the UI server no longer accepts this page's token (it was restarted with another): ${tokenRejected.value}.`
         : "the stream from the server dropped; reconnecting. What you see may be out of date."}
     </div>
   );

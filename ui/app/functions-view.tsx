@@ -1,5 +1,6 @@
 // Functions: revisions, replicas desired/ready, queue, image digest, conditions, and replicas and queue over time.
-import { functionHistory, functions, version } from "./store.ts";
+import { FunctionChart } from "./function-chart.tsx";
+import { functions, version } from "./store.ts";
 
 export function FunctionsView() {
   version.value;
@@ -20,7 +21,7 @@ export function FunctionsView() {
               <th scope="col">Revisions</th>
               <th scope="col">Image digest</th>
               <th scope="col">Conditions</th>
-              <th scope="col">Since this page opened</th>
+              <th scope="col">Replicas and pending over time</th>
             </tr>
           </thead>
           <tbody>
@@ -53,7 +54,7 @@ export function FunctionsView() {
                   ))}
                 </td>
                 <td>
-                  <Chart samples={functionHistory.get(`${fn.namespace}/${fn.name}`) ?? []} />
+                  <FunctionChart fn={fn} />
                 </td>
               </tr>
             ))}
@@ -61,23 +62,5 @@ export function FunctionsView() {
         </table>
       )}
     </section>
-  );
-}
-
-function Chart({ samples }: { samples: ReadonlyArray<{ at: number; replicas: number; queued: number }> }) {
-  if (samples.length < 2) return <span>collecting…</span>;
-  const top = Math.max(1, ...samples.map((s) => Math.max(s.replicas, s.queued)));
-  const from = samples[0]!.at;
-  const span = Math.max(1, samples.at(-1)!.at - from);
-  const line = (value: (s: (typeof samples)[number]) => number) =>
-    samples
-      .map((s) => `${(((s.at - from) / span) * 120).toFixed(1)},${(30 - (value(s) / top) * 28).toFixed(1)}`)
-      .join(" ");
-  const last = samples.at(-1)!;
-  return (
-    <svg width="120" height="32" role="img" aria-label={`now ${last.replicas} ready replicas, ${last.queued} pending`}>
-      <polyline points={line((s) => s.replicas)} class="line-replicas" fill="none" />
-      <polyline points={line((s) => s.queued)} class="line-queued" fill="none" />
-    </svg>
   );
 }

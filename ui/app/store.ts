@@ -13,12 +13,9 @@ export const version = signal(0);
 /** Keys changed by the last batch, so an open detail view refetches only for its own execution. */
 export const lastChanged = signal<ReadonlySet<string>>(new Set());
 
-/** Samples of each function's replicas and queue since the page opened, for the functions view's chart. */
-export const functionHistory = new Map<string, Array<{ at: number; replicas: number; queued: number }>>();
-
 const maps = { execution: executions, function: functions, schedule: schedules } as const;
 
-export function applyChanges(changes: readonly StreamChange[], reset: boolean, now: number): void {
+export function applyChanges(changes: readonly StreamChange[], reset: boolean): void {
   if (reset) for (const map of Object.values(maps)) map.clear();
   const changed = new Set<string>();
   for (const change of changes) {
@@ -26,15 +23,7 @@ export function applyChanges(changes: readonly StreamChange[], reset: boolean, n
     if (change.row === undefined) map.delete(change.key);
     else map.set(change.key, change.row);
     changed.add(`${change.kind}/${change.key}`);
-    if (change.kind === "function" && change.row !== undefined) sample(change.key, change.row as FunctionRow, now);
   }
   lastChanged.value = changed;
   version.value++;
-}
-
-function sample(key: string, row: FunctionRow, now: number): void {
-  const history = functionHistory.get(key) ?? [];
-  history.push({ at: now, replicas: row.readyReplicas, queued: row.pending });
-  if (history.length > 200) history.shift();
-  functionHistory.set(key, history);
 }

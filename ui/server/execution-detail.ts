@@ -3,6 +3,7 @@
 import { stringify } from "yaml";
 import type { Execution, JournalEntry, Suspension } from "../../crds/index.ts";
 import { executionRow, type ExecutionRow } from "./execution-row.ts";
+import { type WaitBreakdown, type WaitInputs, waitBreakdown } from "./wait-breakdown.ts";
 
 /** Values whose JSON is longer than this are sent as a preview. */
 export const VALUE_PREVIEW_BYTES = 10 * 1024;
@@ -12,13 +13,6 @@ export interface TruncatedValue {
   $truncated: true;
   bytes: number;
   preview: string;
-}
-
-export interface WaitBreakdown {
-  /** Created → claimed by a worker (`status.startedAt`). */
-  queuedMs: number | undefined;
-  /** Claimed → the first step started. */
-  claimToFirstStepMs: number | undefined;
 }
 
 export interface ExecutionDetail {
@@ -33,6 +27,7 @@ export function executionDetail(
   execution: Execution,
   suspension: Suspension | undefined,
   children: readonly Execution[],
+  wait: WaitInputs,
 ): ExecutionDetail {
   const shown = truncateExecution(execution);
   const { managedFields: _, ...metadata } = shown.metadata;
@@ -41,7 +36,7 @@ export function executionDetail(
     yaml: stringify({ ...shown, metadata }),
     suspension: suspension?.spec,
     children: children.map(executionRow),
-    waited: waitBreakdown(execution),
+    waited: waitBreakdown(wait),
   };
 }
 
@@ -78,23 +73,4 @@ function truncateExecution(execution: Execution): Execution {
           },
         }),
   };
-}
-
-function waitBreakdown(execution: Execution): WaitBreakdown {
-  const created = time(execution.metadata.creationTimestamp);
-  const claimed = time(execution.status?.startedAt);
-  const firstStep = execution.status?.state?.steps
-    ?.map((step) => time(step.startedAt))
-    .filter((at): at is number => at !== undefined)
-    .sort((a, b) => a - b)[0];
-  return {
-    queuedMs: created !== undefined && claimed !== undefined ? Math.max(0, claimed - created) : undefined,
-    claimToFirstStepMs: claimed !== undefined && firstStep !== undefined ? Math.max(0, firstStep - claimed) : undefined,
-  };
-}
-
-function time(value: Date | string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = new Date(value).getTime();
-  return Number.isNaN(ms) ? undefined : ms;
 }

@@ -17,8 +17,10 @@ export interface UiServerOptions {
   namespace: string;
   /** Default 0: any free port. */
   port?: number;
-  /** Default: a random 32-hex-digit token. */
+  /** Default: a random 32-hex-digit token (`loadUiToken` keeps one across runs). */
   token?: string;
+  /** Where a user without the token finds it, for the 401 page, e.g. `it is in ".kontinue/ui-token"`. */
+  tokenHint?: string;
   /** Default: ui/dist/ of this package (`npm run build:ui`). */
   appDir?: string;
   /** Default: the client library's actions over `http`. */
@@ -64,6 +66,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   let port = options.port ?? 0;
   const handler = createUiRequestHandler({
     token,
+    tokenHint: options.tokenHint ?? 'open the URL that "kontinue ui" printed',
     origins: () => [`http://${host}:${port}`, `http://localhost:${port}`],
     state,
     client: options.client ?? uiClient(options.kubeConfig, options.namespace),

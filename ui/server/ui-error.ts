@@ -7,7 +7,9 @@ export type UiErrorCode =
   | "UI_NOT_FOUND"
   | "UI_FORBIDDEN_ORIGIN"
   | "UI_BAD_TOKEN"
-  | "UI_PORT_IN_USE";
+  | "UI_PORT_IN_USE"
+  | "UI_FORBIDDEN"
+  | "UI_TOKEN_FILE";
 
 const statusOf: Record<UiErrorCode, number> = {
   UI_NOT_BUILT: 500,
@@ -16,6 +18,8 @@ const statusOf: Record<UiErrorCode, number> = {
   UI_FORBIDDEN_ORIGIN: 403,
   UI_BAD_TOKEN: 401,
   UI_PORT_IN_USE: 500,
+  UI_FORBIDDEN: 403,
+  UI_TOKEN_FILE: 500,
 };
 
 export class UiError extends KontinueError {

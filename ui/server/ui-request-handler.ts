@@ -11,6 +11,8 @@ import { UiError } from "./ui-error.ts";
 
 export interface UiRequestHandlerOptions {
   token: string;
+  /** Where a user without the token finds it (the 401 page and message say it). */
+  tokenHint: string;
   /** The origins a write may come from, e.g. `http://127.0.0.1:7420`. */
   origins(): readonly string[];
   state: ClusterState;
@@ -40,7 +42,18 @@ export function createUiRequestHandler(options: UiRequestHandlerOptions) {
       /^\/api\/executions\/([^/]+)\/([^/]+)$/,
       async (_, __, [, ns, name]) => {
         const execution = executionOf(ns!, name!);
-        return executionDetail(execution, state.suspensionOf(ns!, name!), state.childrenOf(ns!, name!));
+        const { suspensionOf, childrenOf, waitInputs } = state;
+        return executionDetail(execution, suspensionOf(ns!, name!), childrenOf(ns!, name!), waitInputs(execution));
+      },
+    ],
+    [
+      "GET",
+      /^\/api\/functions\/([^/]+)\/([^/]+)\/history$/,
+      async (_, __, [, ns, name]) => {
+        const points = state.historyOf(ns!, name!);
+        if (points === undefined)
+          throw new UiError("UI_NOT_FOUND", `function "${name}" is not in namespace "${ns}" (or was deleted)`);
+        return { points };
       },
     ],
     [
@@ -117,11 +130,11 @@ export function createUiRequestHandler(options: UiRequestHandlerOptions) {
     try {
       const url = new URL(request.url ?? "/", "http://127.0.0.1");
       const queryToken = url.searchParams.get("token");
-      if (!authorized(request, queryToken, options.token))
-        throw new UiError(
-          "UI_BAD_TOKEN",
-          "this page needs the token in the URL that `kontinue ui` printed; open that URL",
-        );
+      if (!authorized(request, queryToken, options.token)) {
+        const why = queryToken === null ? "this page needs the UI's token" : "the token in this URL is not the UI's";
+        if (!url.pathname.startsWith("/api/")) return sendTokenPage(response, why, options.tokenHint);
+        throw new UiError("UI_BAD_TOKEN", `${why}; ${options.tokenHint}`);
+      }
       if (queryToken !== null)
         response.setHeader("set-cookie", `${cookieName}=${options.token}; HttpOnly; SameSite=Strict; Path=/`);
       if (request.method !== "GET" && request.method !== "HEAD") checkOrigin(request, options.origins());
@@ -224,6 +237,24 @@ function statusOf(error: unknown): number {
   if (isKontinueError(error, "CLIENT_UNREACHABLE")) return 502;
   if (isKontinueError(error) && error.terminal) return 409;
   return 500;
+}
+
+/** The 401 for a page: a banner saying where the token is (no app, no scripts). */
+function sendTokenPage(response: ServerResponse, why: string, hint: string): void {
+  const html = (text: string) =>
+    text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+  response.writeHead(401, {
+    "content-type": "text/html; charset=utf-8",
+    "cache-control": "no-store",
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+  });
+  response.end(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Kontinue UI: token needed</title>` +
+      `<style>body{font:16px system-ui,sans-serif;margin:2rem}.banner{border:1px solid #bf8700;` +
+      `background:#fff8c5;padding:1rem;max-width:48rem}</style></head><body><main>` +
+      `<h1>Kontinue UI</h1><p class="banner" role="alert" data-testid="token-banner">${html(why)}: ` +
+      `${html(hint)}.</p></main></body></html>`,
+  );
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
