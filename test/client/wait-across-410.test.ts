@@ -3,7 +3,7 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "../../client/index.ts";
-import { API_VERSION } from "../../crds/index.ts";
+import { API_VERSION, PLURALS } from "../../crds/index.ts";
 import { createKubeHttp, kontinueResources } from "../../runtime/index.ts";
 import { applyCrds, type ServedDevCluster, serveDevCluster } from "../fixtures/devcluster-fixture.ts";
 import { waitFor } from "../fixtures/wait-for.ts";

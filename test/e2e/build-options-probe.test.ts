@@ -42,7 +42,7 @@ beforeAll(async () => {
 });
 
 describe("reading a Function's options", () => {
-  it("probes a new bundle, not a file whose change leaves the bundle as it was, and again on a real change", async () => {
+  it("probes a new bundle and a real change, not a change that leaves the bundle as it was", async () => {
     await writeFile(join(dir, "counted.ts"), counting("first", 3));
     const first = await build();
     expect(first.concurrency).toBe(3);

@@ -1,6 +1,7 @@
 // A real 410 Gone behind `kontinue ui`'s server: a TCP proxy that can cut it off from a devcluster that keeps one
-// second of watch history. The watches are cut, the cluster changes and compacts past the version the informers hold, the
-// link comes back: they watch from that version, get 410, relist, and the browser gets a `reset` with the right rows.
+// second of watch history. The watches are cut, the cluster changes and compacts past the version the informers
+// hold, the link comes back: they watch from that version, get 410, relist, and the browser gets a `reset` with the
+// right rows.
 import { KubeConfig } from "@kubernetes/client-node";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
