@@ -1,7 +1,6 @@
 // A whole list read a page at a time, as client-go's pager reads it: `limit` + `continue`, and when a continue
 // token has expired (410 Expired: its resourceVersion left the server's history) one full list instead.
-import { KontinueError } from "../runtime/kontinue-error.ts";
-import { apiStatus, type KubeApiError } from "../runtime/kube-http.ts";
+import { apiStatus, KontinueError, type KubeApiError } from "../runtime/client-entry.ts";
 
 /** kubectl's `--chunk-size` default. */
 export const DEFAULT_CHUNK_SIZE = 500;

@@ -90,8 +90,13 @@ describe("the packed kontinue package, installed from its tarball", () => {
       "devcluster/registry/builtin-schemas.json",
       "package.json",
     ]);
+    // The runtime bundle for images, made at `npm run build`, so a deploy from the package does not bundle it.
+    const runtimeImage = ["index.mjs", "index.mjs.map", "made-from.json"].map((file) => `dist/runtime-image/${file}`);
+    expect(packedFiles).toEqual(expect.arrayContaining(runtimeImage));
     const distKinds = new Set(
-      packedFiles.filter((path) => path.startsWith("dist/")).map((p) => p.replace(/^[^.]*/, "")),
+      packedFiles
+        .filter((path) => path.startsWith("dist/") && !runtimeImage.includes(path))
+        .map((p) => p.replace(/^[^.]*/, "")),
     );
     expect([...distKinds].sort()).toEqual([".d.ts", ".js", ".js.map"]);
     expect(packedFiles).toEqual(

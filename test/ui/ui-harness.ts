@@ -50,6 +50,9 @@ export async function startUiProcess(
   namespace: string,
   options: { port?: number; token?: string; stateHome?: string } = {},
 ): Promise<UiProcess> {
+  // The token file goes to a state folder of the test's own, not the user's, and the process runs outside any
+  // project: a `.kontinue/` the other tests' `kontinue dev` left in the checkout would hold the token instead.
+  const stateHome = options.stateHome ?? mkdtempSync(join(tmpdir(), "kontinue-ui-state-"));
   const child = spawn(
     process.execPath,
     [
@@ -64,10 +67,9 @@ export async function startUiProcess(
       ...(options.token ? ["--token", options.token] : []),
     ],
     {
-      cwd: repository,
+      cwd: stateHome,
       stdio: ["ignore", "pipe", "pipe"],
-      // The token file goes to a state folder of the test's own, not the user's.
-      env: { ...process.env, XDG_STATE_HOME: options.stateHome ?? mkdtempSync(join(tmpdir(), "kontinue-ui-state-")) },
+      env: { ...process.env, XDG_STATE_HOME: stateHome },
     },
   );
   let output = "";
