@@ -104,6 +104,10 @@ try {
     const lines = [
       `CLI start-up, ${RUNS} runs each (median, min); ${cpus().length} cores, load ${loadavg()[0]!.toFixed(1)}`,
       `dist/ bundles built in ${built.jsMs.toFixed(0)} ms`,
+      // Node reads this CA bundle at every start (≈100 ms on the sandbox that sets it), before any of our code.
+      ...(process.env.NODE_EXTRA_CA_CERTS
+        ? [`NODE_EXTRA_CA_CERTS is set: every start below includes Node loading it (unset it to measure without)`]
+        : []),
       `node -e 0                       ${ms(nodeStart)}`,
       `kontinue --version              ${ms(version)}  ${ratio(version, nodeStart)} node -e 0; ` +
         `tsx path ${ms(tsxVersion)} (${ratio(tsxVersion, version)} slower)`,
