@@ -99,10 +99,6 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
   const ns = options.namespace ? ` -n ${namespace}` : "";
   say(`run one:    npx kontinue execute ${sources[0]?.functionName ?? "<function>"} '{}' --wait${flags}${ns}`);
   say(`look:       KUBECONFIG=${kubeconfigPath} kubectl get functions,deployments,pods${ns}`);
-  const ui = options.ui
-    ? await (await import("./dev-ui.ts")).startDevUi({ kubeConfig, namespace, port: Number(options.uiPort), say })
-    : undefined;
-
   let timer: NodeJS.Timeout | undefined;
   let syncing = Promise.resolve();
   let queued = false;
@@ -122,6 +118,10 @@ export async function runDev(dir: string, options: DevOptions, signal: AbortSign
     clearTimeout(timer);
     timer = setTimeout(redeploy, settleMs);
   });
+  // After the watch starts: a save made while the UI's informers sync must still redeploy.
+  const ui = options.ui
+    ? await (await import("./dev-ui.ts")).startDevUi({ kubeConfig, namespace, port: Number(options.uiPort), say })
+    : undefined;
 
   await new Promise<void>((done) =>
     signal.aborted ? done() : signal.addEventListener("abort", () => done(), { once: true }),

@@ -1,5 +1,6 @@
 // `kontinue dev` starts the web UI beside the cluster and prints its URL with the token, which answers 200; the
-// token lands in the project's .kontinue/ui-token; a bad --ui-port fails before anything starts.
+// token lands in the project's .kontinue/ui-token; a save while the UI starts redeploys; a bad --ui-port fails
+// before anything starts.
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -52,6 +53,12 @@ describe("kontinue dev's web UI", () => {
     );
     dev.stdout!.on("data", (chunk: Buffer) => (output += chunk));
     dev.stderr!.on("data", (chunk: Buffer) => (output += chunk));
+    // A save the moment dev says it is ready, while the UI is still starting, must redeploy (it once went unwatched).
+    await waitFor("kontinue dev to be ready", () => output.includes("run one:") || dev!.exitCode !== null, 120_000, 5);
+    writeFileSync(
+      join(project, "functions", "greet.ts"),
+      `import { defineFunction } from "kontinue";\nexport default defineFunction({ async run() { return "hey"; } });\n`,
+    );
     const url = await waitFor(
       "kontinue dev to print the UI's URL",
       () => {
@@ -62,6 +69,11 @@ describe("kontinue dev's web UI", () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${output}`);
     });
+    await waitFor("the save to be redeployed", () => /^restarting greet: revision/m.test(output), 60_000).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${output}`);
+      },
+    );
     const page = await fetch(url);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("/assets/app.js");
