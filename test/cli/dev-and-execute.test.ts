@@ -1,12 +1,12 @@
 // `kontinue dev` runs a folder of Function files from source and restarts a worker when its file
 // changes; `kontinue execute --wait` prints the result, or fails with the execution's error.
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestNamespace, type TestNamespace } from "../fixtures/test-namespace.ts";
 import { waitFor } from "../fixtures/wait-for.ts";
 
 const cli = fileURLToPath(new URL("../../bin/kontinue.js", import.meta.url));
@@ -36,13 +36,12 @@ function execute(...args: string[]): Promise<{ code: number; stdout: string; std
 
 describe("kontinue dev + kontinue execute", () => {
   let dir: string;
+  let testNamespace: TestNamespace | undefined;
   let dev: ChildProcess;
   let output = "";
 
   beforeAll(async () => {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(kubeconfig);
-    await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    testNamespace = await createTestNamespace(kubeconfig, namespace);
     dir = mkdtempSync(join(tmpdir(), "kontinue-dev-"));
     writeFileSync(join(dir, "greet.ts"), greetSource("hello"));
     writeFileSync(
@@ -69,12 +68,7 @@ describe("kontinue dev + kontinue execute", () => {
       await new Promise((resolve) => dev.once("exit", resolve));
     }
     rmSync(dir, { recursive: true, force: true });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(kubeconfig);
-    await kubeConfig
-      .makeApiClient(CoreV1Api)
-      .deleteNamespace({ name: namespace })
-      .catch(() => undefined);
+    await testNamespace?.remove();
   });
 
   it("runs a function and prints its result", async () => {

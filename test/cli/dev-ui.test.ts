@@ -1,13 +1,13 @@
 // `kontinue dev` starts the web UI beside the cluster and prints its URL with the token, which answers 200; the
 // token lands in the project's .kontinue/ui-token; a save while the UI starts redeploys; a bad --ui-port fails
 // before anything starts.
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestNamespace, type TestNamespace } from "../fixtures/test-namespace.ts";
 import { waitFor } from "../fixtures/wait-for.ts";
 
 const cli = fileURLToPath(new URL("../../bin/kontinue.js", import.meta.url));
@@ -16,13 +16,12 @@ const namespace = `cli-dev-ui-${process.pid}`;
 
 describe("kontinue dev's web UI", () => {
   let project: string;
+  let testNamespace: TestNamespace | undefined;
   let dev: ChildProcess | undefined;
   let output = "";
 
   beforeAll(async () => {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(kubeconfig);
-    await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    testNamespace = await createTestNamespace(kubeconfig, namespace);
     project = mkdtempSync(join(tmpdir(), "kontinue-dev-ui-"));
     mkdirSync(join(project, "functions"));
     writeFileSync(
@@ -37,12 +36,7 @@ describe("kontinue dev's web UI", () => {
       await new Promise((resolve) => dev!.once("exit", resolve));
     }
     rmSync(project, { recursive: true, force: true });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(kubeconfig);
-    await kubeConfig
-      .makeApiClient(CoreV1Api)
-      .deleteNamespace({ name: namespace })
-      .catch(() => undefined);
+    await testNamespace?.remove();
   });
 
   it("prints the UI's URL with its token, and the URL answers 200", async () => {

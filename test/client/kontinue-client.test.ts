@@ -1,10 +1,11 @@
 // KontinueClient against devcluster over real HTTP: create (idempotency keys, also under a race), get, list,
 // wait by watch, cancel, signal, retry, and the errors a user meets (not found, forbidden, unreachable).
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "@kubernetes/client-node";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createTestNamespace, type TestNamespace } from "../fixtures/test-namespace.ts";
 import { createClient, type KontinueClient } from "../../client/index.ts";
 import { type Execution, type ExecutionStatus, RETRY_OF_ANNOTATION } from "../../crds/index.ts";
 import { createKubeHttp, defineFunction, kontinueResources } from "../../runtime/index.ts";
@@ -21,6 +22,7 @@ const greet = defineFunction({
 describe("KontinueClient", () => {
   let client: KontinueClient;
   let dir: string;
+  let testNamespace: TestNamespace | undefined;
   const executions = () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfig);
@@ -33,9 +35,7 @@ describe("KontinueClient", () => {
   };
 
   beforeAll(async () => {
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(kubeconfig);
-    await kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
+    testNamespace = await createTestNamespace(kubeconfig, namespace);
     client = createClient({ kubeconfig, namespace });
     dir = mkdtempSync(join(tmpdir(), "kontinue-client-"));
   });
@@ -43,12 +43,7 @@ describe("KontinueClient", () => {
   afterAll(async () => {
     client?.close();
     rmSync(dir, { recursive: true, force: true });
-    const kubeConfig = new KubeConfig();
-    kubeConfig.loadFromFile(kubeconfig);
-    await kubeConfig
-      .makeApiClient(CoreV1Api)
-      .deleteNamespace({ name: namespace })
-      .catch(() => undefined);
+    await testNamespace?.remove();
   });
 
   it("creates an execution typed from the Function, labelled with its function, and reads it back", async () => {

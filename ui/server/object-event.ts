@@ -1,5 +1,6 @@
 // What the UI keeps of a v1 Event: what it is about, why and when; the informer's cache holds only this.
 import type { CoreV1Event } from "@kubernetes/client-node";
+import { identityMetadata } from "./identity-metadata.ts";
 import { timeOf } from "./time-of.ts";
 
 /** What the UI keeps of a v1 Event: enough to place it on a Function's timeline. */
@@ -17,12 +18,7 @@ export interface ObjectEvent {
 /** The Event cut to what it is about, why and when. */
 export function projectEvent(event: CoreV1Event): CoreV1Event {
   return {
-    metadata: {
-      name: event.metadata?.name,
-      namespace: event.metadata?.namespace,
-      uid: event.metadata?.uid,
-      resourceVersion: event.metadata?.resourceVersion,
-    },
+    metadata: identityMetadata(event.metadata),
     involvedObject: { kind: event.involvedObject.kind, name: event.involvedObject.name },
     reason: event.reason,
     message: event.message,

@@ -1,6 +1,7 @@
 // What the UI keeps of a Pod: its name, creation and Ready time, which the wait breakdown needs; the informer's
 // cache holds only this, however many Pods the namespace runs.
 import type { V1Pod } from "@kubernetes/client-node";
+import { identityMetadata } from "./identity-metadata.ts";
 import { timeOf } from "./time-of.ts";
 
 export interface WorkerPod {
@@ -15,13 +16,7 @@ export interface WorkerPod {
 export function projectPod(pod: V1Pod): V1Pod {
   const ready = pod.status?.conditions?.filter((c) => c.type === "Ready");
   return {
-    metadata: {
-      name: pod.metadata?.name,
-      namespace: pod.metadata?.namespace,
-      uid: pod.metadata?.uid,
-      resourceVersion: pod.metadata?.resourceVersion,
-      creationTimestamp: pod.metadata?.creationTimestamp,
-    },
+    metadata: { ...identityMetadata(pod.metadata), creationTimestamp: pod.metadata?.creationTimestamp },
     ...(ready === undefined ? {} : { status: { conditions: ready } }),
   };
 }
