@@ -9,6 +9,7 @@ import {
   type PushTarget,
 } from "../builder/index.ts";
 import type { FunctionResource } from "../crds/index.ts";
+import { readinessOf } from "./deploy-wait.ts";
 
 export interface DeployedImagePublisherOptions {
   /** What publishes the images the cluster does not run yet. */
@@ -46,7 +47,4 @@ export class DeployedImagePublisher implements ImagePublisher {
 }
 
 /** Ready at the generation it was last applied at: its workers run `spec.image`, so the registry serves it. */
-function runsItsSpec(fn: FunctionResource): boolean {
-  const ready = fn.status?.conditions?.find((condition) => condition.type === "Ready");
-  return ready?.status === "True" && (fn.status?.observedGeneration ?? -1) >= (fn.metadata.generation ?? 0);
-}
+const runsItsSpec = (fn: FunctionResource): boolean => readinessOf(fn, fn.metadata.generation ?? 1).state === "ready";
